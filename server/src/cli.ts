@@ -1,0 +1,106 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createHubServer, type HubServer } from './http/hub-server.js';
+import { consoleLogger } from './logger.js';
+
+const HELP = `Usage: rtc-hub [options]
+
+The rtc-kit signaling hub: a SignalR endpoint at /messagehub, wire-compatible with ASP.NET Core.
+
+Options (each has an environment variable):
+  --port N                TCP port; 0 picks a free one                   PORT (default 5000)
+  --host ADDR             address to bind; 0.0.0.0 only when you mean it  HOST (default 127.0.0.1)
+  --static DIR            serve DIR at /, and the built dist/ at /dist/   STATIC_DIR
+  --allowed-origin O      a browser origin allowed to use the hub;        ALLOWED_ORIGINS (comma list)
+                          repeat for more (default: the server's own)
+  -h, --help              show this help
+
+It prints "rtc-hub listening on http://HOST:PORT" first, and stops cleanly on SIGINT and SIGTERM.
+`;
+
+/** How long shutdown may take before the process exits anyway. */
+const EXIT_DEADLINE_MS = 2_000;
+
+function fail(message: string): never {
+  console.error(`rtc-hub: ${message}`);
+  console.error('Run "rtc-hub --help" for the options.');
+  process.exit(2);
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+async function main(): Promise<void> {
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse();
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (args.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const env = process.env;
+  const portText = args.port ?? env.PORT ?? '5000';
+  if (!/^\d+$/.test(portText)) fail(`--port must be a number from 0 to 65535, not "${portText}".`);
+  const staticDir = args.static ?? env.STATIC_DIR;
+  if (staticDir && !existsSync(staticDir)) fail(`--static: the folder "${staticDir}" does not exist.`);
+  // The package's own dist/ sits beside server/dist/, where this file is built.
+  const distDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist');
+  const allowedOrigins = args['allowed-origin']?.length ? args['allowed-origin'] : list(env.ALLOWED_ORIGINS);
+
+  let server: HubServer;
+  try {
+    server = await createHubServer({
+      port: Number(portText),
+      host: args.host ?? env.HOST ?? '127.0.0.1',
+      staticDir: staticDir ? resolve(staticDir) : null,
+      distDir: staticDir ? distDir : null,
+      allowedOrigins,
+      logger: consoleLogger(),
+    });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') fail(`port ${portText} is already in use.`);
+    if (e.code === 'EADDRNOTAVAIL') fail(`cannot bind to ${args.host ?? env.HOST}: no such local address.`);
+    fail(e instanceof TypeError ? e.message : `could not start: ${e.message}`);
+  }
+  process.stdout.write(`rtc-hub listening on ${server.url}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`rtc-hub: ${signal} received, closing connections.`);
+    setTimeout(() => process.exit(0), EXIT_DEADLINE_MS - 200).unref();
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function parse() {
+  return parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      static: { type: 'string' },
+      'allowed-origin': { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  }).values;
+}
+
+await main();

@@ -1,0 +1,186 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import sirv from 'sirv';
+import { HubConnectionHandler } from '../hub/hub-connection-handler.js';
+import type { HubClass } from '../hub/hub.js';
+import { MessageHub } from '../hubs/message-hub.js';
+import type { HubLifetimeManager } from '../lifetime/hub-lifetime-manager.js';
+import { InMemoryHubLifetimeManager } from '../lifetime/in-memory-hub-lifetime-manager.js';
+import { consoleLogger, type Logger } from '../logger.js';
+import { resolveOptions, type HubServerOptions } from '../options.js';
+import { hubProtocols } from '../protocol/index.js';
+import { ConnectionManager } from '../transport/connection-manager.js';
+import { HttpConnectionDispatcher } from '../transport/http-connection-dispatcher.js';
+import { OriginPolicy } from './origins.js';
+import { rejectUpgrade, sendJson, sendText } from './responses.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+export interface HubServer {
+  /** `http://HOST:PORT`, with the port actually bound. */
+  readonly url: string;
+  readonly port: number;
+  readonly httpServer: Server;
+  readonly lifetime: HubLifetimeManager;
+  /** Connected hub clients (past their handshake or in it). */
+  readonly connectionCount: number;
+  /** Sends every client a Close that allows reconnect, ends every transport, and stops listening. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** How long shutdown waits for clients to finish their close handshakes before it cuts them off. */
+const SHUTDOWN_GRACE_MS = 1_000;
+
+/**
+ * Starts the rtc-kit hub: the SignalR endpoint for `MessageHub`, `/healthz`, and the static files.
+ * Resolves once it is listening.
+ */
+export async function createHubServer(options: HubServerOptions = {}, hub: HubClass = MessageHub): Promise<HubServer> {
+  const config = resolveOptions(options);
+  const logger: Logger = config.logger ?? consoleLogger();
+  const lifetime = config.lifetimeManager ?? new InMemoryHubLifetimeManager();
+  const max = config.maximumReceiveMessageSize;
+
+  const connections = new ConnectionManager(config.disconnectTimeout);
+  const handler = new HubConnectionHandler({
+    hub,
+    lifetime,
+    protocols: hubProtocols,
+    keepAliveInterval: config.keepAliveInterval,
+    clientTimeoutInterval: config.clientTimeoutInterval,
+    handshakeTimeout: config.handshakeTimeout,
+    maximumReceiveMessageSize: max,
+    logger,
+  });
+  const dispatcher = new HttpConnectionDispatcher({
+    connections,
+    onConnect: (connection) => handler.onConnect(connection),
+    longPollTimeout: config.longPollTimeout,
+    maxFramePayload: max === null ? 100 * 1024 * 1024 : Math.max(8 * 1024 * 1024, 4 * max),
+  });
+
+  const serveStatic: Handler | null = config.staticDir ? sirv(config.staticDir, { dev: false, etag: true }) : null;
+  const serveDist: Handler | null = config.distDir ? sirv(config.distDir, { dev: false, etag: true }) : null;
+  const hubPath = config.hubPath;
+  const negotiatePath = `${hubPath}/negotiate`;
+  let origins: OriginPolicy;
+
+  const httpServer = createServer((req, res) => {
+    let url: URL;
+    try {
+      url = requestUrl(req);
+    } catch {
+      return sendText(res, 400, 'Bad request URL.');
+    }
+    try {
+      route(req, res, url);
+    } catch (error) {
+      logger.error(`Request ${req.method} ${url.pathname} failed`, error);
+      if (!res.headersSent) sendText(res, 500, 'Internal Server Error');
+      else res.destroy();
+    }
+  });
+
+  function route(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const path = url.pathname;
+    if (path === '/healthz') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405);
+      res.setHeader('Cache-Control', 'no-store');
+      return lifetime.healthy
+        ? sendJson(res, 200, '{"status":"ok"}')
+        : sendJson(res, 503, '{"status":"unhealthy","reason":"The backplane is unreachable."}');
+    }
+    if (path === hubPath || path === negotiatePath) {
+      if (!origins.isAllowed(req)) {
+        req.resume();
+        return sendText(res, 403, 'Origin not allowed.');
+      }
+      if (req.method === 'OPTIONS') return origins.answerPreflight(req, res, 'GET, POST, DELETE, OPTIONS');
+      origins.applyCors(req, res);
+      return path === negotiatePath ? dispatcher.negotiate(req, res, url) : dispatcher.handle(req, res, url);
+    }
+    const notFound = () => sendText(res, 404, 'Not Found');
+    if (serveDist && (path === '/dist' || path.startsWith('/dist/'))) {
+      req.url = path.slice('/dist'.length) + url.search || '/';
+      return serveDist(req, res, notFound);
+    }
+    if (serveStatic) return serveStatic(req, res, notFound);
+    notFound();
+  }
+
+  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    let url: URL;
+    try {
+      url = requestUrl(req);
+    } catch {
+      return rejectUpgrade(socket, 400);
+    }
+    if (url.pathname !== hubPath) return rejectUpgrade(socket, 404);
+    // Browsers apply no CORS to WebSockets, so the Origin check is ours (signalr-wire.md G.2).
+    if (!origins.isAllowed(req)) return rejectUpgrade(socket, 403, 'Origin not allowed.');
+    dispatcher.upgrade(req, socket, head, url);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  origins = new OriginPolicy(config.allowedOrigins, config.host, port);
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  // One heartbeat for every timer of every connection, as ASP.NET has; never a timer per connection.
+  const shortest = Math.min(
+    config.keepAliveInterval,
+    config.clientTimeoutInterval,
+    config.handshakeTimeout,
+    config.disconnectTimeout,
+  );
+  const heartbeat = setInterval(
+    () => {
+      const now = Date.now();
+      handler.tick(now);
+      connections.tick(now);
+    },
+    Math.min(1_000, Math.max(10, Math.floor(shortest / 4))),
+  );
+  heartbeat.unref();
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    httpServer,
+    lifetime,
+    get connectionCount() {
+      return handler.connectionCount;
+    },
+    close() {
+      closing ??= (async () => {
+        clearInterval(heartbeat);
+        const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        handler.closeAll();
+        const deadline = Date.now() + SHUTDOWN_GRACE_MS;
+        while (connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        for (const connection of connections.all()) connection.dispose();
+        dispatcher.close();
+        httpServer.closeAllConnections();
+        await stopped;
+        await lifetime.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function requestUrl(req: IncomingMessage): URL {
+  const target = req.url ?? '/';
+  // Only origin-form targets ("/path?query"); "//host/x" must not be read as another host.
+  if (!target.startsWith('/') || target.startsWith('//')) throw new Error('Unsupported request target.');
+  return new URL(`http://localhost${target}`);
+}

@@ -1,0 +1,250 @@
+import type { HubLifetimeManager } from '../lifetime/hub-lifetime-manager.js';
+import {
+  HANDSHAKE_CANCELED,
+  HANDSHAKE_UNEXPECTED,
+  parseHandshakeRequest,
+  transferFormatError,
+  unsupportedProtocolError,
+  unsupportedVersionError,
+  writeHandshakeResponse,
+} from '../protocol/handshake.js';
+import { InvalidDataError, MessageType, type HubMessage, type HubProtocol } from '../protocol/messages.js';
+import { SerializedHubMessage } from '../protocol/serialized-message.js';
+import type { HttpConnection } from '../transport/http-connection.js';
+import type { Logger } from '../logger.js';
+import { HubDispatcher } from './hub-dispatcher.js';
+import type { HubClass } from './hub.js';
+import { HubConnectionContext } from './hub-connection-context.js';
+
+export interface HubConnectionHandlerOptions {
+  hub: HubClass;
+  lifetime: HubLifetimeManager;
+  protocols: ReadonlyMap<string, HubProtocol>;
+  keepAliveInterval: number;
+  clientTimeoutInterval: number;
+  handshakeTimeout: number;
+  /** null means no limit. */
+  maximumReceiveMessageSize: number | null;
+  logger: Logger;
+}
+
+const PING = new SerializedHubMessage({ type: MessageType.Ping });
+/** What the client sees when the server closes a connection because of an error (signalr-wire.md D.2). */
+const CLOSED_WITH_ERROR = 'Connection closed with an error.';
+
+/**
+ * The hub side of every connection (ASP.NET's HubConnectionHandler): the handshake, the read loop
+ * with its size limit, keep-alive and timeouts, dispatch, and the Close message at the end.
+ * All timers are one heartbeat, `tick()`, that the server calls for every connection at once.
+ */
+export class HubConnectionHandler {
+  private readonly contexts = new Set<HubConnectionContext>();
+  private readonly dispatcher: HubDispatcher;
+  /** A coarse clock, advanced by `tick()`: timeouts need seconds, not a system call per message. */
+  readonly clock = { now: Date.now() };
+
+  constructor(private readonly options: HubConnectionHandlerOptions) {
+    this.dispatcher = new HubDispatcher(options.hub, options.lifetime, options.logger);
+  }
+
+  get connectionCount(): number {
+    return this.contexts.size;
+  }
+
+  /** A transport has activated `connection`; the client's handshake comes next. */
+  onConnect(connection: HttpConnection): void {
+    const context = new HubConnectionContext(connection, this.clock);
+    this.contexts.add(context);
+    context.abort = () => {
+      context.writeMessage({ type: MessageType.Close });
+      this.end(context);
+    };
+    connection.app = {
+      onData: (data) => this.onData(context, data),
+      onClose: () => this.onTransportClosed(context),
+    };
+  }
+
+  tick(now: number): void {
+    this.clock.now = now;
+    const { keepAliveInterval, clientTimeoutInterval, handshakeTimeout } = this.options;
+    for (const context of this.contexts) {
+      if (context.state === 'handshake') {
+        if (now - context.createdAt >= handshakeTimeout) this.failHandshake(context, HANDSHAKE_CANCELED);
+        continue;
+      }
+      if (context.state !== 'connected') continue;
+      // Long polling has its own keep-alive: the polls themselves (signalr-wire.md B.5).
+      if (context.connection.transportType === 'LongPolling') continue;
+      if (context.clientTimeoutActive && now - context.lastReceived >= clientTimeoutInterval) {
+        this.options.logger.info(`Connection ${context.connectionId} sent nothing for ${clientTimeoutInterval} ms; closing it.`);
+        this.closeWithError(context);
+        continue;
+      }
+      if (now - context.lastSent >= keepAliveInterval) context.write(PING);
+    }
+  }
+
+  /** Server shutdown: every client gets a Close that allows it to reconnect (elsewhere, or later). */
+  closeAll(): void {
+    for (const context of this.contexts) {
+      if (context.state === 'connected') context.writeMessage({ type: MessageType.Close, allowReconnect: true });
+      this.end(context);
+    }
+  }
+
+  private onData(context: HubConnectionContext, data: Uint8Array): void {
+    if (context.state !== 'handshake' && context.state !== 'connected') return;
+    context.lastReceived = this.clock.now;
+    let buffer = data;
+    if (context.unread) {
+      buffer = Buffer.concat([context.unread, data]);
+      context.unread = null;
+    }
+    let offset = 0;
+    const max = this.options.maximumReceiveMessageSize;
+
+    if (context.state === 'handshake') {
+      let parsed: ReturnType<typeof parseHandshakeRequest>;
+      try {
+        parsed = parseHandshakeRequest(buffer, 0);
+      } catch (error) {
+        this.options.logger.info(`Bad handshake from ${context.connectionId}: ${(error as Error).message}`);
+        return this.failHandshake(context, HANDSHAKE_UNEXPECTED);
+      }
+      if (parsed === null || (max !== null && parsed.consumed > max)) {
+        // A handshake larger than the message limit is cut off, as ASP.NET's read window cuts it.
+        if (max !== null && buffer.length > max) return this.failHandshake(context, HANDSHAKE_CANCELED);
+        context.unread = Buffer.from(buffer);
+        return;
+      }
+      if (!this.completeHandshake(context, parsed.request)) return;
+      offset = parsed.consumed;
+    }
+
+    const protocol = context.protocol!;
+    while (offset < buffer.length) {
+      let length: number | null;
+      let message: HubMessage | null;
+      try {
+        length = protocol.frameLength(buffer, offset);
+        if (length === null) {
+          // An incomplete message that can no longer fit in the limit is already too large.
+          if (max !== null && buffer.length - offset >= max) throw new InvalidDataError(maxSizeExceeded(max));
+          break;
+        }
+        if (max !== null && length > max) throw new InvalidDataError(maxSizeExceeded(max));
+        message = protocol.parse(buffer.subarray(offset, offset + length));
+      } catch (error) {
+        this.options.logger.info(`Closing ${context.connectionId}: ${(error as Error).message}`);
+        return this.closeWithError(context);
+      }
+      offset += length;
+      // Unknown message types parse as null and are skipped, as the clients do (signalr-wire.md C.3).
+      if (message) this.onMessage(context, message);
+      if (context.state !== 'connected') return;
+    }
+    // Copy the remainder, so one small partial message does not pin a large receive buffer.
+    if (offset < buffer.length) context.unread = Buffer.from(buffer.subarray(offset));
+  }
+
+  private completeHandshake(context: HubConnectionContext, request: { protocol: string; version: number }): boolean {
+    const protocol = this.options.protocols.get(request.protocol);
+    if (!protocol) {
+      this.failHandshake(context, unsupportedProtocolError(request.protocol));
+      return false;
+    }
+    if (!protocol.isVersionSupported(request.version)) {
+      this.failHandshake(context, unsupportedVersionError(request.protocol, request.version));
+      return false;
+    }
+    if (protocol.transferFormat === 'Binary' && context.connection.transportType === 'ServerSentEvents') {
+      this.failHandshake(context, transferFormatError(request.protocol));
+      return false;
+    }
+    context.protocol = protocol;
+    // From here on a WebSocket carries this protocol's frame type; the handshake answer included.
+    context.connection.binary = protocol.transferFormat === 'Binary';
+    context.connection.send(writeHandshakeResponse());
+    context.state = 'connected';
+    context.lastSent = this.clock.now;
+    context.queue = context.queue.then(() => this.connected(context));
+    return true;
+  }
+
+  private async connected(context: HubConnectionContext): Promise<void> {
+    try {
+      await this.options.lifetime.onConnected(context);
+      await this.dispatcher.onConnected(context);
+    } catch (error) {
+      this.options.logger.error(`OnConnected failed for ${context.connectionId}`, error);
+      // Without allowReconnect: trying again would fail the same way.
+      context.writeMessage({ type: MessageType.Close, error: CLOSED_WITH_ERROR });
+      context.closeError = error as Error;
+      this.end(context);
+    }
+  }
+
+  private onMessage(context: HubConnectionContext, message: HubMessage): void {
+    switch (message.type) {
+      case MessageType.Invocation:
+      case MessageType.StreamInvocation:
+        context.queue = context.queue.then(() => this.dispatcher.invoke(context, message));
+        return;
+      case MessageType.Ping:
+        context.clientTimeoutActive = true;
+        return;
+      case MessageType.Close:
+        // The client is leaving. It gets an empty Close back, and cannot reconnect to this connection.
+        if (message.error) context.closeError = new Error(message.error);
+        context.writeMessage({ type: MessageType.Close });
+        this.end(context);
+        return;
+      default:
+        // StreamItem, Completion and CancelInvocation for ids we never issued, and Ack or Sequence
+        // without stateful reconnect, are ignored, as ASP.NET ignores them.
+        return;
+    }
+  }
+
+  private failHandshake(context: HubConnectionContext, error: string): void {
+    context.connection.send(writeHandshakeResponse(error));
+    this.end(context);
+  }
+
+  /** Close with an error that allows the client to reconnect: a protocol error, an oversized message, a timeout. */
+  private closeWithError(context: HubConnectionContext): void {
+    context.writeMessage({ type: MessageType.Close, error: CLOSED_WITH_ERROR, allowReconnect: true });
+    this.end(context);
+  }
+
+  private end(context: HubConnectionContext): void {
+    if (context.state === 'closing' || context.state === 'closed') return;
+    context.state = context.state === 'connected' ? 'closing' : 'closed';
+    context.unread = null;
+    context.connection.end();
+  }
+
+  /** The transport is gone. Runs the hub's onDisconnected once, after the invocations already queued. */
+  private onTransportClosed(context: HubConnectionContext): void {
+    this.contexts.delete(context);
+    const wasConnected = context.protocol !== null && context.state !== 'closed';
+    context.state = 'closed';
+    context.unread = null;
+    if (!wasConnected) return;
+    context.queue = context.queue.then(async () => {
+      try {
+        await this.dispatcher.onDisconnected(context);
+      } catch (error) {
+        this.options.logger.error(`OnDisconnected failed for ${context.connectionId}`, error);
+      }
+      await this.options.lifetime.onDisconnected(context).catch((error: unknown) => {
+        this.options.logger.error(`Lifetime manager failed to remove ${context.connectionId}`, error);
+      });
+    });
+  }
+}
+
+function maxSizeExceeded(max: number): string {
+  return `The maximum message size of ${max}B was exceeded. The message size can be configured in AddHubOptions.`;
+}

@@ -1,0 +1,91 @@
+import { Hub, HubError } from '../hub/hub.js';
+
+/** `SignalWebRtc` carries one of these types, as the seed's WebRtcService sends them. */
+const SIGNAL_TYPES = new Set(['offer', 'answer', 'candidate']);
+
+/** Channel names longer than this are refused: a channel is a name, not a payload. */
+export const MAX_CHANNEL_LENGTH = 256;
+
+/**
+ * The seed's MessageHub, with its method names and meaning unchanged (product.md section 3), and
+ * three additions that its clients cannot tell apart from the original:
+ * - when a connection drops, the others in each of its channels receive `Leave(connectionId)`;
+ * - only a member of a channel may signal to it;
+ * - a repeated `Join` is harmless (the seed's first page calls it before every send), while the
+ *   others still receive `Join` each time, as they do from ASP.NET.
+ */
+export class MessageHub extends Hub {
+  static override readonly methods = {
+    Join: ['string'],
+    Leave: ['string'],
+    SignalWebRtc: ['string', 'string', 'string'],
+    Offer: ['string', 'string'],
+    Answer: ['string', 'string'],
+    Candidate: ['string', 'string'],
+  } as const;
+
+  async Join(channel: string): Promise<void> {
+    checkChannel(channel);
+    await this.groups.add(this.context.connectionId, channel);
+    await this.clients.othersInGroup(channel).send('Join', this.context.connectionId);
+  }
+
+  async Leave(channel: string): Promise<void> {
+    checkChannel(channel);
+    // Leaving a channel one is not in changes nothing, so nobody is told.
+    if (!this.context.groups.has(channel)) return;
+    await this.groups.remove(this.context.connectionId, channel);
+    await this.clients.othersInGroup(channel).send('Leave', this.context.connectionId);
+  }
+
+  async SignalWebRtc(channel: string, type: string, payload: string): Promise<void> {
+    this.checkMember(channel);
+    if (!SIGNAL_TYPES.has(type)) {
+      throw new HubError(`Signal type must be 'offer', 'answer' or 'candidate', not '${String(type).slice(0, 32)}'.`);
+    }
+    checkPayload(payload);
+    await this.clients.othersInGroup(channel).send('SignalWebRtc', channel, type, payload);
+  }
+
+  async Offer(channel: string, offer: string): Promise<void> {
+    this.checkMember(channel);
+    checkPayload(offer);
+    await this.clients.othersInGroup(channel).send('ReceiveOffer', offer);
+  }
+
+  async Answer(channel: string, answer: string): Promise<void> {
+    this.checkMember(channel);
+    checkPayload(answer);
+    await this.clients.othersInGroup(channel).send('ReceiveAnswer', answer);
+  }
+
+  async Candidate(channel: string, candidate: string): Promise<void> {
+    this.checkMember(channel);
+    checkPayload(candidate);
+    await this.clients.othersInGroup(channel).send('ReceiveCandidate', candidate);
+  }
+
+  override async onDisconnected(): Promise<void> {
+    // The lifetime manager removes the memberships after this; the others learn of it here.
+    const id = this.context.connectionId;
+    await Promise.all([...this.context.groups].map((channel) => this.clients.othersInGroup(channel).send('Leave', id)));
+  }
+
+  private checkMember(channel: string): void {
+    checkChannel(channel);
+    if (!this.context.groups.has(channel)) {
+      throw new HubError(`Join the channel '${channel}' before signaling to it.`);
+    }
+  }
+}
+
+function checkChannel(channel: string | null): asserts channel is string {
+  if (typeof channel !== 'string' || channel.length === 0) throw new HubError('The channel must be a non-empty string.');
+  if (channel.length > MAX_CHANNEL_LENGTH) {
+    throw new HubError(`The channel name is longer than ${MAX_CHANNEL_LENGTH} characters.`);
+  }
+}
+
+function checkPayload(payload: string | null): void {
+  if (typeof payload !== 'string') throw new HubError('The payload must be a string.');
+}

@@ -1,0 +1,8 @@
+// The hub server's public API, for embedding it in another Node program or a test.
+export { createHubServer, type HubServer } from './http/hub-server.js';
+export { DEFAULT_OPTIONS, type HubServerOptions } from './options.js';
+export { Hub, HubError, type HubClass, type HubCallerContext, type ParameterType } from './hub/hub.js';
+export { MessageHub } from './hubs/message-hub.js';
+export type { HubLifetimeManager, LifetimeConnection } from './lifetime/hub-lifetime-manager.js';
+export { InMemoryHubLifetimeManager } from './lifetime/in-memory-hub-lifetime-manager.js';
+export { consoleLogger, silentLogger, type Logger } from './logger.js';

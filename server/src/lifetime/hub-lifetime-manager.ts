@@ -1,0 +1,45 @@
+import type { SerializedHubMessage } from '../protocol/serialized-message.js';
+
+/** What a lifetime manager needs of a connection on its own server. */
+export interface LifetimeConnection {
+  /** The public connection id. */
+  readonly connectionId: string;
+  /** The groups this connection is in. The lifetime manager keeps it; hubs only read it. */
+  readonly groups: Set<string>;
+  /** Writes a message, serialized in this connection's protocol (at most once per protocol per message). */
+  write(message: SerializedHubMessage): void;
+}
+
+/**
+ * The only place that knows who is connected and who is in which group, and the only place that
+ * fans messages out (ASP.NET's HubLifetimeManager). Group names are case-sensitive. Adding a
+ * connection twice is harmless, and adding or removing an unknown connection id does nothing.
+ *
+ * Every implementation must pass `server/test/lifetime/hub-lifetime-manager.conformance.ts`.
+ */
+export interface HubLifetimeManager {
+  onConnected(connection: LifetimeConnection): Promise<void>;
+  /** Removes the connection and its group memberships. */
+  onDisconnected(connection: LifetimeConnection): Promise<void>;
+
+  sendAll(method: string, args: readonly unknown[]): Promise<void>;
+  sendAllExcept(method: string, args: readonly unknown[], excludedConnectionIds: readonly string[]): Promise<void>;
+  sendConnection(connectionId: string, method: string, args: readonly unknown[]): Promise<void>;
+  sendConnections(connectionIds: readonly string[], method: string, args: readonly unknown[]): Promise<void>;
+  sendGroup(groupName: string, method: string, args: readonly unknown[]): Promise<void>;
+  sendGroups(groupNames: readonly string[], method: string, args: readonly unknown[]): Promise<void>;
+  sendGroupExcept(
+    groupName: string,
+    method: string,
+    args: readonly unknown[],
+    excludedConnectionIds: readonly string[],
+  ): Promise<void>;
+
+  addToGroup(connectionId: string, groupName: string): Promise<void>;
+  removeFromGroup(connectionId: string, groupName: string): Promise<void>;
+
+  /** Whether the manager can currently reach every server it fans out to (for /healthz). */
+  readonly healthy: boolean;
+  /** Releases what the manager holds (timers, backplane links). Idempotent. */
+  close(): Promise<void>;
+}

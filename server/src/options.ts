@@ -1,0 +1,101 @@
+import type { HubLifetimeManager } from './lifetime/hub-lifetime-manager.js';
+import type { Logger } from './logger.js';
+
+export interface HubServerOptions {
+  /** TCP port; 0 picks a free one. Default 5000. */
+  port?: number;
+  /** Address to bind. Default 127.0.0.1: the hub is reachable from elsewhere only when asked. */
+  host?: string;
+  /** Where the SignalR endpoint lives. Default `/messagehub`, the seed's path. */
+  hubPath?: string;
+  /** Serve the files in this folder at `/`. Default none. */
+  staticDir?: string | null;
+  /** Serve the files in this folder at `/dist/`. Default none. */
+  distDir?: string | null;
+  /** Browser origins allowed to use the hub (CORS and the WebSocket Origin check). Default: the server's own origin. */
+  allowedOrigins?: readonly string[];
+  /** Send a Ping after this long without sending anything, in ms. Default 15 000. */
+  keepAliveInterval?: number;
+  /** Close a client that has sent nothing for this long, in ms, once it has pinged. Default 30 000. */
+  clientTimeoutInterval?: number;
+  /** Close a connection that has not finished its handshake after this long, in ms. Default 15 000. */
+  handshakeTimeout?: number;
+  /** The largest message a client may send, in bytes; null for no limit. Default 32 768. */
+  maximumReceiveMessageSize?: number | null;
+  /** Dispose a negotiated connection that never starts, or a long poller that stops polling, after this long, in ms. Default 15 000. */
+  disconnectTimeout?: number;
+  /** Answer a long poll that has nothing to send after this long, in ms. Default 90 000. */
+  longPollTimeout?: number;
+  /** Who is connected, and groups. Default: in memory, for one server. */
+  lifetimeManager?: HubLifetimeManager;
+  logger?: Logger;
+}
+
+export type ResolvedHubServerOptions = Required<Omit<HubServerOptions, 'lifetimeManager' | 'logger'>> &
+  Pick<HubServerOptions, 'lifetimeManager' | 'logger'>;
+
+/** ASP.NET's defaults (signalr-wire.md D.1), plus the product's own (product.md section 3). */
+export const DEFAULT_OPTIONS = {
+  port: 5000,
+  host: '127.0.0.1',
+  hubPath: '/messagehub',
+  staticDir: null,
+  distDir: null,
+  allowedOrigins: [],
+  keepAliveInterval: 15_000,
+  clientTimeoutInterval: 30_000,
+  handshakeTimeout: 15_000,
+  maximumReceiveMessageSize: 32 * 1024,
+  disconnectTimeout: 15_000,
+  longPollTimeout: 90_000,
+} as const satisfies ResolvedHubServerOptions;
+
+/** Spreads the defaults in and checks every option up front, with an exact message. */
+export function resolveOptions(options: HubServerOptions = {}): ResolvedHubServerOptions {
+  const resolved: ResolvedHubServerOptions = { ...DEFAULT_OPTIONS, ...stripUndefined(options) };
+  if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) {
+    throw new TypeError(`The "port" option must be an integer from 0 to 65535, not ${String(resolved.port)}.`);
+  }
+  if (typeof resolved.host !== 'string' || resolved.host === '') {
+    throw new TypeError('The "host" option must be a non-empty string.');
+  }
+  if (typeof resolved.hubPath !== 'string' || !resolved.hubPath.startsWith('/') || resolved.hubPath.endsWith('/')) {
+    throw new TypeError('The "hubPath" option must start with "/" and not end with "/".');
+  }
+  for (const name of ['keepAliveInterval', 'clientTimeoutInterval', 'handshakeTimeout', 'disconnectTimeout', 'longPollTimeout'] as const) {
+    const value = resolved[name];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new TypeError(`The "${name}" option must be a positive number of milliseconds.`);
+    }
+  }
+  if (resolved.keepAliveInterval >= resolved.clientTimeoutInterval) {
+    // The clients' own server timeout is 30 s by default; a slower keep-alive makes them drop the server.
+    throw new TypeError('The "keepAliveInterval" option must be less than "clientTimeoutInterval".');
+  }
+  const max = resolved.maximumReceiveMessageSize;
+  if (max !== null && (!Number.isInteger(max) || max <= 0)) {
+    throw new TypeError('The "maximumReceiveMessageSize" option must be a positive integer or null.');
+  }
+  const origins = resolved.allowedOrigins;
+  if (!Array.isArray(origins)) throw new TypeError('The "allowedOrigins" option must be an array of origins.');
+  resolved.allowedOrigins = origins.map(normalizeOrigin);
+  return resolved;
+}
+
+/** `https://Example.com:443/` becomes `https://example.com`, the form browsers send in `Origin`. */
+export function normalizeOrigin(origin: string): string {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    throw new TypeError(`The allowed origin "${origin}" is not a URL such as https://app.example.com.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError(`The allowed origin "${origin}" must start with http:// or https://.`);
+  }
+  return url.origin;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

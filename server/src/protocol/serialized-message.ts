@@ -1,0 +1,35 @@
+import type { HubMessage, HubProtocol } from './messages.js';
+
+/**
+ * A message on its way to many connections. It is written at most once per protocol, however many
+ * connections receive it: fan-out to 1,000 JSON clients serializes once, not 1,000 times.
+ */
+export class SerializedHubMessage {
+  private jsonBytes: Uint8Array | null = null;
+  private otherBytes: Map<string, Uint8Array> | null = null;
+
+  constructor(readonly message: HubMessage) {}
+
+  /** Seeds the cache with bytes already written elsewhere (for example, received from a backplane). */
+  static fromBytes(message: HubMessage, protocolName: string, bytes: Uint8Array): SerializedHubMessage {
+    const serialized = new SerializedHubMessage(message);
+    serialized.set(protocolName, bytes);
+    return serialized;
+  }
+
+  bytesFor(protocol: HubProtocol): Uint8Array {
+    // JSON is by far the common case, so it gets a field rather than a map lookup.
+    if (protocol.name === 'json') return (this.jsonBytes ??= protocol.write(this.message));
+    let bytes = this.otherBytes?.get(protocol.name);
+    if (!bytes) {
+      bytes = protocol.write(this.message);
+      this.set(protocol.name, bytes);
+    }
+    return bytes;
+  }
+
+  private set(protocolName: string, bytes: Uint8Array): void {
+    if (protocolName === 'json') this.jsonBytes = bytes;
+    else (this.otherBytes ??= new Map()).set(protocolName, bytes);
+  }
+}

@@ -1,0 +1,48 @@
+import { HttpConnection, newConnectionId } from './http-connection.js';
+
+/**
+ * Owns every HTTP connection by its secret token (ASP.NET's HttpConnectionManager).
+ * Connections that sit unused, negotiated but never started or long polling between polls,
+ * are disposed after `disconnectTimeout` ms by `tick()`, which the server calls on its one heartbeat.
+ */
+export class ConnectionManager {
+  private readonly connections = new Map<string, HttpConnection>();
+  private readonly disconnectTimeout: number;
+
+  constructor(disconnectTimeout: number) {
+    this.disconnectTimeout = disconnectTimeout;
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  /** A new connection for negotiate. Version 0 clients use the id as the token (signalr-wire.md A.4). */
+  create(negotiateVersion: number): HttpConnection {
+    const connectionId = newConnectionId();
+    const token = negotiateVersion > 0 ? newConnectionId() : connectionId;
+    const connection = new HttpConnection(connectionId, token, (c) => this.connections.delete(c.token));
+    this.connections.set(token, connection);
+    return connection;
+  }
+
+  get(token: string): HttpConnection | undefined {
+    return this.connections.get(token);
+  }
+
+  tick(now: number): void {
+    for (const connection of this.connections.values()) {
+      if (
+        (connection.status === 'negotiated' || connection.status === 'inactive') &&
+        now - connection.inactiveSince >= this.disconnectTimeout
+      ) {
+        connection.dispose();
+      }
+    }
+  }
+
+  /** Every live connection, for shutdown. */
+  all(): HttpConnection[] {
+    return [...this.connections.values()];
+  }
+}

@@ -1,0 +1,225 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { isWebSocketUpgrade, queryValue, rejectUpgrade, sendJson, sendText } from '../http/responses.js';
+import type { ConnectionManager } from './connection-manager.js';
+import type { HttpConnection, TransportType } from './http-connection.js';
+import { LongPollingTransport } from './long-polling.js';
+import { ServerSentEventsTransport } from './server-sent-events.js';
+import { WebSocketTransport } from './websockets.js';
+
+export interface DispatcherOptions {
+  connections: ConnectionManager;
+  /** Called once per connection, when its first transport request activates it. */
+  onConnect: (connection: HttpConnection) => void;
+  longPollTimeout: number;
+  /**
+   * The largest WebSocket frame accepted. A frame may batch many hub messages, so this is well above
+   * the hub's per-message limit; the hub enforces that limit with a proper Close message.
+   */
+  maxFramePayload: number;
+}
+
+/** The negotiate answer's transport list, in the order clients try them (signalr-wire.md A.4). */
+const AVAILABLE_TRANSPORTS =
+  '[{"transport":"WebSockets","transferFormats":["Text","Binary"]},' +
+  '{"transport":"ServerSentEvents","transferFormats":["Text"]},' +
+  '{"transport":"LongPolling","transferFormats":["Text","Binary"]}]';
+
+const CONNECTION_ID_REQUIRED = 'Connection ID required';
+const NO_CONNECTION = 'No Connection with that ID';
+const CHANGE_TRANSPORT = 'Cannot change transports mid-connection';
+
+/**
+ * ASP.NET's HttpConnectionDispatcher: negotiate, and the routing of `{base}` requests to the
+ * WebSockets, Server-Sent Events and Long Polling transports, with its status codes and bodies
+ * (signalr-wire.md sections A and B).
+ */
+export class HttpConnectionDispatcher {
+  private readonly wss: WebSocketServer;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxFramePayload,
+      perMessageDeflate: false,
+      // ASP.NET selects no subprotocol, and the clients request none.
+      handleProtocols: () => false,
+    });
+    this.wss.on('headers', (headers) => headers.push('Long-Running: true'));
+  }
+
+  /** `POST {base}/negotiate` (signalr-wire.md A.1–A.4). Errors go out as 200 with `{"error": ...}`, as ASP.NET does. */
+  negotiate(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    if (req.method !== 'POST') return sendText(res, 405);
+    // The body is empty, or text the clients send by habit; it is ignored.
+    req.resume();
+    const raw = queryValue(url, 'negotiateVersion');
+    let version = 0;
+    if (raw !== null) {
+      if (!/^[+-]?\d+$/.test(raw.trim())) {
+        return sendJson(res, 200, JSON.stringify({ error: 'The client requested a non-integer protocol version.' }));
+      }
+      version = Number.parseInt(raw, 10);
+      if (version < 0) {
+        return sendJson(
+          res,
+          200,
+          JSON.stringify({ error: `The client requested version '${version}', but the server does not support this version.` }),
+        );
+      }
+      version = Math.min(version, 1);
+    }
+    const connection = this.options.connections.create(version);
+    let body = `{"negotiateVersion":${version},"connectionId":"${connection.connectionId}"`;
+    if (version > 0) body += `,"connectionToken":"${connection.token}"`;
+    body += `,"availableTransports":${AVAILABLE_TRANSPORTS}}`;
+    sendJson(res, 200, body);
+  }
+
+  /** Any non-upgrade request to `{base}` (signalr-wire.md B.1). */
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    switch (req.method) {
+      case 'GET':
+        if ((req.headers.accept ?? '').includes('text/event-stream')) return this.serverSentEvents(req, res, url);
+        return this.longPoll(req, res, url);
+      case 'POST':
+        return this.post(req, res, url);
+      case 'DELETE':
+        return this.delete(res, url);
+      default:
+        return sendText(res, 405);
+    }
+  }
+
+  /** `GET {base}` as a WebSocket upgrade (signalr-wire.md B.3, A.7). Refusals happen before the upgrade. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
+    if (!isWebSocketUpgrade(req)) return rejectUpgrade(socket, 400);
+    const token = queryValue(url, 'id');
+    let connection: HttpConnection | undefined;
+    if (token === null || token === '') {
+      // skipNegotiation: a fresh connection whose token is its id (negotiate version 0 semantics).
+      connection = this.options.connections.create(0);
+    } else {
+      connection = this.options.connections.get(token);
+      if (!connection) return rejectUpgrade(socket, 404, NO_CONNECTION);
+      const refusal = this.refuseTransport(connection, 'WebSockets');
+      if (refusal) return rejectUpgrade(socket, refusal.status, refusal.body);
+    }
+    const accepted = connection;
+    // Claim the transport now, so a second upgrade racing this one gets 409.
+    accepted.transportType = 'WebSockets';
+    accepted.status = 'active';
+    this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      if (accepted.status === 'disposed') return ws.terminate();
+      accepted.transport = new WebSocketTransport(ws, accepted);
+      this.options.onConnect(accepted);
+    });
+  }
+
+  private serverSentEvents(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const connection = this.lookup(res, url);
+    if (!connection) return;
+    const refusal = this.refuseTransport(connection, 'ServerSentEvents');
+    if (refusal) return sendText(res, refusal.status, refusal.body);
+    const transport = new ServerSentEventsTransport(res);
+    connection.transportType = 'ServerSentEvents';
+    connection.status = 'active';
+    connection.transport = transport;
+    // On Node, req 'close' fires once the (empty) request body is read; the response tells when the client left.
+    res.on('close', () => connection.dispose());
+    req.resume();
+    transport.start();
+    this.options.onConnect(connection);
+  }
+
+  private longPoll(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const connection = this.lookup(res, url);
+    if (!connection) return;
+    if (connection.transportType !== null && connection.transportType !== 'LongPolling') {
+      return sendText(res, 400, CHANGE_TRANSPORT);
+    }
+    req.resume();
+    res.setHeader('Cache-Control', 'no-cache, no-store');
+    res.setHeader('Pragma', 'no-cache');
+    res.setHeader('Expires', 'Thu, 01 Jan 1970 00:00:00 GMT');
+    if (connection.transportType === null) {
+      // The first poll activates the connection and answers at once with an empty 200; the client
+      // then starts its poll loop and POSTs the handshake.
+      const transport = new LongPollingTransport(connection, this.options.longPollTimeout);
+      connection.transportType = 'LongPolling';
+      connection.transport = transport;
+      connection.status = 'inactive';
+      connection.inactiveSince = Date.now();
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': 0 });
+      res.end();
+      this.options.onConnect(connection);
+      return;
+    }
+    (connection.transport as LongPollingTransport).handlePoll(res);
+  }
+
+  private post(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const connection = this.lookup(res, url);
+    if (!connection) return void req.resume();
+    if (connection.transportType === 'WebSockets') {
+      req.resume();
+      return sendText(res, 405, 'POST requests are not allowed for WebSocket connections.');
+    }
+    // Bodies are fed to the connection one POST at a time, each in full, as ASP.NET's write lock does.
+    connection.postQueue = connection.postQueue.then(
+      () =>
+        new Promise<void>((resolve) => {
+          const done = (status: number) => {
+            if (!res.writableEnded) sendText(res, status);
+            resolve();
+          };
+          req.on('data', (chunk: Buffer) => {
+            if (connection.status === 'disposed') {
+              done(404);
+              req.destroy();
+              return;
+            }
+            connection.receive(chunk);
+          });
+          req.on('end', () => done(connection.status === 'disposed' ? 404 : 200));
+          req.on('error', () => done(400));
+          req.on('close', () => done(400));
+        }),
+    );
+  }
+
+  private delete(res: ServerResponse, url: URL): void {
+    const connection = this.lookup(res, url);
+    if (!connection) return;
+    if (connection.transportType !== 'LongPolling') {
+      return sendText(res, 400, 'Cannot terminate this connection using the DELETE endpoint.');
+    }
+    // The code answers 202 here; the pending poll ends with 204 as the connection is disposed.
+    sendText(res, 202);
+    connection.dispose();
+  }
+
+  /** The id check shared by SSE, long polling, POST and DELETE (signalr-wire.md B.2). */
+  private lookup(res: ServerResponse, url: URL): HttpConnection | undefined {
+    const token = queryValue(url, 'id');
+    if (token === null || token === '') {
+      sendText(res, 400, CONNECTION_ID_REQUIRED);
+      return undefined;
+    }
+    const connection = this.options.connections.get(token);
+    if (!connection) sendText(res, 404, NO_CONNECTION);
+    return connection;
+  }
+
+  private refuseTransport(connection: HttpConnection, type: TransportType): { status: number; body: string } | null {
+    if (connection.transportType === null) return null;
+    if (connection.transportType !== type) return { status: 400, body: CHANGE_TRANSPORT };
+    // A second SSE stream or WebSocket for a connection that already has one.
+    return { status: 409, body: '' };
+  }
+
+  close(): void {
+    this.wss.close();
+  }
+}

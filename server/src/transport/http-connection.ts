@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+
+export type TransportType = 'WebSockets' | 'ServerSentEvents' | 'LongPolling';
+
+/** What a transport does with bytes the application writes. The transport only moves bytes. */
+export interface TransportSink {
+  /** Writes whole hub messages. A transport never splits one write across frames or events. */
+  send(data: Uint8Array, binary: boolean): void;
+  /** The application is done: flush what is queued, then end the transport gracefully. */
+  end(): void;
+  /** Drops the transport at once. */
+  destroy(): void;
+}
+
+/** The side of a connection that consumes its bytes: the hub connection handler. */
+export interface ConnectionApplication {
+  onData(data: Uint8Array): void;
+  /** The transport went away, or the connection was disposed. Called once. */
+  onClose(): void;
+}
+
+/**
+ * The life of an HTTP connection, as in ASP.NET's HttpConnectionContext:
+ * - `negotiated`: negotiate answered, no transport yet. Disposed after the disconnect timeout.
+ * - `active`: a transport is attached (a WebSocket, an SSE stream, or a pending long poll).
+ * - `inactive`: long polling between two polls. Disposed after the disconnect timeout.
+ * - `disposed`: gone; any later request with its token gets 404.
+ */
+export type ConnectionStatus = 'negotiated' | 'active' | 'inactive' | 'disposed';
+
+/** 16 random bytes, Base64Url encoded (22 characters), as ASP.NET's MakeNewConnectionId. Clients append it to URLs unencoded. */
+export function newConnectionId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export class HttpConnection {
+  /** The public name, used by `Clients.Client(id)` and seen by other clients in `Join`/`Leave`. */
+  readonly connectionId: string;
+  /** The secret that authorises sends and polls. Equal to the id for negotiate version 0. */
+  readonly token: string;
+  transportType: TransportType | null = null;
+  status: ConnectionStatus = 'negotiated';
+  /** When the connection last became negotiated or inactive; drives the disconnect timeout. */
+  inactiveSince: number;
+  /** Set by the hub once the handshake picks a protocol: WebSockets then sends Binary frames. */
+  binary = false;
+  transport: TransportSink | null = null;
+  app: ConnectionApplication | null = null;
+  /** Serialises POST bodies, as ASP.NET does with its write lock: one body is fed in at a time. */
+  postQueue: Promise<void> = Promise.resolve();
+  private readonly onDispose: (connection: HttpConnection) => void;
+
+  constructor(connectionId: string, token: string, onDispose: (connection: HttpConnection) => void) {
+    this.connectionId = connectionId;
+    this.token = token;
+    this.onDispose = onDispose;
+    this.inactiveSince = Date.now();
+  }
+
+  /** Bytes from the client, in order. */
+  receive(data: Uint8Array): void {
+    if (this.status === 'disposed') return;
+    this.app?.onData(data);
+  }
+
+  /** Bytes for the client: whole hub messages. */
+  send(data: Uint8Array): void {
+    if (this.status === 'disposed') return;
+    this.transport?.send(data, this.binary);
+  }
+
+  /** The application is done with the connection: let the transport flush and end, then dispose. */
+  end(): void {
+    if (this.status === 'disposed') return;
+    if (this.transport) this.transport.end();
+    else this.dispose();
+  }
+
+  /** The connection is gone, whatever the cause. Idempotent. */
+  dispose(): void {
+    if (this.status === 'disposed') return;
+    this.status = 'disposed';
+    const transport = this.transport;
+    this.transport = null;
+    transport?.destroy();
+    this.onDispose(this);
+    const app = this.app;
+    this.app = null;
+    app?.onClose();
+  }
+}
