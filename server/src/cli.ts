@@ -47,7 +47,8 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  const env = process.env;
+  // An empty variable counts as unset, as in most shells' habits (`PORT= rtc-hub`).
+  const env = Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== '')) as NodeJS.ProcessEnv;
   const portText = args.port ?? env.PORT ?? '5000';
   if (!/^\d+$/.test(portText)) fail(`--port must be a number from 0 to 65535, not "${portText}".`);
   const staticDir = args.static ?? env.STATIC_DIR;
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
       port: Number(portText),
       host: args.host ?? env.HOST ?? '127.0.0.1',
       staticDir: staticDir ? resolve(staticDir) : null,
-      distDir: staticDir ? distDir : null,
+      distDir: staticDir && existsSync(distDir) ? distDir : null,
       allowedOrigins,
       logger: consoleLogger(),
     });

@@ -65,6 +65,8 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
   const hubPath = config.hubPath;
   const negotiatePath = `${hubPath}/negotiate`;
   let origins: OriginPolicy;
+  /** Set once close() starts: new connections are refused while the old ones take their Close. */
+  let shuttingDown = false;
 
   const httpServer = createServer((req, res) => {
     let url: URL;
@@ -98,6 +100,10 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
       }
       if (req.method === 'OPTIONS') return origins.answerPreflight(req, res, 'GET, POST, DELETE, OPTIONS');
       origins.applyCors(req, res);
+      if (shuttingDown && path === negotiatePath) {
+        req.resume();
+        return sendText(res, 503, 'The server is shutting down.');
+      }
       return path === negotiatePath ? dispatcher.negotiate(req, res, url) : dispatcher.handle(req, res, url);
     }
     const notFound = () => sendText(res, 404, 'Not Found');
@@ -120,6 +126,7 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
     if (url.pathname !== hubPath) return rejectUpgrade(socket, 404);
     // Browsers apply no CORS to WebSockets, so the Origin check is ours (signalr-wire.md G.2).
     if (!origins.isAllowed(req)) return rejectUpgrade(socket, 403, 'Origin not allowed.');
+    if (shuttingDown) return rejectUpgrade(socket, 503, 'The server is shutting down.');
     dispatcher.upgrade(req, socket, head, url);
   });
 
@@ -163,12 +170,15 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
     close() {
       closing ??= (async () => {
         clearInterval(heartbeat);
-        const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        shuttingDown = true;
         handler.closeAll();
+        // Keep listening while clients take their Close: closing the listener now would also drop idle
+        // keep-alive sockets that a long poller is about to reuse, and it would see a reset, not a close.
         const deadline = Date.now() + SHUTDOWN_GRACE_MS;
         while (connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         for (const connection of connections.all()) connection.dispose();
         dispatcher.close();
+        const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         httpServer.closeAllConnections();
         await stopped;
         await lifetime.close();

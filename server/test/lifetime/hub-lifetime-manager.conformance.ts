@@ -1,0 +1,258 @@
+// What every HubLifetimeManager must do, written once and run against each implementation.
+// A cluster is one or more servers that share a backplane. In memory there is only ever one server,
+// so an in-memory cluster hands back the same manager for every server; the Redis cluster hands back
+// one manager per server, and the same tests then check delivery across servers.
+import assert from 'node:assert/strict';
+import { after, afterEach, describe, it } from 'node:test';
+import type { HubLifetimeManager, LifetimeConnection } from '../../src/lifetime/hub-lifetime-manager.js';
+import { jsonHubProtocol } from '../../src/protocol/json-hub-protocol.js';
+import type { HubProtocol, InvocationMessage } from '../../src/protocol/messages.js';
+import type { SerializedHubMessage } from '../../src/protocol/serialized-message.js';
+
+export interface LifetimeCluster {
+  /** One manager per server. */
+  readonly managers: readonly HubLifetimeManager[];
+  /** Resolves once everything sent so far has reached every server (a no-op in memory). */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Counts how often a message is serialized, so a test can check it happens once per fan-out. */
+class CountingProtocol implements HubProtocol {
+  readonly name = 'json';
+  readonly transferFormat = 'Text' as const;
+  writes = 0;
+  isVersionSupported = jsonHubProtocol.isVersionSupported.bind(jsonHubProtocol);
+  frameLength = jsonHubProtocol.frameLength.bind(jsonHubProtocol);
+  parse = jsonHubProtocol.parse.bind(jsonHubProtocol);
+  write: HubProtocol['write'] = (message) => {
+    this.writes++;
+    return jsonHubProtocol.write(message);
+  };
+}
+
+let nextId = 0;
+
+class FakeConnection implements LifetimeConnection {
+  readonly connectionId = `conn-${++nextId}-${Math.random().toString(36).slice(2, 8)}`;
+  readonly groups = new Set<string>();
+  readonly received: InvocationMessage[] = [];
+  private waiters: Array<() => void> = [];
+
+  constructor(private readonly protocol: HubProtocol) {}
+
+  write(message: SerializedHubMessage): void {
+    // Go through real bytes, as a transport would: what arrives is what was serialized.
+    const bytes = message.bytesFor(this.protocol);
+    this.received.push(jsonHubProtocol.parse(bytes) as InvocationMessage);
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  /** Waits until `count` messages have arrived. */
+  async waitFor(count: number, timeoutMs = 3_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.received.length < count) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`${this.connectionId} got ${this.received.length} of ${count} messages.`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  calls(): Array<[string, unknown[]]> {
+    return this.received.map((m) => [m.target, m.arguments]);
+  }
+}
+
+export function hubLifetimeManagerConformance(
+  name: string,
+  createCluster: (servers: number) => Promise<LifetimeCluster>,
+): void {
+  describe(`${name} (HubLifetimeManager conformance)`, () => {
+    const clusters: LifetimeCluster[] = [];
+    const protocol = new CountingProtocol();
+
+    async function cluster(servers = 2) {
+      const created = await createCluster(servers);
+      clusters.push(created);
+      return created;
+    }
+
+    /** A connection on server `index` of `c`. */
+    async function connection(c: LifetimeCluster, index: number): Promise<FakeConnection> {
+      const conn = new FakeConnection(protocol);
+      await c.managers[index]!.onConnected(conn);
+      return conn;
+    }
+
+    afterEach(async () => {
+      await Promise.all(clusters.splice(0).map((c) => c.close()));
+    });
+    after(async () => {
+      await Promise.all(clusters.splice(0).map((c) => c.close()));
+    });
+
+    it('sendAll reaches every connection on every server, once', async () => {
+      const c = await cluster();
+      const [a, b, d] = [await connection(c, 0), await connection(c, 1), await connection(c, 1)];
+      await c.settle();
+      await c.managers[0]!.sendAll('Hello', ['world', 1]);
+      await Promise.all([a, b, d].map((x) => x.waitFor(1)));
+      await c.settle();
+      for (const x of [a, b, d]) assert.deepEqual(x.calls(), [['Hello', ['world', 1]]]);
+    });
+
+    it('sendAllExcept skips the excluded connections', async () => {
+      const c = await cluster();
+      const [a, b, d] = [await connection(c, 0), await connection(c, 1), await connection(c, 0)];
+      await c.settle();
+      await c.managers[1]!.sendAllExcept('Hi', [], [a.connectionId, b.connectionId]);
+      await d.waitFor(1);
+      await c.settle();
+      assert.equal(a.received.length, 0);
+      assert.equal(b.received.length, 0);
+      assert.deepEqual(d.calls(), [['Hi', []]]);
+    });
+
+    it('sendConnection and sendConnections reach only the named connections, wherever they are', async () => {
+      const c = await cluster();
+      const [a, b, d] = [await connection(c, 0), await connection(c, 1), await connection(c, 1)];
+      await c.settle();
+      await c.managers[0]!.sendConnection(b.connectionId, 'One', ['b']);
+      await c.managers[1]!.sendConnection(a.connectionId, 'One', ['a']);
+      await c.managers[0]!.sendConnections([a.connectionId, d.connectionId, d.connectionId], 'Many', []);
+      await a.waitFor(2);
+      await b.waitFor(1);
+      await d.waitFor(1);
+      await c.settle();
+      assert.deepEqual(a.calls(), [['One', ['a']], ['Many', []]]);
+      assert.deepEqual(b.calls(), [['One', ['b']]]);
+      assert.deepEqual(d.calls(), [['Many', []]], 'a repeated id still delivers once');
+    });
+
+    it('sendGroup reaches the members on every server and nobody else', async () => {
+      const c = await cluster();
+      const [a, b, outsider] = [await connection(c, 0), await connection(c, 1), await connection(c, 1)];
+      await c.managers[0]!.addToGroup(a.connectionId, 'room');
+      await c.managers[1]!.addToGroup(b.connectionId, 'room');
+      await c.settle();
+      assert.ok(a.groups.has('room'), 'membership shows in the connection');
+      assert.ok(b.groups.has('room'));
+      await c.managers[0]!.sendGroup('room', 'Signal', ['x']);
+      await a.waitFor(1);
+      await b.waitFor(1);
+      await c.settle();
+      assert.equal(outsider.received.length, 0);
+    });
+
+    it('adding a connection twice is harmless: it is one member and receives once', async () => {
+      const c = await cluster();
+      const a = await connection(c, 0);
+      await c.managers[0]!.addToGroup(a.connectionId, 'room');
+      await c.managers[0]!.addToGroup(a.connectionId, 'room');
+      await c.settle();
+      await c.managers[1]!.sendGroup('room', 'Once', []);
+      await a.waitFor(1);
+      await c.settle();
+      assert.equal(a.received.length, 1);
+    });
+
+    it('group names are case-sensitive', async () => {
+      const c = await cluster();
+      const [a, b] = [await connection(c, 0), await connection(c, 1)];
+      await c.managers[0]!.addToGroup(a.connectionId, 'Room');
+      await c.managers[1]!.addToGroup(b.connectionId, 'room');
+      await c.settle();
+      await c.managers[0]!.sendGroup('room', 'Lower', []);
+      await b.waitFor(1);
+      await c.settle();
+      assert.equal(a.received.length, 0);
+    });
+
+    it('removeFromGroup stops delivery, and unknown connection ids are ignored', async () => {
+      const c = await cluster();
+      const [a, b] = [await connection(c, 0), await connection(c, 1)];
+      await c.managers[0]!.addToGroup(a.connectionId, 'room');
+      await c.managers[1]!.addToGroup(b.connectionId, 'room');
+      await c.managers[0]!.removeFromGroup(a.connectionId, 'room');
+      await c.managers[0]!.addToGroup('no-such-connection', 'room');
+      await c.managers[0]!.removeFromGroup('no-such-connection', 'room');
+      await c.settle();
+      assert.equal(a.groups.has('room'), false);
+      await c.managers[0]!.sendGroup('room', 'AfterLeave', []);
+      await b.waitFor(1);
+      await c.settle();
+      assert.equal(a.received.length, 0);
+    });
+
+    it('a disconnected connection leaves its groups and receives nothing more', async () => {
+      const c = await cluster();
+      const [a, b] = [await connection(c, 0), await connection(c, 1)];
+      await c.managers[0]!.addToGroup(a.connectionId, 'room');
+      await c.managers[1]!.addToGroup(b.connectionId, 'room');
+      await c.managers[0]!.onDisconnected(a);
+      await c.settle();
+      assert.equal(a.groups.size, 0);
+      await c.managers[1]!.sendGroup('room', 'AfterDrop', []);
+      await c.managers[1]!.sendAll('AllAfterDrop', []);
+      await c.managers[1]!.sendConnection(a.connectionId, 'DirectAfterDrop', []);
+      await b.waitFor(2);
+      await c.settle();
+      assert.equal(a.received.length, 0);
+    });
+
+    it('sendGroupExcept and sendGroups deliver to the right members, once each', async () => {
+      const c = await cluster();
+      const [a, b, d] = [await connection(c, 0), await connection(c, 1), await connection(c, 0)];
+      for (const x of [a, b, d]) await c.managers[0]!.addToGroup(x.connectionId, 'one');
+      await c.managers[1]!.addToGroup(b.connectionId, 'two');
+      await c.settle();
+      await c.managers[1]!.sendGroupExcept('one', 'Others', [1], [a.connectionId]);
+      await b.waitFor(1);
+      await d.waitFor(1);
+      await c.managers[0]!.sendGroups(['one', 'two'], 'Both', []);
+      await Promise.all([a.waitFor(1), b.waitFor(2), d.waitFor(2)]);
+      await c.settle();
+      assert.deepEqual(a.calls(), [['Both', []]]);
+      assert.deepEqual(b.calls(), [['Others', [1]], ['Both', []]], 'a member of both groups receives once');
+      assert.deepEqual(d.calls(), [['Others', [1]], ['Both', []]]);
+    });
+
+    it('serializes a message once per protocol per server, however many receive it', async () => {
+      const c = await cluster(1);
+      const members = await Promise.all(Array.from({ length: 5 }, () => connection(c, 0)));
+      for (const m of members) await c.managers[0]!.addToGroup(m.connectionId, 'crowd');
+      await c.settle();
+      protocol.writes = 0;
+      await c.managers[0]!.sendGroup('crowd', 'Fan', ['out']);
+      await Promise.all(members.map((m) => m.waitFor(1)));
+      assert.equal(protocol.writes, 1);
+    });
+
+    it('keeps the order of messages from one sender to one receiver', async () => {
+      const c = await cluster();
+      const [a, b] = [await connection(c, 0), await connection(c, 1)];
+      await c.managers[1]!.addToGroup(b.connectionId, 'ordered');
+      await c.settle();
+      for (let i = 0; i < 50; i++) await c.managers[0]!.sendGroup('ordered', 'N', [i]);
+      await b.waitFor(50);
+      assert.deepEqual(
+        b.received.map((m) => m.arguments[0]),
+        Array.from({ length: 50 }, (_, i) => i),
+      );
+      assert.equal(a.received.length, 0);
+    });
+
+    it('reports itself healthy while it works, and close() is idempotent', async () => {
+      const c = await cluster();
+      for (const m of c.managers) assert.equal(m.healthy, true);
+      await c.close();
+      await c.close();
+    });
+  });
+}
