@@ -142,7 +142,7 @@ describe('rtc-hub', () => {
   it('on SIGTERM sends every client a Close and exits within 2 s', async () => {
     const hub = await startHub(['--port', '0']);
     // A raw WebSocket client sees the exact bytes.
-    const negotiate = await (await fetch(`${hub.url}/messagehub/negotiate?negotiateVersion=1`, { method: 'POST' })).json();
+    const negotiate = (await (await fetch(`${hub.url}/messagehub/negotiate?negotiateVersion=1`, { method: "POST" })).json()) as { connectionToken: string };
     const ws = new WebSocket(`${hub.url.replace('http', 'ws')}/messagehub?id=${negotiate.connectionToken}`);
     const frames: string[] = [];
     const wsClosed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));

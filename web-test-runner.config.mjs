@@ -1,0 +1,308 @@
+// @web/test-runner config: browser tests in headless Chromium, with the real hub beside them.
+//
+// Run through `npm test` (or `node scripts/test.mjs --browser-only`): it puts wtr, the hub and Chromium in
+// a loopback-only network namespace, so binding 127.0.0.1 here is safe and WebRTC stays on loopback.
+//
+// What browser tests get:
+//   import { hubUrl } from '/__rtc-test-env.js';            // a hub started once for the whole run
+//   import { executeServerCommand } from '@web/test-runner-commands';
+//   const { url, id } = await executeServerCommand('start-hub', { args: ['--allowed-origin', 'http://x'] });
+//   await executeServerCommand('stop-hub', { id });          // or it is stopped when the run ends
+//
+// Environment:
+//   RTC_TEST_RESULTS     file to write {"passed":N,"failed":N} to when the run ends (scripts/test.mjs sets it)
+//   RTC_HUB_FROM_SOURCE  1 = run the hub from server/src/cli.ts through tsx instead of server/dist/cli.js
+//   RTC_WTR_PORT         the dev server's port (default 8765)
+//
+// Later services (coturn, Redis) go in `services` below: one start function each, stopped by PID at the end.
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultReporter } from '@web/test-runner';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const logDir = join(root, '.test-tmp', 'logs');
+const HOST = '127.0.0.1';
+const PORT = Number(process.env.RTC_WTR_PORT || 8765);
+const ENV_MODULE = '/__rtc-test-env.js';
+rmSync(logDir, { recursive: true, force: true });
+
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--allow-loopback-in-peer-connection',
+];
+
+// ---------------------------------------------------------------------------------------------------
+// Child processes: started by this process, stopped by their PID, never by name.
+
+/** @type {Map<number, import('node:child_process').ChildProcess>} */
+const children = new Map();
+let logCounter = 0;
+
+/**
+ * Spawns a long-running helper and resolves once a stdout line matches `ready`.
+ * Its output goes to .test-tmp/logs/<name>-<n>.log.
+ * @returns {Promise<{ pid: number, match: RegExpMatchArray, logFile: string, stop: () => Promise<void> }>}
+ */
+function startProcess({ name, command, args, ready, timeoutMs = 15_000, env }) {
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, `${name}-${++logCounter}.log`);
+  const log = createWriteStream(logFile);
+  log.write(`$ ${[command, ...args].join(' ')}\n`);
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.set(child.pid, child);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  exited.then(({ code, signal }) => {
+    children.delete(child.pid);
+    log.end(`[exited: code ${code}, signal ${signal}]\n`);
+  });
+  child.stderr.pipe(log, { end: false });
+
+  let stopping = false;
+  const stop = async () => {
+    stopping = true;
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(child.pid, 'SIGTERM');
+      const timer = setTimeout(() => {
+        if (child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL');
+      }, 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    let readyMatch = null;
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`${name} did not become ready within ${timeoutMs} ms; see ${logFile}`));
+    }, timeoutMs);
+    child.stdout.on('data', (chunk) => {
+      log.write(chunk);
+      if (readyMatch) return;
+      buffered += chunk.toString('utf8');
+      let newline;
+      while (!readyMatch && (newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline).replace(/\r$/, '');
+        buffered = buffered.slice(newline + 1);
+        const match = line.match(ready);
+        if (match) {
+          readyMatch = match;
+          clearTimeout(timer);
+          resolve({ pid: child.pid, match, logFile, stop });
+        }
+      }
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} could not start: ${error.message}`));
+    });
+    exited.then(({ code, signal }) => {
+      if (readyMatch) {
+        if (stopping) return;
+        console.error(`[rtc-test] ${name} (pid ${child.pid}) exited early: code ${code}, signal ${signal}; see ${logFile}`);
+        return;
+      }
+      clearTimeout(timer);
+      reject(new Error(`${name} exited before it was ready (code ${code}, signal ${signal}); see ${logFile}`));
+    });
+  });
+}
+
+// Backstop: if wtr exits without calling serverStop, still stop what we started.
+process.once('exit', () => {
+  for (const pid of children.keys()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Services.
+
+const hubCli = join(root, 'server/dist/cli.js');
+
+/** Starts a hub on a free loopback port. `origin` is the page origin allowed by default. */
+async function startHub(extraArgs, origin) {
+  const args = ['--port', '0', '--host', HOST];
+  if (!extraArgs.includes('--allowed-origin')) args.push('--allowed-origin', origin);
+  args.push(...extraArgs);
+  let command;
+  if (process.env.RTC_HUB_FROM_SOURCE === '1') {
+    command = [process.execPath, '--import', 'tsx', join(root, 'server/src/cli.ts')];
+  } else {
+    if (!existsSync(hubCli)) throw new Error(`${hubCli} does not exist; run "npm run build" first`);
+    command = [process.execPath, hubCli];
+  }
+  const started = await startProcess({
+    name: 'hub',
+    command: command[0],
+    args: [...command.slice(1), ...args],
+    ready: /^rtc-hub listening on (http:\/\/\S+)$/,
+  });
+  return { ...started, url: started.match[1].replace(/\/$/, '') };
+}
+
+/** Services started on demand by browser tests through server commands, by id. */
+const onDemand = new Map();
+let nextId = 1;
+
+function servicesPlugin() {
+  let origin = `http://${HOST}:${PORT}`;
+  /** @type {Promise<{ url: string, stop: () => Promise<void> }> | null} */
+  let mainHub = null;
+
+  return {
+    name: 'rtc-test-services',
+
+    async serverStart({ config }) {
+      origin = `http://${config.hostname ?? HOST}:${config.port}`;
+      mainHub = startHub([], origin);
+      // Keep a failed start from being an unhandled rejection; it is reported through the env module.
+      mainHub.catch(() => {});
+      try {
+        const hub = await mainHub;
+        console.log(`[rtc-test] hub ${hub.url} (pid ${hub.pid}), page origin ${origin}`);
+      } catch (error) {
+        console.error(`[rtc-test] ${error.message}`);
+      }
+    },
+
+    async serverStop() {
+      const stops = [...onDemand.values()].map((service) => service.stop());
+      onDemand.clear();
+      if (mainHub) stops.push(mainHub.then((hub) => hub.stop(), () => {}));
+      await Promise.allSettled(stops);
+    },
+
+    async serve(context) {
+      if (context.path !== ENV_MODULE) return undefined;
+      try {
+        const hub = await mainHub;
+        return { body: `export const hubUrl = ${JSON.stringify(hub.url)};\n`, type: 'js' };
+      } catch (error) {
+        // Tests that need the hub fail to load, with the reason; other tests still run.
+        return { body: `throw new Error(${JSON.stringify(`rtc-test: no hub: ${error.message}`)});\n`, type: 'js' };
+      }
+    },
+
+    async executeCommand({ command, payload }) {
+      if (command === 'start-hub') {
+        const args = payload?.args ?? [];
+        if (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string')) {
+          throw new Error('start-hub: payload.args must be an array of strings');
+        }
+        const hub = await startHub(args, origin);
+        const id = String(nextId++);
+        onDemand.set(id, hub);
+        return { id, url: hub.url };
+      }
+      if (command === 'stop-hub') {
+        const service = onDemand.get(String(payload?.id));
+        if (!service) throw new Error(`stop-hub: no service with id ${payload?.id}`);
+        onDemand.delete(String(payload.id));
+        await service.stop();
+        return true;
+      }
+      return undefined;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Counts for scripts/test.mjs: every test in every session, nested suites included. A session that
+// failed without any failed test (load error, timeout, crash, uncaught error) counts as one failure.
+
+function countTests(sessions) {
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  const walk = (suite) => {
+    if (!suite) return { failed: 0 };
+    let suiteFailed = 0;
+    for (const test of suite.tests ?? []) {
+      if (test.skipped) skipped++;
+      else if (test.passed) passed++;
+      else {
+        failed++;
+        suiteFailed++;
+      }
+    }
+    for (const child of suite.suites ?? []) suiteFailed += walk(child).failed;
+    return { failed: suiteFailed };
+  };
+  for (const session of sessions) {
+    const testFailures = walk(session.testResults).failed;
+    const sessionFailed = session.passed !== true || (session.errors ?? []).length > 0;
+    if (sessionFailed && testFailures === 0) failed++;
+  }
+  return { passed, failed, skipped, files: new Set(sessions.map((s) => s.testFile)).size };
+}
+
+function countReporter() {
+  const out = process.env.RTC_TEST_RESULTS;
+  let lastSessions = [];
+  const write = (sessions) => {
+    if (!out) return;
+    writeFileSync(out, JSON.stringify(countTests(sessions)) + '\n');
+  };
+  return {
+    onTestRunFinished({ sessions }) {
+      lastSessions = sessions;
+      write(sessions);
+    },
+    stop({ sessions }) {
+      write(sessions?.length ? sessions : lastSessions);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+/** @type {import('@web/test-runner').TestRunnerConfig} */
+export default {
+  rootDir: root,
+  files: ['test/**/*.test.ts', 'src/**/*.test.ts', '!test/node/**'],
+  hostname: HOST,
+  port: PORT,
+  nodeResolve: true,
+  concurrency: 1,
+  concurrentBrowsers: 1,
+  browserStartTimeout: 60_000,
+  testsStartTimeout: 60_000,
+  testsFinishTimeout: 10 * 60_000,
+  staticLogging: !process.stdout.isTTY,
+  testFramework: {
+    config: { timeout: 20_000 },
+  },
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: {
+        executablePath: '/usr/bin/chromium',
+        headless: true,
+        args: chromiumArgs,
+      },
+    }),
+  ],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: join(root, 'tsconfig.json') }), servicesPlugin()],
+  reporters: [defaultReporter(), countReporter()],
+};
