@@ -1,0 +1,49 @@
+import { consume } from '@lit/context';
+import { html, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { MediaStreamController } from '../../controllers/media-stream-controller.js';
+import { ServiceSubscriptionController } from '../../controllers/service-subscription-controller.js';
+import { RtcElement } from '../../internal/rtc-element.js';
+import { rtcServiceContext } from '../../services/rtc/context.js';
+import type { RtcService } from '../../services/rtc/rtc-service.js';
+import { fallbackService } from '../service-lookup.js';
+import { videoStyles } from '../shared.styles.js';
+
+/**
+ * @summary Shows the local camera of the surrounding call, muted.
+ * @csspart video - The internal `<video>` element.
+ * @cssproperty [--rtc-video-object-fit=cover] - How the video fills its box.
+ * @cssproperty [--rtc-video-background=#111] - The box's background while there is no video.
+ * @cssproperty [--rtc-video-aspect-ratio=4 / 3] - The box's aspect ratio.
+ * @cssproperty [--rtc-video-radius=8px] - The box's corner radius.
+ */
+export default class RtcLocalVideo extends RtcElement {
+  static override styles = videoStyles;
+
+  /** The call's service; taken from the surrounding `<rtc-call>`, or the page's default. */
+  @consume({ context: rtcServiceContext, subscribe: true })
+  @property({ attribute: false })
+  service?: RtcService;
+
+  private readonly media = new MediaStreamController(this, () => this.renderRoot?.querySelector('video') ?? null);
+  private readonly subscription = new ServiceSubscriptionController(this, {
+    localstream: ({ detail }) => this.media.setStream(detail.stream),
+  });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.service ??= fallbackService(this);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('service')) {
+      this.subscription.setService(this.service);
+      this.media.setStream(this.service?.localStream ?? null);
+    }
+  }
+
+  protected override render() {
+    // Local video is always muted: hearing yourself echo is never wanted.
+    return html`<video part="video" autoplay playsinline muted .muted=${true} aria-label="Your camera"></video>`;
+  }
+}

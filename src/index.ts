@@ -1,0 +1,14 @@
+// rtc-kit: importing this module defines <rtc-call>, <rtc-local-video> and <rtc-remote-video>.
+// <rtc-call> is defined first, so children that upgrade after it find it as their context provider.
+export { default as RtcCall } from './components/rtc-call/rtc-call.js';
+export { default as RtcLocalVideo } from './components/rtc-local-video/rtc-local-video.js';
+export { default as RtcRemoteVideo } from './components/rtc-remote-video/rtc-remote-video.js';
+export * from './events/index.js';
+export { RtcService, type CallEngine, type CallVariant, type RtcServiceConfig } from './services/rtc/rtc-service.js';
+export { rtcServiceContext, getDefaultRtcService } from './services/rtc/context.js';
+export { RtcError, type RtcErrorCode } from './services/rtc/rtc-error.js';
+export type { CallState } from './services/rtc/call-state.js';
+export { validateIceServers } from './services/rtc/ice-config.js';
+export type { RtcServiceEventMap } from './services/rtc/service-events.js';
+export { HubClient, type SignalingState } from './services/signaling/hub-client.js';
+export { HubEvent, HubMethod, type SignalType } from './services/signaling/hub-contract.js';

@@ -1,0 +1,378 @@
+import { HubEvent, HubMethod, decodeCandidate, decodeDescription, encodeCandidate, encodeDescription, type SignalType } from '../signaling/hub-contract.js';
+import { HubClient, type SignalingStateEvent } from '../signaling/hub-client.js';
+import { canTransition, type CallState } from './call-state.js';
+import { fetchIceServers, validateIceServers } from './ice-config.js';
+import { RtcError, mediaError } from './rtc-error.js';
+import { CountingEventTarget } from './service-events.js';
+
+export type CallVariant = 'async' | 'then';
+
+export interface RtcServiceConfig {
+  /** The hub, absolute or relative to the page. */
+  hubUrl: string;
+  /** The channel both peers join. */
+  channel: string;
+  /** `async` signals with `SignalWebRtc`; `then` with `Offer`, `Answer` and `Candidate`. */
+  variant: CallVariant;
+  /** ICE servers given directly. */
+  iceServers: RTCIceServer[] | null;
+  /** Fetch `{ iceServers }` from here before each call, so TURN credentials are fresh. */
+  iceServersUrl: string | null;
+  iceTransportPolicy: RTCIceTransportPolicy;
+  /** What to ask getUserMedia for. */
+  media: MediaStreamConstraints;
+}
+
+/**
+ * How a call is placed and answered. The `async` engine below is the default and lives in the
+ * service. The `then` variant brings its own, written as the seed's Index.razor.js is.
+ */
+export interface CallEngine {
+  call(): Promise<void>;
+  /** A signal from the peer, in arrival order. */
+  signal(type: SignalType, payload: string): void;
+  /** Ends the peer connection, if any. Idempotent. */
+  close(): void;
+}
+
+const DEFAULT_CONFIG: RtcServiceConfig = {
+  hubUrl: '/messagehub',
+  channel: '',
+  variant: 'async',
+  iceServers: null,
+  iceServersUrl: null,
+  iceTransportPolicy: 'all',
+  media: { video: true, audio: true },
+};
+
+/**
+ * The WebRTC service: local media, the peer connection, the remote streams, and the signaling link,
+ * shared by every element of one call through `@lit/context`. It is an EventTarget: elements listen
+ * while connected and stop when removed, so nothing keeps a removed element alive.
+ */
+export class RtcService extends CountingEventTarget {
+  state: CallState = 'idle';
+  error: RtcError | null = null;
+  localStream: MediaStream | null = null;
+  /** Remote streams by the peer's connection id. */
+  readonly remoteStreams = new Map<string, MediaStream>();
+  /** The peers seen in the channel, by connection id. */
+  readonly peers = new Set<string>();
+  config: RtcServiceConfig = { ...DEFAULT_CONFIG };
+  signaling: HubClient | null = null;
+  private engine: CallEngine;
+  private readonly defaultEngine: CallEngine;
+  private starting: Promise<void> | null = null;
+  private unsubscribe: Array<() => void> = [];
+
+  constructor(config: Partial<RtcServiceConfig> = {}) {
+    super();
+    this.configure(config);
+    this.defaultEngine = this.engine = new AsyncCallEngine(this);
+  }
+
+  configure(config: Partial<RtcServiceConfig>): void {
+    this.config = { ...this.config, ...stripUndefined(config) };
+  }
+
+  /** Puts another engine in charge of calls (the `then` variant), or the default one back with null. */
+  useEngine(engine: CallEngine | null): void {
+    this.engine.close();
+    this.engine = engine ?? this.defaultEngine;
+  }
+
+  /** Opens local media and joins the channel. Resolves in `ready`. */
+  async start(): Promise<void> {
+    if (this.state === 'ready' || this.state === 'connecting' || this.state === 'connected') return;
+    this.starting ??= this.doStart().finally(() => (this.starting = null));
+    return this.starting;
+  }
+
+  /** Sends an offer to the channel. Resolves once the call is `connected`. */
+  async call(): Promise<void> {
+    if (this.state === 'idle' || this.state === 'failed') await this.start();
+    if (this.state === 'connecting' || this.state === 'connected') return this.settled();
+    this.setState('connecting');
+    try {
+      await this.engine.call();
+    } catch (cause) {
+      this.fail(toRtcError(cause, 'negotiation-failed', 'The call could not be placed'));
+    }
+    return this.settled();
+  }
+
+  /** Ends the call, leaves the channel and releases the camera. Harmless to call again. */
+  async hangup(): Promise<void> {
+    this.engine.close();
+    this.clearRemoteStreams();
+    const signaling = this.signaling;
+    this.signaling = null;
+    for (const off of this.unsubscribe.splice(0)) off();
+    this.peers.clear();
+    if (signaling) {
+      await signaling.leave(this.config.channel).catch(() => {});
+      await signaling.stop().catch(() => {});
+    }
+    this.releaseLocalMedia();
+    if (this.state !== 'ended' && canTransition(this.state, 'ended')) this.setState('ended');
+  }
+
+  // ----- For call engines --------------------------------------------------------------------------
+
+  /** The RTCConfiguration for the next peer connection; fetches fresh ICE servers where configured. */
+  async rtcConfiguration(): Promise<RTCConfiguration> {
+    const { iceServers, iceServersUrl, iceTransportPolicy } = this.config;
+    const servers = iceServersUrl ? await fetchIceServers(iceServersUrl) : validateIceServers(iceServers ?? []);
+    return { iceServers: servers, iceTransportPolicy };
+  }
+
+  /** Moves to `next` if the call-state table allows it; ignores a repeat. */
+  setState(next: CallState): void {
+    const previous = this.state;
+    if (previous === next) return;
+    if (!canTransition(previous, next)) {
+      throw new RtcError('invalid-state', `Cannot move call from '${previous}' to '${next}'.`);
+    }
+    this.state = next;
+    if (next !== 'failed') this.error = null;
+    this.emit('statechange', { state: next, previous });
+  }
+
+  /** Announces an error and moves to `failed`. The peer connection is closed; media and the hub stay. */
+  fail(error: RtcError): void {
+    this.engine.close();
+    this.clearRemoteStreams();
+    this.error = error;
+    if (this.state !== 'failed') {
+      const previous = this.state;
+      this.state = 'failed';
+      this.emit('statechange', { state: 'failed', previous });
+    }
+    this.emit('error', { error });
+  }
+
+  setRemoteStream(peerId: string, stream: MediaStream): void {
+    if (this.remoteStreams.get(peerId) === stream) return;
+    this.remoteStreams.set(peerId, stream);
+    this.emit('remotestream', { stream, peerId });
+  }
+
+  /** The peer we are in a call with, as far as we know it. Null if it never announced itself. */
+  get peerId(): string | null {
+    return this.peers.values().next().value ?? null;
+  }
+
+  /** Sends a signal with the variant's hub method. */
+  async send(type: SignalType, payload: string): Promise<void> {
+    const signaling = this.signaling;
+    if (!signaling) throw new RtcError('signaling-unavailable', 'The call is not connected to the hub.');
+    await signaling.invoke(HubMethod.SignalWebRtc, this.config.channel, type, payload);
+  }
+
+  // ----- Internals ---------------------------------------------------------------------------------
+
+  private async doStart(): Promise<void> {
+    const { channel, hubUrl, media } = this.config;
+    try {
+      if (!channel) throw new RtcError('invalid-state', 'Set the channel to join before starting the call.');
+      const signaling = this.signaling ?? this.connectSignaling(hubUrl);
+      await signaling.connect();
+      await signaling.join(channel);
+      if (!this.localStream) {
+        if (typeof navigator === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
+          throw new RtcError('media-failed', 'This browser cannot open a camera here (a secure context, https or localhost, is needed).');
+        }
+        try {
+          this.localStream = await navigator.mediaDevices.getUserMedia(media);
+        } catch (cause) {
+          throw mediaError(cause);
+        }
+        this.emit('localstream', { stream: this.localStream });
+      }
+      this.setState('ready');
+    } catch (cause) {
+      const error = toRtcError(cause, 'signaling-unavailable', 'The call could not start');
+      this.fail(error);
+      throw error;
+    }
+  }
+
+  private connectSignaling(hubUrl: string): HubClient {
+    const signaling = new HubClient({ url: hubUrl });
+    this.signaling = signaling;
+    const onState = (event: Event) => this.emit('signalingstate', { state: (event as SignalingStateEvent).state });
+    signaling.addEventListener('signalingstate', onState);
+    this.unsubscribe.push(
+      () => signaling.removeEventListener('signalingstate', onState),
+      signaling.on(HubEvent.Join, (peerId: string) => this.onPeerJoin(peerId)),
+      signaling.on(HubEvent.Leave, (peerId: string) => this.onPeerLeave(peerId)),
+      signaling.on(HubEvent.SignalWebRtc, (channel: string, type: SignalType, payload: string) => {
+        if (channel === this.config.channel) this.onSignal(type, payload);
+      }),
+      signaling.on(HubEvent.ReceiveOffer, (payload: string) => this.onSignal('offer', payload)),
+      signaling.on(HubEvent.ReceiveAnswer, (payload: string) => this.onSignal('answer', payload)),
+      signaling.on(HubEvent.ReceiveCandidate, (payload: string) => this.onSignal('candidate', payload)),
+    );
+    return signaling;
+  }
+
+  private onSignal(type: SignalType, payload: string): void {
+    this.emit('signal', { type, payload });
+    this.engine.signal(type, payload);
+  }
+
+  private onPeerJoin(peerId: string): void {
+    const signaling = this.signaling;
+    if (!signaling || peerId === signaling.connectionId) return;
+    // A repeated Join (the seed's first page sends one before every signal) changes nothing.
+    if (this.peers.has(peerId)) return;
+    this.peers.add(peerId);
+    this.emit('peerjoin', { peerId });
+    // Join once more so the newcomer learns our id too; the hub makes a repeated Join harmless.
+    signaling.join(this.config.channel).catch(() => {});
+  }
+
+  private onPeerLeave(peerId: string): void {
+    const known = this.peers.delete(peerId);
+    this.emit('peerleave', { peerId });
+    // A peer that never announced itself may still be the one we were in a call with.
+    const inCall = this.state === 'connecting' || this.state === 'connected';
+    if (inCall && (known || this.peers.size === 0)) {
+      this.engine.close();
+      this.clearRemoteStreams();
+      this.setState('ended');
+    }
+  }
+
+  private clearRemoteStreams(): void {
+    for (const peerId of [...this.remoteStreams.keys()]) {
+      this.remoteStreams.delete(peerId);
+      this.emit('remotestream', { stream: null, peerId });
+    }
+  }
+
+  private releaseLocalMedia(): void {
+    if (!this.localStream) return;
+    for (const track of this.localStream.getTracks()) track.stop();
+    this.localStream = null;
+    this.emit('localstream', { stream: null });
+  }
+
+  /** Resolves when the call settles: connected, or ended; rejects with the error if it failed. */
+  private settled(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (this.state === 'connecting') return false;
+        off();
+        if (this.state === 'failed') reject(this.error);
+        else resolve();
+        return true;
+      };
+      const off = this.listen('statechange', check);
+      check();
+    });
+  }
+}
+
+/**
+ * The `async` variant's engine: the seed's WebRtcService, written with async/await, signaling with
+ * `SignalWebRtc(channel, type, payload)`.
+ */
+class AsyncCallEngine implements CallEngine {
+  private pc: RTCPeerConnection | null = null;
+  /** Candidates that arrived before the remote description; added right after it, never dropped. */
+  private pending: RTCIceCandidateInit[] = [];
+  /** Signals are handled one at a time, in order, so a candidate never overtakes its description. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly service: RtcService) {}
+
+  async call(): Promise<void> {
+    const pc = await this.createPeerConnection();
+    await pc.setLocalDescription(await pc.createOffer());
+    await this.service.send('offer', encodeDescription(pc.localDescription!));
+  }
+
+  signal(type: SignalType, payload: string): void {
+    this.queue = this.queue.then(() => this.handle(type, payload)).catch((cause) => {
+      this.service.fail(toRtcError(cause, 'negotiation-failed', `The peer's ${type} could not be used`));
+    });
+  }
+
+  close(): void {
+    this.pending = [];
+    this.closePeerConnection();
+  }
+
+  private closePeerConnection(): void {
+    const pc = this.pc;
+    this.pc = null;
+    if (pc) {
+      pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = null;
+      pc.close();
+    }
+  }
+
+  private async handle(type: SignalType, payload: string): Promise<void> {
+    const service = this.service;
+    if (type === 'candidate') {
+      const candidate = decodeCandidate(payload);
+      if (this.pc?.remoteDescription) await this.pc.addIceCandidate(candidate);
+      else this.pending.push(candidate);
+      return;
+    }
+    const description = decodeDescription(payload);
+    if (description.type === 'offer') {
+      // An offer is answered without a click, from ready or after an earlier call ended.
+      if (service.state !== 'ready' && service.state !== 'ended' && service.state !== 'connecting' && service.state !== 'connected') return;
+      const pc = this.pc ?? (await this.createPeerConnection());
+      if (service.state !== 'connecting' && service.state !== 'connected') service.setState('connecting');
+      await pc.setRemoteDescription(description);
+      await this.flushPending(pc);
+      await pc.setLocalDescription(await pc.createAnswer());
+      await service.send('answer', encodeDescription(pc.localDescription!));
+      return;
+    }
+    const pc = this.pc;
+    if (!pc || pc.signalingState !== 'have-local-offer') return;
+    await pc.setRemoteDescription(description);
+    await this.flushPending(pc);
+  }
+
+  private async flushPending(pc: RTCPeerConnection): Promise<void> {
+    for (const candidate of this.pending.splice(0)) await pc.addIceCandidate(candidate);
+  }
+
+  private async createPeerConnection(): Promise<RTCPeerConnection> {
+    const service = this.service;
+    const pc = new RTCPeerConnection(await service.rtcConfiguration());
+    // Candidates queued for this call stay queued: they belong to the offer about to be applied.
+    this.closePeerConnection();
+    this.pc = pc;
+    for (const track of service.localStream?.getTracks() ?? []) pc.addTrack(track, service.localStream!);
+    pc.onicecandidate = ({ candidate }) => {
+      // Sent as gathered, possibly before the answer arrives, as the seed does.
+      if (candidate) service.send('candidate', encodeCandidate(candidate)).catch(() => {});
+    };
+    pc.ontrack = ({ streams, track }) => {
+      service.setRemoteStream(service.peerId ?? 'peer', streams[0] ?? new MediaStream([track]));
+    };
+    pc.onconnectionstatechange = () => {
+      if (this.pc !== pc) return;
+      if (pc.connectionState === 'connected' && service.state === 'connecting') service.setState('connected');
+      if (pc.connectionState === 'failed') {
+        service.fail(new RtcError('ice-failed', 'No network path to the peer was found. A TURN relay may be needed; see ice-servers-url.'));
+      }
+    };
+    return pc;
+  }
+}
+
+export function toRtcError(cause: unknown, code: RtcError['code'], context: string): RtcError {
+  if (cause instanceof RtcError) return cause;
+  return new RtcError(code, `${context}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,75 @@
+import type { SignalingState } from '../signaling/hub-client.js';
+import type { CallState } from './call-state.js';
+import type { RtcError } from './rtc-error.js';
+
+/** What the service announces, by event type. Elements turn these into `rtc-*` DOM events. */
+export interface RtcServiceEventMap {
+  statechange: { state: CallState; previous: CallState };
+  error: { error: RtcError };
+  localstream: { stream: MediaStream | null };
+  remotestream: { stream: MediaStream | null; peerId: string };
+  peerjoin: { peerId: string };
+  peerleave: { peerId: string };
+  signalingstate: { state: SignalingState };
+  /** A signal from the peer, whichever hub method carried it. The active call engine handles it. */
+  signal: { type: 'offer' | 'answer' | 'candidate'; payload: string };
+}
+
+export class RtcServiceEvent<K extends keyof RtcServiceEventMap> extends Event {
+  constructor(
+    type: K,
+    readonly detail: RtcServiceEventMap[K],
+  ) {
+    super(type);
+  }
+}
+
+export type RtcServiceListener<K extends keyof RtcServiceEventMap> = (event: RtcServiceEvent<K>) => void;
+
+/**
+ * An EventTarget that counts its listeners, so a test can prove an element left none behind
+ * (the weak-events advice of the seed, done the web way).
+ */
+export class CountingEventTarget extends EventTarget {
+  private readonly counts = new Map<string, Set<EventListenerOrEventListenerObject>>();
+
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: AddEventListenerOptions | boolean,
+  ): void {
+    super.addEventListener(type, listener, options);
+    if (!listener) return;
+    let set = this.counts.get(type);
+    if (!set) this.counts.set(type, (set = new Set()));
+    set.add(listener);
+  }
+
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: EventListenerOptions | boolean,
+  ): void {
+    super.removeEventListener(type, listener, options);
+    if (listener) this.counts.get(type)?.delete(listener);
+  }
+
+  /** Listeners for `type`, or for every type when none is given. */
+  listenerCount(type?: string): number {
+    if (type !== undefined) return this.counts.get(type)?.size ?? 0;
+    let total = 0;
+    for (const set of this.counts.values()) total += set.size;
+    return total;
+  }
+
+  /** Typed `addEventListener` that returns its own undo. */
+  listen<K extends keyof RtcServiceEventMap>(type: K, listener: RtcServiceListener<K>): () => void {
+    const handler = listener as unknown as EventListener;
+    this.addEventListener(type, handler);
+    return () => this.removeEventListener(type, handler);
+  }
+
+  protected emit<K extends keyof RtcServiceEventMap>(type: K, detail: RtcServiceEventMap[K]): void {
+    this.dispatchEvent(new RtcServiceEvent(type, detail));
+  }
+}
