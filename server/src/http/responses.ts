@@ -2,15 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
 
-/** Ends a response with a plain-text body, as ASP.NET writes its transport errors (signalr-wire.md B.2). */
+/**
+ * Ends a response with a plain-text body, as ASP.NET writes its transport errors (signalr-wire.md B.2).
+ * ASP.NET sets `text/plain` on empty answers too (405, 409, 202, a successful POST), so this does as well.
+ */
 export function sendText(res: ServerResponse, status: number, body = ''): void {
   res.statusCode = status;
-  if (body) {
-    res.setHeader('Content-Type', 'text/plain');
-    res.setHeader('Content-Length', Buffer.byteLength(body));
-  } else {
-    res.setHeader('Content-Length', 0);
-  }
+  res.setHeader('Content-Type', 'text/plain');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
   res.end(body);
 }
 
@@ -21,13 +20,13 @@ export function sendJson(res: ServerResponse, status: number, body: string): voi
   res.end(body);
 }
 
-/** Refuses a WebSocket upgrade with a plain HTTP response, before any upgrade happens. */
+/** Refuses a WebSocket upgrade with a plain-text HTTP response, before any upgrade happens (B.2). */
 export function rejectUpgrade(socket: Duplex, status: number, body = ''): void {
   if (socket.writable) {
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
         'Connection: close\r\n' +
-        (body ? 'Content-Type: text/plain\r\n' : '') +
+        'Content-Type: text/plain\r\n' +
         `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n` +
         body,
     );

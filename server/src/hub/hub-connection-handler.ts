@@ -105,16 +105,18 @@ export class HubConnectionHandler {
     const max = this.options.maximumReceiveMessageSize;
 
     if (context.state === 'handshake') {
+      // ASP.NET parses the handshake inside a window of the first `max` bytes: a separator beyond it is
+      // never seen, so an oversized handshake is "canceled" whether or not it would parse (C.1).
+      const overLength = max !== null && buffer.length > max;
       let parsed: ReturnType<typeof parseHandshakeRequest>;
       try {
-        parsed = parseHandshakeRequest(buffer, 0);
+        parsed = parseHandshakeRequest(overLength ? buffer.subarray(0, max) : buffer, 0);
       } catch (error) {
         this.options.logger.info(`Bad handshake from ${context.connectionId}: ${(error as Error).message}`);
         return this.failHandshake(context, HANDSHAKE_UNEXPECTED);
       }
-      if (parsed === null || (max !== null && parsed.consumed > max)) {
-        // A handshake larger than the message limit is cut off, as ASP.NET's read window cuts it.
-        if (max !== null && buffer.length > max) return this.failHandshake(context, HANDSHAKE_CANCELED);
+      if (parsed === null) {
+        if (overLength) return this.failHandshake(context, HANDSHAKE_CANCELED);
         context.unread = Buffer.from(buffer);
         return;
       }

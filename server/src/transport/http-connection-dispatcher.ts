@@ -57,10 +57,11 @@ export class HttpConnectionDispatcher {
     const raw = queryValue(url, 'negotiateVersion');
     let version = 0;
     if (raw !== null) {
-      if (!/^[+-]?\d+$/.test(raw.trim())) {
+      version = Number.parseInt(raw, 10);
+      // ASP.NET's int.TryParse: an optional sign and digits, within Int32; anything else is "non-integer" (A.2).
+      if (!/^[+-]?\d+$/.test(raw.trim()) || version !== (version | 0)) {
         return sendJson(res, 200, JSON.stringify({ error: 'The client requested a non-integer protocol version.' }));
       }
-      version = Number.parseInt(raw, 10);
       if (version < 0) {
         return sendJson(
           res,
@@ -134,15 +135,16 @@ export class HttpConnectionDispatcher {
   }
 
   private longPoll(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    // On every long-polling GET, refusals included: ASP.NET adds them before it looks the id up (B.5).
+    res.setHeader('Cache-Control', 'no-cache, no-store');
+    res.setHeader('Pragma', 'no-cache');
+    res.setHeader('Expires', 'Thu, 01 Jan 1970 00:00:00 GMT');
     const connection = this.lookup(res, url);
     if (!connection) return;
     if (connection.transportType !== null && connection.transportType !== 'LongPolling') {
       return sendText(res, 400, CHANGE_TRANSPORT);
     }
     req.resume();
-    res.setHeader('Cache-Control', 'no-cache, no-store');
-    res.setHeader('Pragma', 'no-cache');
-    res.setHeader('Expires', 'Thu, 01 Jan 1970 00:00:00 GMT');
     if (connection.transportType === null) {
       // The first poll activates the connection and answers at once with an empty 200; the client
       // then starts its poll loop and POSTs the handshake.
@@ -174,6 +176,12 @@ export class HttpConnectionDispatcher {
             if (!res.writableEnded) sendText(res, status);
             resolve();
           };
+          // 404 only when the connection was gone before the body was taken (B.2). A body taken in full
+          // gets 200, even if what it said ended the connection, such as a client's Close message.
+          if (connection.status === 'disposed') {
+            req.resume();
+            return done(404);
+          }
           req.on('data', (chunk: Buffer) => {
             if (connection.status === 'disposed') {
               done(404);
@@ -182,7 +190,7 @@ export class HttpConnectionDispatcher {
             }
             connection.receive(chunk);
           });
-          req.on('end', () => done(connection.status === 'disposed' ? 404 : 200));
+          req.on('end', () => done(200));
           req.on('error', () => done(400));
           req.on('close', () => done(400));
         }),
