@@ -15,6 +15,12 @@ Options (each has an environment variable):
   --static DIR            serve DIR at /, and the built dist/ at /dist/   STATIC_DIR
   --allowed-origin O      a browser origin allowed to use the hub;        ALLOWED_ORIGINS (comma list)
                           repeat for more (default: the server's own)
+  --turn-url U            a TURN URL for /ice-servers, e.g.               TURN_URLS (comma list)
+                          turn:turn.example.com:3478?transport=udp; repeat for more
+  --turn-secret S         coturn's static-auth-secret, to mint            TURN_SECRET
+                          short-lived TURN credentials (prefer the env var: flags show in ps)
+  --turn-ttl SECONDS      lifetime of minted credentials                  TURN_TTL (default 3600)
+  --stun-url U            a STUN URL for /ice-servers; repeat for more    STUN_URLS (comma list)
   -h, --help              show this help
 
 It prints "rtc-hub listening on http://HOST:PORT" first, and stops cleanly on SIGINT and SIGTERM.
@@ -56,6 +62,8 @@ async function main(): Promise<void> {
   // The package's own dist/ sits beside server/dist/, where this file is built.
   const distDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist');
   const allowedOrigins = args['allowed-origin']?.length ? args['allowed-origin'] : list(env.ALLOWED_ORIGINS);
+  const turnTtlText = args['turn-ttl'] ?? env.TURN_TTL ?? '3600';
+  if (!/^\d+$/.test(turnTtlText) || Number(turnTtlText) <= 0) fail(`--turn-ttl must be a positive number of seconds, not "${turnTtlText}".`);
 
   let server: HubServer;
   try {
@@ -65,6 +73,10 @@ async function main(): Promise<void> {
       staticDir: staticDir ? resolve(staticDir) : null,
       distDir: staticDir && existsSync(distDir) ? distDir : null,
       allowedOrigins,
+      turnUrls: args['turn-url']?.length ? args['turn-url'] : list(env.TURN_URLS),
+      turnSecret: args['turn-secret'] ?? env.TURN_SECRET ?? null,
+      turnTtl: Number(turnTtlText),
+      stunUrls: args['stun-url']?.length ? args['stun-url'] : list(env.STUN_URLS),
       logger: consoleLogger(),
     });
   } catch (error) {
@@ -97,6 +109,10 @@ function parse() {
       host: { type: 'string' },
       static: { type: 'string' },
       'allowed-origin': { type: 'string', multiple: true },
+      'turn-url': { type: 'string', multiple: true },
+      'turn-secret': { type: 'string' },
+      'turn-ttl': { type: 'string' },
+      'stun-url': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

@@ -26,6 +26,16 @@ export interface HubServerOptions {
   disconnectTimeout?: number;
   /** Answer a long poll that has nothing to send after this long, in ms. Default 90 000. */
   longPollTimeout?: number;
+  /** TURN URLs that `/ice-servers` hands out with short-lived credentials. Needs `turnSecret`. */
+  turnUrls?: readonly string[];
+  /** coturn's `static-auth-secret`, used to mint the credentials. Never sent to a client. */
+  turnSecret?: string | null;
+  /** The lifetime of minted TURN credentials, in seconds. Default 3600. */
+  turnTtl?: number;
+  /** STUN URLs that `/ice-servers` hands out. */
+  stunUrls?: readonly string[];
+  /** How many `/ice-servers` requests one client address may make per window. Default 30 per 60 s. */
+  iceServersRateLimit?: { max: number; windowMs: number };
   /** Who is connected, and groups. Default: in memory, for one server. */
   lifetimeManager?: HubLifetimeManager;
   logger?: Logger;
@@ -48,6 +58,11 @@ export const DEFAULT_OPTIONS = {
   maximumReceiveMessageSize: 32 * 1024,
   disconnectTimeout: 15_000,
   longPollTimeout: 90_000,
+  turnUrls: [],
+  turnSecret: null,
+  turnTtl: 3600,
+  stunUrls: [],
+  iceServersRateLimit: { max: 30, windowMs: 60_000 },
 } as const satisfies ResolvedHubServerOptions;
 
 /** Spreads the defaults in and checks every option up front, with an exact message. */
@@ -76,6 +91,23 @@ export function resolveOptions(options: HubServerOptions = {}): ResolvedHubServe
   if (max !== null && (!Number.isInteger(max) || max <= 0)) {
     throw new TypeError('The "maximumReceiveMessageSize" option must be a positive integer or null.');
   }
+  checkUrls('turnUrls', resolved.turnUrls, /^turns?:/i, 'turn: or turns:');
+  checkUrls('stunUrls', resolved.stunUrls, /^stuns?:/i, 'stun: or stuns:');
+  if (resolved.turnSecret !== null && (typeof resolved.turnSecret !== 'string' || resolved.turnSecret === '')) {
+    throw new TypeError('The "turnSecret" option must be a non-empty string.');
+  }
+  if (resolved.turnUrls.length > 0 && !resolved.turnSecret) {
+    throw new TypeError(
+      'TURN URLs need "turnSecret" (coturn\'s static-auth-secret) to mint short-lived credentials; rtc-kit never hands out a static password.',
+    );
+  }
+  if (!Number.isInteger(resolved.turnTtl) || resolved.turnTtl <= 0) {
+    throw new TypeError('The "turnTtl" option must be a positive whole number of seconds.');
+  }
+  const limit = resolved.iceServersRateLimit;
+  if (!limit || !Number.isInteger(limit.max) || limit.max <= 0 || !(limit.windowMs > 0)) {
+    throw new TypeError('The "iceServersRateLimit" option must be { max: positive integer, windowMs: positive number }.');
+  }
   const origins = resolved.allowedOrigins;
   if (!Array.isArray(origins)) throw new TypeError('The "allowedOrigins" option must be an array of origins.');
   resolved.allowedOrigins = origins.map(normalizeOrigin);
@@ -94,6 +126,15 @@ export function normalizeOrigin(origin: string): string {
     throw new TypeError(`The allowed origin "${origin}" must start with http:// or https://.`);
   }
   return url.origin;
+}
+
+function checkUrls(name: string, urls: unknown, scheme: RegExp, expected: string): void {
+  if (!Array.isArray(urls) || !urls.every((url) => typeof url === 'string')) {
+    throw new TypeError(`The "${name}" option must be an array of URL strings.`);
+  }
+  for (const url of urls as string[]) {
+    if (!scheme.test(url)) throw new TypeError(`The ${name} entry "${url}" must start with ${expected}.`);
+  }
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

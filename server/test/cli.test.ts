@@ -30,7 +30,7 @@ after(() => {
 /** Starts the bin and resolves with the URL from its first line, which must be the listening line. */
 function startHub(args: string[], env: Record<string, string> = {}): Promise<RunningHub> {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, PORT: '', HOST: '', ALLOWED_ORIGINS: '', STATIC_DIR: '', ...env },
+    env: { ...process.env, PORT: '', HOST: '', ALLOWED_ORIGINS: '', STATIC_DIR: '', TURN_URLS: '', TURN_SECRET: '', TURN_TTL: '', STUN_URLS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
@@ -137,6 +137,31 @@ describe('rtc-hub', () => {
       hub.child.kill('SIGTERM');
       await hub.exited;
     }
+  });
+
+  it('takes TURN_URLS, TURN_SECRET, TURN_TTL and STUN_URLS for /ice-servers, and refuses TURN without a secret', async () => {
+    const hub = await startHub(['--port', '0'], {
+      TURN_URLS: 'turn:127.0.0.1:3478?transport=udp,turn:127.0.0.1:3478?transport=tcp',
+      TURN_SECRET: 'from-env',
+      TURN_TTL: '90',
+      STUN_URLS: 'stun:127.0.0.1:3478',
+    });
+    try {
+      const body = (await (await fetch(`${hub.url}/ice-servers`)).json()) as {
+        ttl: number;
+        iceServers: Array<{ urls: string[]; username?: string; credential?: string }>;
+      };
+      assert.equal(body.ttl, 90);
+      assert.deepEqual(body.iceServers[0], { urls: ['stun:127.0.0.1:3478'] });
+      assert.deepEqual(body.iceServers[1]!.urls, ['turn:127.0.0.1:3478?transport=udp', 'turn:127.0.0.1:3478?transport=tcp']);
+      assert.ok(body.iceServers[1]!.username && body.iceServers[1]!.credential);
+    } finally {
+      hub.child.kill('SIGTERM');
+      await hub.exited;
+    }
+    const refused = await run(['--port', '0', '--turn-url', 'turn:127.0.0.1:3478']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /never hands out a static password/);
   });
 
   it('on SIGTERM sends every client a Close and exits within 2 s', async () => {

@@ -12,6 +12,7 @@ import { resolveOptions, type HubServerOptions } from '../options.js';
 import { hubProtocols } from '../protocol/index.js';
 import { ConnectionManager } from '../transport/connection-manager.js';
 import { HttpConnectionDispatcher } from '../transport/http-connection-dispatcher.js';
+import { mintIceServers, RateLimiter } from './ice-servers.js';
 import { OriginPolicy } from './origins.js';
 import { rejectUpgrade, sendJson, sendText } from './responses.js';
 
@@ -62,6 +63,7 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
 
   const serveStatic: Handler | null = config.staticDir ? sirv(config.staticDir, { dev: false, etag: true }) : null;
   const serveDist: Handler | null = config.distDir ? sirv(config.distDir, { dev: false, etag: true }) : null;
+  const iceLimiter = new RateLimiter(config.iceServersRateLimit.max, config.iceServersRateLimit.windowMs);
   const hubPath = config.hubPath;
   const negotiatePath = `${hubPath}/negotiate`;
   let origins: OriginPolicy;
@@ -106,6 +108,7 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
       }
       return path === negotiatePath ? dispatcher.negotiate(req, res, url) : dispatcher.handle(req, res, url);
     }
+    if (path === '/ice-servers') return iceServers(req, res);
     const notFound = () => sendText(res, 404, 'Not Found');
     if (serveDist && (path === '/dist' || path.startsWith('/dist/'))) {
       req.url = path.slice('/dist'.length) + url.search || '/';
@@ -113,6 +116,23 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
     }
     if (serveStatic) return serveStatic(req, res, notFound);
     notFound();
+  }
+
+  /** `GET /ice-servers`: fresh STUN/TURN settings, with credentials minted for this request only. */
+  function iceServers(req: IncomingMessage, res: ServerResponse): void {
+    req.resume();
+    if (!origins.isAllowed(req)) return sendText(res, 403, 'Origin not allowed.');
+    if (req.method === 'OPTIONS') return origins.answerPreflight(req, res, 'GET, OPTIONS');
+    origins.applyCors(req, res);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405);
+    // A credential is a key to the relay: never cache it anywhere.
+    res.setHeader('Cache-Control', 'no-store');
+    const wait = iceLimiter.take(req.socket.remoteAddress ?? 'unknown');
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(wait));
+      return sendText(res, 429, 'Too many requests for ICE servers; try again later.');
+    }
+    sendJson(res, 200, JSON.stringify(mintIceServers(config)));
   }
 
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -153,6 +173,7 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
       const now = Date.now();
       handler.tick(now);
       connections.tick(now);
+      iceLimiter.prune(now);
     },
     Math.min(1_000, Math.max(10, Math.floor(shortest / 4))),
   );
