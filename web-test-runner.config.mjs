@@ -16,7 +16,9 @@
 //
 // Later services (coturn, Redis) go in `services` below: one start function each, stopped by PID at the end.
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultReporter } from '@web/test-runner';
@@ -161,6 +163,58 @@ async function startHub(extraArgs, origin) {
   return { ...started, url: started.match[1].replace(/\/$/, '') };
 }
 
+let coturnPort = 3478;
+
+/**
+ * Starts a real coturn on loopback with `use-auth-secret` and a fresh random secret (toolchain.md).
+ * `allow-loopback-peers` is here only because both test peers are on 127.0.0.1; a production config
+ * never has it. coturn is stopped by the PID in its pidfile.
+ */
+async function startCoturn() {
+  const dir = mkdtempSync(join(tmpdir(), 'rtc-coturn-'));
+  const port = coturnPort;
+  coturnPort += 2;
+  const secret = randomBytes(24).toString('base64url');
+  const pidfile = join(dir, 'turn.pid');
+  const config = join(dir, 'turnserver.conf');
+  writeFileSync(
+    config,
+    [
+      'listening-ip=127.0.0.1',
+      'relay-ip=127.0.0.1',
+      `listening-port=${port}`,
+      'min-port=49152',
+      'max-port=49352',
+      'realm=rtc-kit.test',
+      'fingerprint',
+      'no-tls',
+      'no-dtls',
+      'no-cli',
+      'no-multicast-peers',
+      'no-software-attribute',
+      'simple-log',
+      'log-file=stdout',
+      'use-auth-secret',
+      `static-auth-secret=${secret}`,
+      'allow-loopback-peers',
+      `userdb=${join(dir, 'turndb')}`,
+      `pidfile=${pidfile}`,
+      '',
+    ].join('\n'),
+  );
+  const started = await startProcess({ name: 'coturn', command: 'turnserver', args: ['-c', config], ready: /Total General servers/ });
+  const pid = Number(readFileSync(pidfile, 'utf8').trim()) || started.pid;
+  if (pid !== started.pid) throw new Error(`coturn wrote pid ${pid} but runs as ${started.pid}`);
+  return {
+    url: `turn:127.0.0.1:${port}`,
+    secret,
+    stop: async () => {
+      await started.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Services started on demand by browser tests through server commands, by id. */
 const onDemand = new Map();
 let nextId = 1;
@@ -215,9 +269,21 @@ function servicesPlugin() {
         onDemand.set(id, hub);
         return { id, url: hub.url };
       }
-      if (command === 'stop-hub') {
+      if (command === 'start-coturn') {
+        const coturn = await startCoturn();
+        const id = String(nextId++);
+        onDemand.set(id, coturn);
+        return { id, url: coturn.url, secret: coturn.secret };
+      }
+      if (command === 'mint-turn-credential') {
+        // The hub's own credential code, for credentials a hub would never mint (an expiry in the past).
+        const { mintIceServers } = await import('./server/dist/index.js');
+        const { url, secret, ttl } = payload ?? {};
+        return mintIceServers({ turnUrls: [url], turnSecret: secret, turnTtl: ttl, stunUrls: [] }).iceServers;
+      }
+      if (command === 'stop-hub' || command === 'stop-coturn') {
         const service = onDemand.get(String(payload?.id));
-        if (!service) throw new Error(`stop-hub: no service with id ${payload?.id}`);
+        if (!service) throw new Error(`${command}: no service with id ${payload?.id}`);
         onDemand.delete(String(payload.id));
         await service.stop();
         return true;

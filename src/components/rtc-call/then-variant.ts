@@ -18,6 +18,7 @@ export interface ThenVariantVideos {
  */
 export class ThenCallEngine implements CallEngine {
   private pc: RTCPeerConnection | null = null;
+  private unwatch: (() => void) | null = null;
   /** Candidates that came before the offer or answer they belong to; added after it, never dropped. */
   private pending: RTCIceCandidateInit[] = [];
   /** Signals are applied one after another, in the order they came. */
@@ -27,6 +28,10 @@ export class ThenCallEngine implements CallEngine {
     private readonly service: RtcService,
     private readonly videos: () => ThenVariantVideos,
   ) {}
+
+  get peerConnection(): RTCPeerConnection | null {
+    return this.pc;
+  }
 
   start(): Promise<void> {
     return this.service.start().then(() => {
@@ -102,6 +107,7 @@ export class ThenCallEngine implements CallEngine {
       const pc = new RTCPeerConnection(configuration);
       this.closePeerConnection();
       this.pc = pc;
+      this.unwatch = service.watchIce(pc);
       const local = service.localStream;
       if (local) local.getTracks().forEach((track) => pc.addTrack(track, local));
       pc.onicecandidate = (event) => {
@@ -125,6 +131,8 @@ export class ThenCallEngine implements CallEngine {
   }
 
   private closePeerConnection(): void {
+    this.unwatch?.();
+    this.unwatch = null;
     const pc = this.pc;
     this.pc = null;
     if (!pc) return;

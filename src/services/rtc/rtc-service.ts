@@ -2,6 +2,7 @@ import { HubEvent, HubMethod, decodeCandidate, decodeDescription, encodeCandidat
 import { HubClient, type SignalingStateEvent } from '../signaling/hub-client.js';
 import { canTransition, type CallState } from './call-state.js';
 import { fetchIceServers, validateIceServers } from './ice-config.js';
+import { selectedCandidatePair, watchIce, type SelectedCandidatePair } from './ice-watchdog.js';
 import { RtcError, mediaError } from './rtc-error.js';
 import { CountingEventTarget } from './service-events.js';
 
@@ -28,6 +29,8 @@ export interface RtcServiceConfig {
  * service. The `then` variant brings its own, written as the seed's Index.razor.js is.
  */
 export interface CallEngine {
+  /** The current peer connection, if a call is on. */
+  readonly peerConnection: RTCPeerConnection | null;
   call(): Promise<void>;
   /** A signal from the peer, in arrival order. */
   signal(type: SignalType, payload: string): void;
@@ -117,7 +120,25 @@ export class RtcService extends CountingEventTarget {
     if (this.state !== 'ended' && canTransition(this.state, 'ended')) this.setState('ended');
   }
 
+  /** The current peer connection, while a call is on. */
+  get peerConnection(): RTCPeerConnection | null {
+    return this.engine.peerConnection;
+  }
+
+  /** Which kind of path the call ended up on (`host`, `srflx` or `relay`), once connected. */
+  async selectedCandidatePair(): Promise<SelectedCandidatePair | null> {
+    const pc = this.engine.peerConnection;
+    return pc ? selectedCandidatePair(pc) : null;
+  }
+
   // ----- For call engines --------------------------------------------------------------------------
+
+  /** Fails the call with `ice-failed` if `pc` cannot connect; returns the function that stops watching. */
+  watchIce(pc: RTCPeerConnection): () => void {
+    return watchIce(pc, (error) => {
+      if (this.engine.peerConnection === pc) this.fail(error);
+    });
+  }
 
   /** The RTCConfiguration for the next peer connection; fetches fresh ICE servers where configured. */
   async rtcConfiguration(): Promise<RTCConfiguration> {
@@ -280,12 +301,17 @@ export class RtcService extends CountingEventTarget {
  */
 class AsyncCallEngine implements CallEngine {
   private pc: RTCPeerConnection | null = null;
+  private unwatch: (() => void) | null = null;
   /** Candidates that arrived before the remote description; added right after it, never dropped. */
   private pending: RTCIceCandidateInit[] = [];
   /** Signals are handled one at a time, in order, so a candidate never overtakes its description. */
   private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly service: RtcService) {}
+
+  get peerConnection(): RTCPeerConnection | null {
+    return this.pc;
+  }
 
   async call(): Promise<void> {
     const pc = await this.createPeerConnection();
@@ -305,6 +331,8 @@ class AsyncCallEngine implements CallEngine {
   }
 
   private closePeerConnection(): void {
+    this.unwatch?.();
+    this.unwatch = null;
     const pc = this.pc;
     this.pc = null;
     if (pc) {
@@ -349,6 +377,7 @@ class AsyncCallEngine implements CallEngine {
     // Candidates queued for this call stay queued: they belong to the offer about to be applied.
     this.closePeerConnection();
     this.pc = pc;
+    this.unwatch = service.watchIce(pc);
     for (const track of service.localStream?.getTracks() ?? []) pc.addTrack(track, service.localStream!);
     pc.onicecandidate = ({ candidate }) => {
       // Sent as gathered, possibly before the answer arrives, as the seed does.
