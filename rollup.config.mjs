@@ -1,7 +1,13 @@
 // One build for everything `npm run build` makes. The hub server is built for Node with its
-// dependencies left as imports; the browser bundles (added with the elements) inline theirs.
-import { isAbsolute } from 'node:path';
+// dependencies left as imports; the browser bundles inline theirs; the library build leaves its peer
+// imports (lit, @lit/*, @microsoft/signalr) to the app's bundler. Type declarations for the library
+// build come from `tsc -p tsconfig.build.json`, and custom-elements.json from `cem analyze`, both run
+// after rollup by `npm run build`.
+import { readdirSync, rmSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import esbuild from 'rollup-plugin-esbuild';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
 
 const isPackageImport = (id) => !id.startsWith('.') && !isAbsolute(id) && !id.startsWith('\0');
 
@@ -18,4 +24,101 @@ const hubServer = {
   },
 };
 
-export default [hubServer];
+// ---------------------------------------------------------------------------------------------------
+// The browser bundles: dist/rtc-kit.js (ES module) and dist/rtc-kit.iife.js (classic script, global
+// RtcKit), with Lit, @lit/context and @microsoft/signalr inside.
+//
+// - `production` export condition: Lit's prod build, without its dev-mode checks and warnings.
+// - `__RTC_DEV__` is false, so rtc-kit's own dev-only code drops out too.
+// - @microsoft/signalr's Node-only `require("ws")` / `require("eventsource")` / `require("node-fetch")`
+//   sit behind `Platform.isNode` and `typeof require` checks; rollup leaves them as they are, and they
+//   never run in a browser (test/bundle-*.test.ts load both bundles and place a call).
+// - terser gets no `module: true`: the plugin sets it for the ES output by itself, and for the IIFE
+//   it would drop the `var RtcKit = …` assignment.
+
+/** Fails the build on anything that would make a bundle differ from what we meant to ship. */
+function strictWarnings(warning, warn) {
+  if (warning.code === 'UNRESOLVED_IMPORT' || warning.code === 'MISSING_EXPORT') {
+    throw new Error(warning.message);
+  }
+  // @microsoft/signalr puts `/*#__PURE__*/` before function declarations, where it means nothing;
+  // rollup drops the comment and says so. Nothing is lost.
+  if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('@microsoft/signalr')) return;
+  warn(warning);
+}
+
+const minify = () =>
+  terser({
+    ecma: 2020,
+    compress: { passes: 2 },
+    format: { comments: false },
+  });
+
+/** @type {import('rollup').RollupOptions} */
+const browserBundles = {
+  input: 'src/index.ts',
+  onwarn: strictWarnings,
+  plugins: [
+    nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
+    esbuild({ target: 'es2022', tsconfig: 'tsconfig.json', define: { __RTC_DEV__: 'false' } }),
+  ],
+  output: [
+    {
+      file: 'dist/rtc-kit.js',
+      format: 'es',
+      sourcemap: true,
+      plugins: [minify()],
+    },
+    {
+      file: 'dist/rtc-kit.iife.js',
+      format: 'iife',
+      name: 'RtcKit',
+      exports: 'named',
+      sourcemap: true,
+      plugins: [minify()],
+    },
+  ],
+};
+
+// ---------------------------------------------------------------------------------------------------
+// The library build for bundler users: dist/lib, one unminified ES module per source module, peer
+// imports left alone. `__RTC_DEV__` stays undefined here, which the code reads as dev mode on.
+
+const peerImport = /^(lit|@lit\/[^/]+|@microsoft\/signalr)(\/.*)?$/;
+
+/** Every source module except tests, stories and declarations, as `name -> path` for rollup. */
+function sourceModules(dir = 'src') {
+  const entries = {};
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) Object.assign(entries, sourceModules(path));
+    else if (/\.ts$/.test(entry.name) && !/\.(test|stories|d)\.ts$/.test(entry.name)) {
+      entries[path.slice('src/'.length, -'.ts'.length)] = path;
+    }
+  }
+  return entries;
+}
+
+/** @type {import('rollup').RollupOptions} */
+const library = {
+  input: sourceModules(),
+  external: (id) => peerImport.test(id),
+  onwarn: strictWarnings,
+  plugins: [
+    {
+      name: 'clean-dist-lib',
+      buildStart: () => rmSync('dist/lib', { recursive: true, force: true }),
+    },
+    esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }),
+  ],
+  output: {
+    dir: 'dist/lib',
+    format: 'es',
+    sourcemap: true,
+    preserveModules: true,
+    preserveModulesRoot: 'src',
+    entryFileNames: '[name].js',
+  },
+};
+
+export default [hubServer, browserBundles, library];

@@ -15,7 +15,7 @@ let coturn: Started;
 const started: Array<[string, string]> = [];
 
 before(async () => {
-  coturn = await executeServerCommand<Started>('start-coturn');
+  coturn = await executeServerCommand<Started, unknown>('start-coturn');
   started.push(['stop-coturn', coturn.id]);
 });
 
@@ -25,7 +25,7 @@ after(async () => {
 
 /** A hub that mints TURN credentials for coturn with `secret`. */
 async function hubWithTurn(secret: string): Promise<string> {
-  const hub = await executeServerCommand<Started>('start-hub', {
+  const hub = await executeServerCommand<Started, unknown>('start-hub', {
     args: ['--turn-url', `${coturn.url}?transport=udp`, '--turn-secret', secret],
   });
   started.push(['stop-hub', hub.id]);
@@ -84,7 +84,7 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
     });
 
     it('an expired credential is refused by coturn the same way', async () => {
-      const iceServers = await executeServerCommand<RTCIceServer[]>('mint-turn-credential', {
+      const iceServers = await executeServerCommand<RTCIceServer[], unknown>('mint-turn-credential', {
         url: `${coturn.url}?transport=udp`,
         secret: coturn.secret,
         ttl: -60,

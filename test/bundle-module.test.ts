@@ -1,0 +1,62 @@
+// dist/rtc-kit.js as <script type="module"> in a plain page: it defines the elements, runs Lit's
+// production build (no dev-mode warnings), and two <rtc-call> elements from it complete a call.
+// Needs the build (`npm test` builds first; otherwise run `npm run build`). Nothing here imports src/.
+import { expect } from '@open-wc/testing';
+import { bundleChannel, litDevWarnings, openBundlePage, remoteVideoOf, until, waitForState, type BundlePage } from './helpers/bundle-page.js';
+
+describe('dist/rtc-kit.js in <script type="module">', () => {
+  let page: BundlePage | null = null;
+  afterEach(async () => {
+    await page?.close();
+    page = null;
+  });
+
+  it('defines the tags with its own classes, and the calls start idle', async () => {
+    page = await openBundlePage('module', bundleChannel('module'));
+    const { win, kit } = page;
+    expect(win.customElements.get('rtc-call')).to.equal(kit.RtcCall);
+    expect(win.customElements.get('rtc-local-video')).to.equal(kit.RtcLocalVideo);
+    expect(win.customElements.get('rtc-remote-video')).to.equal(kit.RtcRemoteVideo);
+    expect(customElements.get('rtc-call')).to.equal(undefined);
+    expect(win.RtcKit).to.equal(undefined); // the global is the IIFE's only
+    const scripts = page.resources().filter((path) => path.endsWith('.js'));
+    expect(scripts).to.deep.equal(['/dist/rtc-kit.js']);
+    for (const call of page.calls) {
+      expect(call).to.be.instanceOf(kit.RtcCall);
+      expect(call.state).to.equal('idle');
+      await call.updateComplete;
+      expect(call.shadowRoot, 'rendered').to.exist;
+    }
+    expect(page.errors).to.deep.equal([]);
+  });
+
+  it('prints no Lit dev-mode warning (Lit production build) and no rtc-kit dev warning', async () => {
+    page = await openBundlePage('module', bundleChannel('module'));
+    await Promise.all(page.calls.map((call) => call.updateComplete));
+    // The console probe works: a warning printed now is recorded.
+    page.win.console.warn('probe: Lit is in dev mode');
+    expect(litDevWarnings(page)).to.deep.equal(['probe: Lit is in dev mode']);
+    page.log.pop();
+    expect(litDevWarnings(page)).to.deep.equal([]);
+    expect(page.win.litIssuedWarnings).to.equal(undefined);
+    // A second registration with another class is ignored; the warning about it is dev-mode only.
+    class Other extends page.kit.RtcCall {}
+    Other.define('rtc-call');
+    expect(page.win.customElements.get('rtc-call')).to.equal(page.kit.RtcCall);
+    expect(page.log.filter(([level]) => level === 'warn')).to.deep.equal([]);
+  });
+
+  it('completes a call: start() both, call() one, both reach connected with live remote video', async () => {
+    page = await openBundlePage('module', bundleChannel('module'));
+    const [a, b] = page.calls;
+    await a.start();
+    await b.start();
+    await a.call();
+    expect(a.state).to.equal('connected');
+    await waitForState(b, 'connected');
+    await until(() => remoteVideoOf(a).videoWidth > 0 && remoteVideoOf(b).videoWidth > 0, 'remote video on both sides');
+    expect(page.errors).to.deep.equal([]);
+    expect(page.log.filter(([level]) => level === 'error')).to.deep.equal([]);
+    expect(litDevWarnings(page)).to.deep.equal([]);
+  });
+});
