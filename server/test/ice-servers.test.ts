@@ -76,7 +76,7 @@ describe('GET /ice-servers', () => {
     const [turn] = body.iceServers;
     assert.deepEqual(turn.urls, ['turn:127.0.0.1:3478?transport=udp']);
     assert.equal(turn.credential, turnCredential(SECRET, turn.username));
-    const second = await (await fetch(`${hub.url}/ice-servers`)).json();
+    const second = (await (await fetch(`${hub.url}/ice-servers`)).json()) as { iceServers: Array<{ username: string }> };
     assert.notEqual(second.iceServers[0].username, turn.username);
   });
 
