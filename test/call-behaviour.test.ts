@@ -66,6 +66,39 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
       expect(a.service.localStream).to.equal(null, 'the camera is released');
     });
 
+    it('removing the element from the page ends its call, frees the camera, and the peer sees the end', async () => {
+      const channel = newChannel(variant);
+      const a = createCall(variant, channel);
+      const b = createCall(variant, channel);
+      await a.start();
+      await b.start();
+      await a.call();
+      await waitForState(b, 'connected');
+      const service = a.service;
+      const track = service.localStream!.getVideoTracks()[0]!;
+      a.remove();
+      await waitForState(b, 'ended', 5_000);
+      expect(service.state).to.equal('ended');
+      expect(track.readyState).to.equal('ended', 'the camera track is stopped');
+    });
+
+    it('moving the element within the page keeps its call', async () => {
+      const channel = newChannel(variant);
+      const a = createCall(variant, channel);
+      const b = createCall(variant, channel);
+      await a.start();
+      await b.start();
+      await a.call();
+      await waitForState(b, 'connected');
+      const box = document.createElement('div');
+      document.body.append(box);
+      box.append(a);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(a.state).to.equal('connected');
+      expect(b.state).to.equal('connected');
+      box.remove();
+    });
+
     it('a repeated Join by the peer does not disturb a call in progress', async () => {
       const channel = newChannel(variant);
       const a = createCall(variant, channel);

@@ -10,6 +10,7 @@ import { RtcSignalingStateEvent } from '../../events/rtc-signaling-state.js';
 import { RtcStateChangeEvent } from '../../events/rtc-state-change.js';
 import { RtcElement } from '../../internal/rtc-element.js';
 import type { CallState } from '../../services/rtc/call-state.js';
+import type { RtcError } from '../../services/rtc/rtc-error.js';
 import { getDefaultRtcService, rtcServiceContext } from '../../services/rtc/context.js';
 import type { CallVariant, RtcService } from '../../services/rtc/rtc-service.js';
 import { styles } from './rtc-call.styles.js';
@@ -88,13 +89,17 @@ export default class RtcCall extends RtcElement {
     signalingstate: ({ detail }) => this.dispatchEvent(new RtcSignalingStateEvent(detail)),
   });
 
-  /** Where the call is: `idle`, `ready`, `connecting`, `connected`, `ended` or `failed`. Reflected as an attribute. */
+  /**
+   * Where the call is: `idle`, `ready`, `connecting`, `connected`, `ended` or `failed`. Read-only, and
+   * reflected as the `state` attribute for CSS.
+   * @attr state
+   */
   get state(): CallState {
     return this.service.state;
   }
 
   /** The last error, while the call is `failed`. */
-  get error() {
+  get error(): RtcError | null {
     return this.service.error;
   }
 
@@ -107,10 +112,17 @@ export default class RtcCall extends RtcElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.childObserver?.disconnect();
+    // Removed from the page (a route change, a framework unmount): end the call and free the camera.
+    // A move within the page reconnects in the same task, so wait one task before deciding.
+    setTimeout(() => {
+      if (!this.isConnected && this.state !== 'idle' && this.state !== 'ended') void this.service.hangup();
+    });
   }
 
   /** Opens the camera and microphone and joins the channel. Resolves in `ready`. */
   async start(): Promise<void> {
+    // Properties set before the element upgraded are applied in its first update: wait for it.
+    await this.updateComplete;
     this.configureService();
     if (this.thenEngine) return this.thenEngine.start();
     return this.service.start();
@@ -118,6 +130,7 @@ export default class RtcCall extends RtcElement {
 
   /** Calls the peer in the channel. Resolves once `connected`; rejects with the error if the call fails. */
   async call(): Promise<void> {
+    await this.updateComplete;
     this.configureService();
     if (this.thenEngine && (this.state === 'idle' || this.state === 'failed')) await this.thenEngine.start();
     return this.service.call();
@@ -125,6 +138,7 @@ export default class RtcCall extends RtcElement {
 
   /** Ends the call and leaves the channel. Harmless to call again. */
   async hangup(): Promise<void> {
+    await this.updateComplete;
     await this.service.hangup();
   }
 

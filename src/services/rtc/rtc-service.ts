@@ -108,16 +108,17 @@ export class RtcService extends CountingEventTarget {
   async hangup(): Promise<void> {
     this.engine.close();
     this.clearRemoteStreams();
+    this.releaseLocalMedia();
     const signaling = this.signaling;
     this.signaling = null;
     for (const off of this.unsubscribe.splice(0)) off();
     this.peers.clear();
+    // The call is over for this side now; telling the hub is network work that may take a moment.
+    if (this.state !== 'ended' && canTransition(this.state, 'ended')) this.setState('ended');
     if (signaling) {
       await signaling.leave(this.config.channel).catch(() => {});
       await signaling.stop().catch(() => {});
     }
-    this.releaseLocalMedia();
-    if (this.state !== 'ended' && canTransition(this.state, 'ended')) this.setState('ended');
   }
 
   /** The current peer connection, while a call is on. */
