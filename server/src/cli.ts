@@ -21,6 +21,8 @@ Options (each has an environment variable):
                           short-lived TURN credentials (prefer the env var: flags show in ps)
   --turn-ttl SECONDS      lifetime of minted credentials                  TURN_TTL (default 3600)
   --stun-url U            a STUN URL for /ice-servers; repeat for more    STUN_URLS (comma list)
+  --redis URL             share channels with other hub servers through   REDIS_URL
+                          this Redis, e.g. redis://127.0.0.1:6379 (docs/scaling.md)
   -h, --help              show this help
 
 It prints "rtc-hub listening on http://HOST:PORT" first, and stops cleanly on SIGINT and SIGTERM.
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
       turnSecret: args['turn-secret'] ?? env.TURN_SECRET ?? null,
       turnTtl: Number(turnTtlText),
       stunUrls: args['stun-url']?.length ? args['stun-url'] : list(env.STUN_URLS),
+      redis: args.redis ?? env.REDIS_URL ?? null,
       logger: consoleLogger(),
     });
   } catch (error) {
@@ -113,6 +116,7 @@ function parse() {
       'turn-secret': { type: 'string' },
       'turn-ttl': { type: 'string' },
       'stun-url': { type: 'string', multiple: true },
+      redis: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

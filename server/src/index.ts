@@ -5,5 +5,9 @@ export { Hub, HubError, type HubClass, type HubCallerContext, type ParameterType
 export { MessageHub } from './hubs/message-hub.js';
 export type { HubLifetimeManager, LifetimeConnection } from './lifetime/hub-lifetime-manager.js';
 export { InMemoryHubLifetimeManager } from './lifetime/in-memory-hub-lifetime-manager.js';
+export {
+  RedisHubLifetimeManager,
+  type RedisHubLifetimeManagerOptions,
+} from './lifetime/redis-hub-lifetime-manager.js';
 export { consoleLogger, silentLogger, type Logger } from './logger.js';
 export { mintIceServers, turnCredential, type IceServersAnswer } from './http/ice-servers.js';

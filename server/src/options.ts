@@ -22,10 +22,29 @@ export interface HubServerOptions {
   handshakeTimeout?: number;
   /** The largest message a client may send, in bytes; null for no limit. Default 32 768. */
   maximumReceiveMessageSize?: number | null;
-  /** Dispose a negotiated connection that never starts, or a long poller that stops polling, after this long, in ms. Default 15 000. */
+  /**
+   * Dispose a negotiated connection that never starts, a long poller that stops polling, or a stateful
+   * reconnect connection whose WebSocket dropped and did not come back, after this long, in ms. Default 15 000.
+   */
   disconnectTimeout?: number;
   /** Answer a long poll that has nothing to send after this long, in ms. Default 90 000. */
   longPollTimeout?: number;
+  /**
+   * Stateful reconnect (SignalR 8+, WebSockets only; signalr-wire.md E): a client built with
+   * `withStatefulReconnect()` that loses its WebSocket without a Close frame gets `disconnectTimeout` to
+   * open a new one with the same connection token. It then resumes the same connection, with its id and
+   * groups, and no message is lost or delivered twice either way. Offered only to clients that ask for it
+   * (`useStatefulReconnect=true` on negotiate). Default true: rtc-kit's own client asks for it. ASP.NET's
+   * `AllowStatefulReconnects` defaults to false; set false to match it.
+   */
+  allowStatefulReconnects?: boolean;
+  /**
+   * Stateful reconnect only: the bytes of sent messages the client has not acknowledged yet, kept to be
+   * replayed after a resume. Beyond it, further messages wait (queued, not sent) for the client's Ack; a
+   * client that acknowledges nothing for `disconnectTimeout` while messages wait is closed. Default 100 000,
+   * ASP.NET's `StatefulReconnectBufferSize`.
+   */
+  statefulReconnectBufferSize?: number;
   /** TURN URLs that `/ice-servers` hands out with short-lived credentials. Needs `turnSecret`. */
   turnUrls?: readonly string[];
   /** coturn's `static-auth-secret`, used to mint the credentials. Never sent to a client. */
@@ -36,8 +55,13 @@ export interface HubServerOptions {
   stunUrls?: readonly string[];
   /** How many `/ice-servers` requests one client address may make per window. Default 30 per 60 s. */
   iceServersRateLimit?: { max: number; windowMs: number };
-  /** Who is connected, and groups. Default: in memory, for one server. */
+  /** Who is connected, and groups. Default: in memory, for one server, or Redis when `redis` is set. */
   lifetimeManager?: HubLifetimeManager;
+  /**
+   * Scale out: a Redis URL (`redis://host:6379`, `rediss://` for TLS) that several hub servers share, so
+   * that clients on different servers reach each other (docs/scaling.md). Default null: one server.
+   */
+  redis?: string | null;
   logger?: Logger;
 }
 
@@ -58,11 +82,14 @@ export const DEFAULT_OPTIONS = {
   maximumReceiveMessageSize: 32 * 1024,
   disconnectTimeout: 15_000,
   longPollTimeout: 90_000,
+  allowStatefulReconnects: true,
+  statefulReconnectBufferSize: 100_000,
   turnUrls: [],
   turnSecret: null,
   turnTtl: 3600,
   stunUrls: [],
   iceServersRateLimit: { max: 30, windowMs: 60_000 },
+  redis: null,
 } as const satisfies ResolvedHubServerOptions;
 
 /** Spreads the defaults in and checks every option up front, with an exact message. */
@@ -87,6 +114,12 @@ export function resolveOptions(options: HubServerOptions = {}): ResolvedHubServe
     // The clients' own server timeout is 30 s by default; a slower keep-alive makes them drop the server.
     throw new TypeError('The "keepAliveInterval" option must be less than "clientTimeoutInterval".');
   }
+  if (typeof resolved.allowStatefulReconnects !== 'boolean') {
+    throw new TypeError('The "allowStatefulReconnects" option must be true or false.');
+  }
+  if (!Number.isInteger(resolved.statefulReconnectBufferSize) || resolved.statefulReconnectBufferSize <= 0) {
+    throw new TypeError('The "statefulReconnectBufferSize" option must be a positive whole number of bytes.');
+  }
   const max = resolved.maximumReceiveMessageSize;
   if (max !== null && (!Number.isInteger(max) || max <= 0)) {
     throw new TypeError('The "maximumReceiveMessageSize" option must be a positive integer or null.');
@@ -107,6 +140,12 @@ export function resolveOptions(options: HubServerOptions = {}): ResolvedHubServe
   const limit = resolved.iceServersRateLimit;
   if (!limit || !Number.isInteger(limit.max) || limit.max <= 0 || !(limit.windowMs > 0)) {
     throw new TypeError('The "iceServersRateLimit" option must be { max: positive integer, windowMs: positive number }.');
+  }
+  if (resolved.redis !== null && !isRedisUrl(resolved.redis)) {
+    throw new TypeError('The "redis" option must be a redis:// or rediss:// URL, such as redis://127.0.0.1:6379.');
+  }
+  if (resolved.redis !== null && resolved.lifetimeManager) {
+    throw new TypeError('The "redis" and "lifetimeManager" options exclude each other: give one or the other.');
   }
   const origins = resolved.allowedOrigins;
   if (!Array.isArray(origins)) throw new TypeError('The "allowedOrigins" option must be an array of origins.');
@@ -134,6 +173,15 @@ function checkUrls(name: string, urls: unknown, scheme: RegExp, expected: string
   }
   for (const url of urls as string[]) {
     if (!scheme.test(url)) throw new TypeError(`The ${name} entry "${url}" must start with ${expected}.`);
+  }
+}
+
+function isRedisUrl(url: unknown): boolean {
+  try {
+    const parsed = new URL(url as string);
+    return typeof url === 'string' && (parsed.protocol === 'redis:' || parsed.protocol === 'rediss:') && parsed.hostname !== '';
+  } catch {
+    return false;
   }
 }
 

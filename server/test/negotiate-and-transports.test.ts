@@ -173,7 +173,7 @@ describe('negotiate (A)', () => {
     }
   });
 
-  it('never sends ProtocolVersion, nor useStatefulReconnect (even when asked), and ignores the body', async () => {
+  it('never sends ProtocolVersion, sends useStatefulReconnect only when asked, and ignores the body', async () => {
     for (const query of ['', '?negotiateVersion=1', '?negotiateVersion=1&useStatefulReconnect=true']) {
       const res = await http(`${base}/negotiate${query}`, {
         method: 'POST',
@@ -182,7 +182,9 @@ describe('negotiate (A)', () => {
       });
       assert.equal(res.status, 200);
       assert.doesNotMatch(res.text, /protocolversion/i, query);
-      assert.doesNotMatch(res.text, /useStatefulReconnect/i, query);
+      // Stateful reconnect is allowed by default; an unasked-for answer would fail the client (A.3).
+      if (query.includes('useStatefulReconnect')) assert.match(res.text, /^\{"useStatefulReconnect":true,"negotiateVersion":1,/, query);
+      else assert.doesNotMatch(res.text, /useStatefulReconnect/i, query);
       assert.match(JSON.parse(res.text).connectionId, ID);
     }
   });

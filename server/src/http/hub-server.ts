@@ -7,6 +7,7 @@ import type { HubClass } from '../hub/hub.js';
 import { MessageHub } from '../hubs/message-hub.js';
 import type { HubLifetimeManager } from '../lifetime/hub-lifetime-manager.js';
 import { InMemoryHubLifetimeManager } from '../lifetime/in-memory-hub-lifetime-manager.js';
+import { RedisHubLifetimeManager } from '../lifetime/redis-hub-lifetime-manager.js';
 import { consoleLogger, type Logger } from '../logger.js';
 import { resolveOptions, type HubServerOptions } from '../options.js';
 import { hubProtocols } from '../protocol/index.js';
@@ -40,7 +41,12 @@ const SHUTDOWN_GRACE_MS = 1_000;
 export async function createHubServer(options: HubServerOptions = {}, hub: HubClass = MessageHub): Promise<HubServer> {
   const config = resolveOptions(options);
   const logger: Logger = config.logger ?? consoleLogger();
-  const lifetime = config.lifetimeManager ?? new InMemoryHubLifetimeManager();
+  const lifetime =
+    config.lifetimeManager ??
+    (config.redis
+      ? // Channels are named after the hub, as ASP.NET names them after the hub's type.
+        new RedisHubLifetimeManager({ url: config.redis, channelPrefix: hub.name, logger })
+      : new InMemoryHubLifetimeManager());
   const max = config.maximumReceiveMessageSize;
 
   const connections = new ConnectionManager(config.disconnectTimeout);
@@ -52,12 +58,15 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
     clientTimeoutInterval: config.clientTimeoutInterval,
     handshakeTimeout: config.handshakeTimeout,
     maximumReceiveMessageSize: max,
+    statefulReconnectBufferSize: config.statefulReconnectBufferSize,
+    disconnectTimeout: config.disconnectTimeout,
     logger,
   });
   const dispatcher = new HttpConnectionDispatcher({
     connections,
     onConnect: (connection) => handler.onConnect(connection),
     longPollTimeout: config.longPollTimeout,
+    allowStatefulReconnects: config.allowStatefulReconnects,
     maxFramePayload: max === null ? 100 * 1024 * 1024 : Math.max(8 * 1024 * 1024, 4 * max),
   });
 
@@ -156,6 +165,10 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
       httpServer.off('error', reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    // A manager made here (Redis) holds connections that would keep the process alive.
+    if (!config.lifetimeManager) await lifetime.close();
+    throw error;
   });
   const port = (httpServer.address() as AddressInfo).port;
   origins = new OriginPolicy(config.allowedOrigins, config.host, port);

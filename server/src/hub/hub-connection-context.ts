@@ -2,6 +2,7 @@ import type { LifetimeConnection } from '../lifetime/hub-lifetime-manager.js';
 import type { HubMessage, HubProtocol } from '../protocol/messages.js';
 import type { SerializedHubMessage } from '../protocol/serialized-message.js';
 import type { HttpConnection } from '../transport/http-connection.js';
+import { isTrackable, type MessageBuffer } from './message-buffer.js';
 
 /**
  * - `handshake`: waiting for the handshake request; nothing else is read or written.
@@ -31,6 +32,8 @@ export class HubConnectionContext implements LifetimeConnection {
   abort: () => void = () => {};
   /** Why the connection ended, passed to the hub's onDisconnected. */
   closeError: Error | undefined;
+  /** Set by a version 2 handshake on a stateful reconnect connection: numbering, Acks and the replay buffer. */
+  messageBuffer: MessageBuffer | null = null;
 
   constructor(
     readonly connection: HttpConnection,
@@ -48,14 +51,18 @@ export class HubConnectionContext implements LifetimeConnection {
   /** Writes a message shared with other connections; its bytes are made once per protocol. */
   write(message: SerializedHubMessage): void {
     if (this.state !== 'connected') return;
-    this.lastSent = this.clock.now;
-    this.connection.send(message.bytesFor(this.protocol!));
+    this.send(message.bytesFor(this.protocol!), message.message.type);
   }
 
   /** Writes a message meant for this connection alone, such as a Completion. */
   writeMessage(message: HubMessage): void {
     if (this.state !== 'connected') return;
+    this.send(this.protocol!.write(message), message.type);
+  }
+
+  private send(bytes: Uint8Array, type: number): void {
     this.lastSent = this.clock.now;
-    this.connection.send(this.protocol!.write(message));
+    if (this.messageBuffer) this.messageBuffer.write(bytes, isTrackable(type));
+    else this.connection.send(bytes);
   }
 }

@@ -15,6 +15,7 @@ import type { Logger } from '../logger.js';
 import { HubDispatcher } from './hub-dispatcher.js';
 import type { HubClass } from './hub.js';
 import { HubConnectionContext } from './hub-connection-context.js';
+import { MessageBuffer, PENDING_LIMIT_FACTOR } from './message-buffer.js';
 
 export interface HubConnectionHandlerOptions {
   hub: HubClass;
@@ -25,6 +26,10 @@ export interface HubConnectionHandlerOptions {
   handshakeTimeout: number;
   /** null means no limit. */
   maximumReceiveMessageSize: number | null;
+  /** Stateful reconnect: unacknowledged bytes kept for replay before writes queue (signalr-wire.md E.4). */
+  statefulReconnectBufferSize: number;
+  /** Stateful reconnect: how long queued writes may wait for an Ack before the connection is closed. */
+  disconnectTimeout: number;
   logger: Logger;
 }
 
@@ -62,6 +67,7 @@ export class HubConnectionHandler {
     connection.app = {
       onData: (data) => this.onData(context, data),
       onClose: () => this.onTransportClosed(context),
+      onReconnected: () => this.onReconnected(context),
     };
   }
 
@@ -76,10 +82,24 @@ export class HubConnectionHandler {
       if (context.state !== 'connected') continue;
       // Long polling has its own keep-alive: the polls themselves (signalr-wire.md B.5).
       if (context.connection.transportType === 'LongPolling') continue;
+      // A stateful reconnect WebSocket that dropped: nothing to ping, nothing to time out until it is
+      // resumed, or disposed after the disconnect timeout.
+      if (context.connection.status !== 'active') continue;
       if (context.clientTimeoutActive && now - context.lastReceived >= clientTimeoutInterval) {
         this.options.logger.info(`Connection ${context.connectionId} sent nothing for ${clientTimeoutInterval} ms; closing it.`);
         this.closeWithError(context);
         continue;
+      }
+      const buffer = context.messageBuffer;
+      if (buffer) {
+        if (buffer.stalled(now, this.options.disconnectTimeout)) {
+          this.options.logger.info(
+            `Connection ${context.connectionId} acknowledged nothing for ${this.options.disconnectTimeout} ms while messages waited; closing it.`,
+          );
+          this.closeWithError(context);
+          continue;
+        }
+        buffer.sendAck();
       }
       if (now - context.lastSent >= keepAliveInterval) context.write(PING);
     }
@@ -165,6 +185,26 @@ export class HubConnectionHandler {
       return false;
     }
     context.protocol = protocol;
+    const connection = context.connection;
+    if (connection.useStatefulReconnect) {
+      // Negotiate granted stateful reconnect. The clients ask for version 2 when they use it, and only on
+      // WebSockets; anything less turns it off for good (signalr-wire.md C.1, E.1).
+      if (request.version < 2 || connection.transportType !== 'WebSockets') {
+        connection.disableReconnect();
+      } else {
+        context.messageBuffer = new MessageBuffer(
+          protocol,
+          (bytes) => connection.send(bytes),
+          this.options.statefulReconnectBufferSize,
+          () => {
+            this.options.logger.info(
+              `Connection ${context.connectionId} has more than ${PENDING_LIMIT_FACTOR * this.options.statefulReconnectBufferSize} bytes waiting for an Ack; closing it.`,
+            );
+            this.closeWithError(context);
+          },
+        );
+      }
+    }
     // From here on a WebSocket carries this protocol's frame type; the handshake answer included.
     context.connection.binary = protocol.transferFormat === 'Binary';
     context.connection.send(writeHandshakeResponse());
@@ -188,6 +228,21 @@ export class HubConnectionHandler {
   }
 
   private onMessage(context: HubConnectionContext, message: HubMessage): void {
+    const buffer = context.messageBuffer;
+    if (buffer) {
+      if (message.type === MessageType.Ack) return buffer.ack(message.sequenceId);
+      if (message.type === MessageType.Sequence) {
+        try {
+          buffer.resetSequence(message.sequenceId);
+        } catch (error) {
+          this.options.logger.info(`Closing ${context.connectionId}: ${(error as Error).message}`);
+          this.closeWithError(context);
+        }
+        return;
+      }
+      // A message the client replays after a resume, which we processed before the socket dropped (E.7).
+      if (!buffer.shouldProcess(message)) return;
+    }
     switch (message.type) {
       case MessageType.Invocation:
       case MessageType.StreamInvocation:
@@ -207,6 +262,17 @@ export class HubConnectionHandler {
         // without stateful reconnect, are ignored, as ASP.NET ignores them.
         return;
     }
+  }
+
+  /**
+   * A new WebSocket has resumed a stateful reconnect connection (signalr-wire.md E.6). Its bytes start on a
+   * message boundary, so a message cut short on the old socket is forgotten: the client replays it. The
+   * server writes Sequence and its unacknowledged messages first; no new handshake happens.
+   */
+  private onReconnected(context: HubConnectionContext): void {
+    context.unread = null;
+    context.lastReceived = this.clock.now;
+    if (context.state === 'connected') context.messageBuffer?.resend();
   }
 
   private failHandshake(context: HubConnectionContext, error: string): void {

@@ -2,8 +2,9 @@ import { HttpConnection, newConnectionId } from './http-connection.js';
 
 /**
  * Owns every HTTP connection by its secret token (ASP.NET's HttpConnectionManager).
- * Connections that sit unused, negotiated but never started or long polling between polls,
- * are disposed after `disconnectTimeout` ms by `tick()`, which the server calls on its one heartbeat.
+ * Connections that sit unused, negotiated but never started, long polling between polls, or a stateful
+ * reconnect WebSocket waiting to be resumed, are disposed after `disconnectTimeout` ms by `tick()`, which
+ * the server calls on its one heartbeat.
  */
 export class ConnectionManager {
   private readonly connections = new Map<string, HttpConnection>();
@@ -17,11 +18,14 @@ export class ConnectionManager {
     return this.connections.size;
   }
 
-  /** A new connection for negotiate. Version 0 clients use the id as the token (signalr-wire.md A.4). */
-  create(negotiateVersion: number): HttpConnection {
+  /**
+   * A new connection for negotiate. Version 0 clients use the id as the token (signalr-wire.md A.4).
+   * `useStatefulReconnect` when negotiate granted it (A.3).
+   */
+  create(negotiateVersion: number, useStatefulReconnect = false): HttpConnection {
     const connectionId = newConnectionId();
     const token = negotiateVersion > 0 ? newConnectionId() : connectionId;
-    const connection = new HttpConnection(connectionId, token, (c) => this.connections.delete(c.token));
+    const connection = new HttpConnection(connectionId, token, (c) => this.connections.delete(c.token), useStatefulReconnect);
     this.connections.set(token, connection);
     return connection;
   }

@@ -13,6 +13,8 @@ export interface DispatcherOptions {
   /** Called once per connection, when its first transport request activates it. */
   onConnect: (connection: HttpConnection) => void;
   longPollTimeout: number;
+  /** Grant stateful reconnect to clients that ask for it on negotiate (signalr-wire.md A.3). */
+  allowStatefulReconnects: boolean;
   /**
    * The largest WebSocket frame accepted. A frame may batch many hub messages, so this is well above
    * the hub's per-message limit; the hub enforces that limit with a proper Close message.
@@ -71,8 +73,14 @@ export class HttpConnectionDispatcher {
       }
       version = Math.min(version, 1);
     }
-    const connection = this.options.connections.create(version);
-    let body = `{"negotiateVersion":${version},"connectionId":"${connection.connectionId}"`;
+    // Only when both the server allows it and the client asks: a client that did not ask fails on it (A.3).
+    // ASP.NET reads the value with bool.TryParse: "true" in any case, surrounding spaces allowed.
+    const useStatefulReconnect =
+      this.options.allowStatefulReconnects && queryValue(url, 'useStatefulReconnect')?.trim().toLowerCase() === 'true';
+    const connection = this.options.connections.create(version, useStatefulReconnect);
+    // ASP.NET's field order, with useStatefulReconnect first and only when true (A.4).
+    let body = useStatefulReconnect ? '{"useStatefulReconnect":true,' : '{';
+    body += `"negotiateVersion":${version},"connectionId":"${connection.connectionId}"`;
     if (version > 0) body += `,"connectionToken":"${connection.token}"`;
     body += `,"availableTransports":${AVAILABLE_TRANSPORTS}}`;
     sendJson(res, 200, body);
@@ -108,12 +116,23 @@ export class HttpConnectionDispatcher {
       if (refusal) return rejectUpgrade(socket, refusal.status, refusal.body);
     }
     const accepted = connection;
+    if (accepted.transportType === 'WebSockets') {
+      // Stateful reconnect: the same connection on a new socket (signalr-wire.md E.6). The connection stays
+      // as it is until the socket is up, so a failed upgrade leaves it to the disconnect timeout.
+      this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+        accepted.resume(new WebSocketTransport(ws, accepted));
+      });
+      return;
+    }
     // Claim the transport now, so a second upgrade racing this one gets 409.
     accepted.transportType = 'WebSockets';
     accepted.status = 'active';
     this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       if (accepted.status === 'disposed') return ws.terminate();
+      // A stateful connection may have been resumed by a racing second upgrade: this socket wins, that one goes.
+      const raced = accepted.transport;
       accepted.transport = new WebSocketTransport(ws, accepted);
+      raced?.destroy();
       this.options.onConnect(accepted);
     });
   }
@@ -223,6 +242,9 @@ export class HttpConnectionDispatcher {
   private refuseTransport(connection: HttpConnection, type: TransportType): { status: number; body: string } | null {
     if (connection.transportType === null) return null;
     if (connection.transportType !== type) return { status: 400, body: CHANGE_TRANSPORT };
+    // A stateful reconnect WebSocket expects the client to come back with a new socket (B.2, E.6), even
+    // while the old one still looks alive here: the client may see a dead socket before the server does.
+    if (connection.clientReconnectExpected()) return null;
     // A second SSE stream or WebSocket for a connection that already has one.
     return { status: 409, body: '' };
   }

@@ -17,13 +17,19 @@ export interface ConnectionApplication {
   onData(data: Uint8Array): void;
   /** The transport went away, or the connection was disposed. Called once. */
   onClose(): void;
+  /**
+   * Stateful reconnect: a new WebSocket has taken over the connection after the old one was lost. Its
+   * byte stream starts afresh; the application resends what the client may have missed (signalr-wire.md E.6).
+   */
+  onReconnected?(): void;
 }
 
 /**
  * The life of an HTTP connection, as in ASP.NET's HttpConnectionContext:
  * - `negotiated`: negotiate answered, no transport yet. Disposed after the disconnect timeout.
  * - `active`: a transport is attached (a WebSocket, an SSE stream, or a pending long poll).
- * - `inactive`: long polling between two polls. Disposed after the disconnect timeout.
+ * - `inactive`: long polling between two polls, or a stateful reconnect WebSocket connection whose socket
+ *   dropped without a Close frame, waiting for the client to resume it. Disposed after the disconnect timeout.
  * - `disposed`: gone; any later request with its token gets 404.
  */
 export type ConnectionStatus = 'negotiated' | 'active' | 'inactive' | 'disposed';
@@ -48,13 +54,70 @@ export class HttpConnection {
   app: ConnectionApplication | null = null;
   /** Serialises POST bodies, as ASP.NET does with its write lock: one body is fed in at a time. */
   postQueue: Promise<void> = Promise.resolve();
+  /**
+   * Negotiate granted stateful reconnect (signalr-wire.md A.3, E.1), and nothing has withdrawn it since:
+   * a handshake below version 2, a transport other than WebSockets, or the end of the connection.
+   * ASP.NET's `UseStatefulReconnect` and `DisableReconnect()`.
+   */
+  useStatefulReconnect: boolean;
   private readonly onDispose: (connection: HttpConnection) => void;
 
-  constructor(connectionId: string, token: string, onDispose: (connection: HttpConnection) => void) {
+  constructor(
+    connectionId: string,
+    token: string,
+    onDispose: (connection: HttpConnection) => void,
+    useStatefulReconnect = false,
+  ) {
     this.connectionId = connectionId;
     this.token = token;
     this.onDispose = onDispose;
+    this.useStatefulReconnect = useStatefulReconnect;
     this.inactiveSince = Date.now();
+  }
+
+  /** Whether a new WebSocket may take this connection over (ASP.NET's ClientReconnectExpected, for WebSockets). */
+  clientReconnectExpected(): boolean {
+    return this.useStatefulReconnect && this.transportType === 'WebSockets' && this.status !== 'disposed';
+  }
+
+  /** No resume from now on: a lost socket ends the connection. Idempotent. */
+  disableReconnect(): void {
+    this.useStatefulReconnect = false;
+  }
+
+  /**
+   * `transport` has gone. `graceful` means the client closed it on purpose (a Close frame), which ends the
+   * connection. An ungraceful loss of a stateful reconnect WebSocket leaves the connection inactive but
+   * alive, groups and all, for the disconnect timeout (signalr-wire.md E.5). A transport that has already
+   * been replaced, or a disposed connection, is ignored.
+   */
+  transportClosed(transport: TransportSink, graceful: boolean): void {
+    if (this.transport !== transport || this.status === 'disposed') return;
+    if (graceful || !this.clientReconnectExpected()) {
+      this.dispose();
+      return;
+    }
+    this.transport = null;
+    this.status = 'inactive';
+    this.inactiveSince = Date.now();
+  }
+
+  /**
+   * A new WebSocket for a stateful reconnect connection: it replaces the old one, lost or not (a client
+   * may see its socket die before the server does), and the application resends (signalr-wire.md E.6).
+   * Returns false, having dropped `transport`, if the connection can no longer be resumed.
+   */
+  resume(transport: TransportSink): boolean {
+    if (!this.clientReconnectExpected()) {
+      transport.destroy();
+      return false;
+    }
+    const previous = this.transport;
+    this.transport = transport;
+    this.status = 'active';
+    previous?.destroy();
+    this.app?.onReconnected?.();
+    return true;
   }
 
   /** Bytes from the client, in order. */
@@ -72,6 +135,8 @@ export class HttpConnection {
   /** The application is done with the connection: let the transport flush and end, then dispose. */
   end(): void {
     if (this.status === 'disposed') return;
+    // An ending connection is never resumed, however its socket goes.
+    this.disableReconnect();
     if (this.transport) this.transport.end();
     else this.dispose();
   }

@@ -115,7 +115,10 @@ export default class RtcCall extends RtcElement {
     // Removed from the page (a route change, a framework unmount): end the call and free the camera.
     // A move within the page reconnects in the same task, so wait one task before deciding.
     setTimeout(() => {
-      if (!this.isConnected && this.state !== 'idle' && this.state !== 'ended') void this.service.hangup();
+      if (this.isConnected) return;
+      // The then variant puts streams straight into its own <video>s; a removed call lets them go.
+      for (const video of this.renderRoot.querySelectorAll('video')) video.srcObject = null;
+      if (this.state !== 'idle' && this.state !== 'ended') void this.service.hangup();
     });
   }
 
@@ -163,7 +166,7 @@ export default class RtcCall extends RtcElement {
     const errorPart = error ? html`<p part="error" role="alert">${error.message}</p>` : nothing;
     if (this.hasChildren) return html`<slot></slot>${errorPart}`;
     const state = this.state;
-    const busy = state === 'connecting' || state === 'connected';
+    const busy = state === 'connecting' || state === 'connected' || state === 'reconnecting';
     const canStart = state === 'idle' || state === 'ended' || state === 'failed';
     const canCall = state === 'ready' || state === 'ended';
     const canHangup = state !== 'idle' && state !== 'ended';
@@ -241,6 +244,7 @@ const STATE_LABELS: Record<CallState, string> = {
   ready: 'Ready: camera on, waiting in the channel.',
   connecting: 'Connecting…',
   connected: 'In a call.',
+  reconnecting: 'Reconnecting: the path to the peer broke, trying again…',
   ended: 'Call ended.',
   failed: 'The call failed.',
 };

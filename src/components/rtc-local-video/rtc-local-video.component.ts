@@ -33,6 +33,8 @@ export default class RtcLocalVideo extends RtcElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.service ??= fallbackService(this);
+    // Put back in the page (moved): show the stream again; disconnecting cleared it.
+    this.media.setStream(this.service?.localStream ?? null);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

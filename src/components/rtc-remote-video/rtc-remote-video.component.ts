@@ -36,6 +36,8 @@ export default class RtcRemoteVideo extends RtcElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.service ??= fallbackService(this);
+    // Put back in the page (moved): show the stream again; disconnecting cleared it.
+    this.media.setStream(this.pick());
   }
 
   /** The stream shown now, if any. */

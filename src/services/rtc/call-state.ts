@@ -5,16 +5,18 @@
  * - `ready`: local media is open and the channel is joined; a call can be placed or answered.
  * - `connecting`: an offer or answer is in flight, or ICE is checking.
  * - `connected`: media flows.
+ * - `reconnecting`: the path to the peer broke, and ICE is being restarted.
  * - `ended`: the call was hung up, here or by the peer.
  * - `failed`: something went wrong; the `rtc-error` event said what.
  */
-export type CallState = 'idle' | 'ready' | 'connecting' | 'connected' | 'ended' | 'failed';
+export type CallState = 'idle' | 'ready' | 'connecting' | 'connected' | 'reconnecting' | 'ended' | 'failed';
 
 const TRANSITIONS: Record<CallState, readonly CallState[]> = {
   idle: ['ready', 'ended', 'failed'],
   ready: ['connecting', 'ended', 'failed'],
   connecting: ['connected', 'ended', 'failed'],
-  connected: ['ended', 'failed'],
+  connected: ['reconnecting', 'ended', 'failed'],
+  reconnecting: ['connected', 'ended', 'failed'],
   // After a call ends, the same element can be started again, or answer or place a new call.
   ended: ['ready', 'connecting', 'failed'],
   failed: ['ready', 'ended'],

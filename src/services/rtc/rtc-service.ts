@@ -94,7 +94,7 @@ export class RtcService extends CountingEventTarget {
   /** Sends an offer to the channel. Resolves once the call is `connected`. */
   async call(): Promise<void> {
     if (this.state === 'idle' || this.state === 'failed') await this.start();
-    if (this.state === 'connecting' || this.state === 'connected') return this.settled();
+    if (this.state === 'connecting' || this.state === 'connected' || this.state === 'reconnecting') return this.settled();
     this.setState('connecting');
     try {
       await this.engine.call();
@@ -258,7 +258,7 @@ export class RtcService extends CountingEventTarget {
     const known = this.peers.delete(peerId);
     this.emit('peerleave', { peerId });
     // A peer that never announced itself may still be the one we were in a call with.
-    const inCall = this.state === 'connecting' || this.state === 'connected';
+    const inCall = this.state === 'connecting' || this.state === 'connected' || this.state === 'reconnecting';
     if (inCall && (known || this.peers.size === 0)) {
       this.engine.close();
       this.clearRemoteStreams();
@@ -296,9 +296,25 @@ export class RtcService extends CountingEventTarget {
   }
 }
 
+/** How many ICE restarts a call tries before it gives up with `ice-failed`. */
+export const MAX_ICE_RESTARTS = 5;
+/** How long `disconnected` may last before an ICE restart, and how long each restart may take. */
+export const DISCONNECTED_GRACE_MS = 3_000;
+export const RESTART_TIMEOUT_MS = 6_000;
+/**
+ * After a local description is set, candidates should start to flow within this time. Chromium can
+ * leave a side that rolled its own offer back with nothing to send (toolchain.md); an ICE restart
+ * gathers again.
+ */
+export const NO_CANDIDATE_RESTART_MS = 2_000;
+
 /**
  * The `async` variant's engine: the seed's WebRtcService, written with async/await, signaling with
- * `SignalWebRtc(channel, type, payload)`.
+ * `SignalWebRtc(channel, type, payload)`, made robust with the W3C perfect-negotiation pattern.
+ * The polite peer (the larger connection id) rolls back its own offer when offers cross; the impolite
+ * one ignores the other's. Any renegotiation (a track added, screen sharing) goes through
+ * `negotiationneeded`. On ICE `failed`, or `disconnected` for a few seconds, it restarts ICE with
+ * freshly fetched ICE servers, a bounded number of times, in state `reconnecting`.
  */
 class AsyncCallEngine implements CallEngine {
   private pc: RTCPeerConnection | null = null;
@@ -307,6 +323,12 @@ class AsyncCallEngine implements CallEngine {
   private pending: RTCIceCandidateInit[] = [];
   /** Signals are handled one at a time, in order, so a candidate never overtakes its description. */
   private queue: Promise<void> = Promise.resolve();
+  private makingOffer = false;
+  private ignoreOffer = false;
+  private restarts = 0;
+  private restartTimer: ReturnType<typeof setTimeout> | null = null;
+  private candidateTimer: ReturnType<typeof setTimeout> | null = null;
+  private candidatesSent = 0;
 
   constructor(private readonly service: RtcService) {}
 
@@ -315,9 +337,9 @@ class AsyncCallEngine implements CallEngine {
   }
 
   async call(): Promise<void> {
-    const pc = await this.createPeerConnection();
-    await pc.setLocalDescription(await pc.createOffer());
-    await this.service.send('offer', encodeDescription(pc.localDescription!));
+    // Adding the local media fires `negotiationneeded`, which sends the offer.
+    const pc = this.pc ?? (await this.createPeerConnection());
+    this.addLocalMedia(pc);
   }
 
   signal(type: SignalType, payload: string): void {
@@ -334,68 +356,182 @@ class AsyncCallEngine implements CallEngine {
   private closePeerConnection(): void {
     this.unwatch?.();
     this.unwatch = null;
+    this.clearTimers();
+    this.makingOffer = this.ignoreOffer = false;
+    this.restarts = 0;
     const pc = this.pc;
     this.pc = null;
     if (pc) {
-      pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = null;
+      pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = pc.onnegotiationneeded = null;
       pc.close();
     }
+  }
+
+  private clearTimers(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    if (this.candidateTimer) clearTimeout(this.candidateTimer);
+    this.restartTimer = this.candidateTimer = null;
+  }
+
+  /** The polite peer yields when offers cross. Both sides agree, because both compare the same two values. */
+  private polite(pc: RTCPeerConnection, remote: RTCSessionDescriptionInit): boolean {
+    return isPolite(this.service.signaling?.connectionId, this.service.peerId, pc.localDescription?.sdp, remote.sdp);
   }
 
   private async handle(type: SignalType, payload: string): Promise<void> {
     const service = this.service;
     if (type === 'candidate') {
       const candidate = decodeCandidate(payload);
-      if (this.pc?.remoteDescription) await this.pc.addIceCandidate(candidate);
-      else this.pending.push(candidate);
+      const pc = this.pc;
+      if (!pc || !pc.remoteDescription) this.pending.push(candidate);
+      else await this.addCandidate(pc, candidate);
       return;
     }
     const description = decodeDescription(payload);
     if (description.type === 'offer') {
       // An offer is answered without a click, from ready or after an earlier call ended.
-      if (service.state !== 'ready' && service.state !== 'ended' && service.state !== 'connecting' && service.state !== 'connected') return;
-      const pc = this.pc ?? (await this.createPeerConnection());
-      if (service.state !== 'connecting' && service.state !== 'connected') service.setState('connecting');
-      await pc.setRemoteDescription(description);
-      await this.flushPending(pc);
-      await pc.setLocalDescription(await pc.createAnswer());
-      await service.send('answer', encodeDescription(pc.localDescription!));
-      return;
+      if (service.state === 'idle' || service.state === 'failed') return;
     }
-    const pc = this.pc;
-    if (!pc || pc.signalingState !== 'have-local-offer') return;
+    const fresh = !this.pc;
+    if (fresh && description.type === 'answer') return;
+    const pc = this.pc ?? (await this.createPeerConnection());
+    const collision = description.type === 'offer' && (this.makingOffer || pc.signalingState !== 'stable');
+    this.ignoreOffer = collision && !this.polite(pc, description);
+    if (this.ignoreOffer) return;
+    if (description.type === 'answer' && pc.signalingState !== 'have-local-offer') return;
+    if (description.type === 'offer' && (service.state === 'ready' || service.state === 'ended')) service.setState('connecting');
     await pc.setRemoteDescription(description);
-    await this.flushPending(pc);
+    // The callee adds its media after the offer, so its tracks reuse the offered transceivers.
+    if (fresh) this.addLocalMedia(pc);
+    for (const candidate of this.pending.splice(0)) await this.addCandidate(pc, candidate);
+    if (description.type === 'offer') {
+      await pc.setLocalDescription();
+      this.expectCandidates(pc);
+      await service.send('answer', encodeDescription(pc.localDescription!));
+    }
   }
 
-  private async flushPending(pc: RTCPeerConnection): Promise<void> {
-    for (const candidate of this.pending.splice(0)) await pc.addIceCandidate(candidate);
+  private async addCandidate(pc: RTCPeerConnection, candidate: RTCIceCandidateInit): Promise<void> {
+    try {
+      await pc.addIceCandidate(candidate);
+    } catch {
+      // A candidate of an offer we ignored, or of an ICE generation that a restart replaced: the
+      // browser refuses it, and rightly; the call goes on with the candidates that match.
+    }
+  }
+
+  private addLocalMedia(pc: RTCPeerConnection): void {
+    const stream = this.service.localStream;
+    const sending = new Set(pc.getSenders().map((sender) => sender.track));
+    if (stream) {
+      for (const track of stream.getTracks()) if (!sending.has(track)) pc.addTrack(track, stream);
+    } else if (pc.getTransceivers().length === 0 && pc.signalingState === 'stable') {
+      // Receive-only: no camera, but the call still asks for the peer's audio and video.
+      pc.addTransceiver('audio', { direction: 'recvonly' });
+      pc.addTransceiver('video', { direction: 'recvonly' });
+    }
   }
 
   private async createPeerConnection(): Promise<RTCPeerConnection> {
     const service = this.service;
     const pc = new RTCPeerConnection(await service.rtcConfiguration());
-    // Candidates queued for this call stay queued: they belong to the offer about to be applied.
     this.closePeerConnection();
     this.pc = pc;
     this.unwatch = service.watchIce(pc);
-    for (const track of service.localStream?.getTracks() ?? []) pc.addTrack(track, service.localStream!);
+    pc.onnegotiationneeded = async () => {
+      try {
+        this.makingOffer = true;
+        await pc.setLocalDescription();
+        this.expectCandidates(pc);
+        await service.send('offer', encodeDescription(pc.localDescription!));
+      } catch (cause) {
+        if (this.pc === pc) service.fail(toRtcError(cause, 'negotiation-failed', 'The offer could not be sent'));
+      } finally {
+        this.makingOffer = false;
+      }
+    };
     pc.onicecandidate = ({ candidate }) => {
+      if (!candidate) return;
+      this.candidatesSent++;
       // Sent as gathered, possibly before the answer arrives, as the seed does.
-      if (candidate) service.send('candidate', encodeCandidate(candidate)).catch(() => {});
+      service.send('candidate', encodeCandidate(candidate)).catch(() => {});
     };
     pc.ontrack = ({ streams, track }) => {
       service.setRemoteStream(service.peerId ?? 'peer', streams[0] ?? new MediaStream([track]));
     };
-    pc.onconnectionstatechange = () => {
-      if (this.pc !== pc) return;
-      if (pc.connectionState === 'connected' && service.state === 'connecting') service.setState('connected');
-      if (pc.connectionState === 'failed') {
-        service.fail(new RtcError('ice-failed', 'No network path to the peer was found. A TURN relay may be needed; see ice-servers-url.'));
-      }
-    };
+    pc.onconnectionstatechange = () => this.onConnectionState(pc);
     return pc;
   }
+
+  /** The guard against the rolled-back-offer trap: no candidate out soon after a description means gather again. */
+  private expectCandidates(pc: RTCPeerConnection): void {
+    const before = this.candidatesSent;
+    if (this.candidateTimer) clearTimeout(this.candidateTimer);
+    this.candidateTimer = setTimeout(() => {
+      this.candidateTimer = null;
+      if (this.pc !== pc || this.candidatesSent !== before || pc.connectionState === 'connected') return;
+      if (pc.iceGatheringState === 'complete' && pc.getConfiguration().iceTransportPolicy === 'relay') return;
+      pc.restartIce();
+    }, NO_CANDIDATE_RESTART_MS);
+  }
+
+  private onConnectionState(pc: RTCPeerConnection): void {
+    if (this.pc !== pc) return;
+    const service = this.service;
+    switch (pc.connectionState) {
+      case 'connected':
+        this.clearTimers();
+        this.restarts = 0;
+        if (service.state === 'connecting' || service.state === 'reconnecting') service.setState('connected');
+        return;
+      case 'disconnected':
+        // Often a blip that heals by itself; restart only if it lasts.
+        if (!this.restartTimer) this.restartTimer = setTimeout(() => this.restartIce(pc), DISCONNECTED_GRACE_MS);
+        return;
+      case 'failed':
+        if (service.state === 'connected' || service.state === 'reconnecting') this.restartIce(pc);
+        return;
+    }
+  }
+
+  /** Restarts ICE with fresh ICE servers (and so fresh TURN credentials); gives up after MAX_ICE_RESTARTS. */
+  private async restartIce(pc: RTCPeerConnection): Promise<void> {
+    if (this.pc !== pc || pc.connectionState === 'connected') return;
+    const service = this.service;
+    if (this.restarts >= MAX_ICE_RESTARTS) {
+      service.fail(new RtcError('ice-failed', `The connection to the peer was lost and ${MAX_ICE_RESTARTS} ICE restarts did not bring it back.`));
+      return;
+    }
+    this.restarts++;
+    if (service.state === 'connected') service.setState('reconnecting');
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      void this.restartIce(pc);
+    }, RESTART_TIMEOUT_MS);
+    try {
+      pc.setConfiguration({ ...pc.getConfiguration(), ...(await service.rtcConfiguration()) });
+    } catch {
+      // Keep the old servers if fresh ones cannot be had; the restart may still work.
+    }
+    if (this.pc === pc) pc.restartIce();
+  }
+}
+
+/**
+ * Who yields when offers cross: the larger connection id. Until a peer has announced its id (it joined
+ * a moment ago), both sides can still agree by comparing the session ids in the two crossing offers.
+ */
+export function isPolite(me: string | null | undefined, peer: string | null, localSdp?: string, remoteSdp?: string): boolean {
+  if (me && peer) return me > peer;
+  const mine = sessionId(localSdp);
+  const theirs = sessionId(remoteSdp);
+  return mine !== null && theirs !== null ? mine > theirs : true;
+}
+
+function sessionId(sdp: string | undefined): bigint | null {
+  const match = sdp && /^o=\S+ (\d+) /m.exec(sdp);
+  return match ? BigInt(match[1]!) : null;
 }
 
 export function toRtcError(cause: unknown, code: RtcError['code'], context: string): RtcError {

@@ -42,6 +42,7 @@ export class HubClient extends EventTarget {
     this.connection = new HubConnectionBuilder()
       .withUrl(resolveUrl(options.url), { transport: HttpTransportType.WebSockets | HttpTransportType.LongPolling | HttpTransportType.ServerSentEvents })
       .withAutomaticReconnect([0, 1_000, 2_000, 5_000, 10_000, 10_000, 30_000])
+      .withStatefulReconnect()
       .configureLogging(LogLevel.None)
       .build();
     this.connection.onreconnecting(() => this.setState('reconnecting'));

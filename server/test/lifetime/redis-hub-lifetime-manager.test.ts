@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { HubError } from '../../src/hub/hub.js';
+import type { LifetimeConnection } from '../../src/lifetime/hub-lifetime-manager.js';
+import { BACKPLANE_UNAVAILABLE, RedisHubLifetimeManager } from '../../src/lifetime/redis-hub-lifetime-manager.js';
+import { jsonHubProtocol } from '../../src/protocol/json-hub-protocol.js';
+import type { InvocationMessage } from '../../src/protocol/messages.js';
+import type { SerializedHubMessage } from '../../src/protocol/serialized-message.js';
+import { startRedis, type RedisProcess } from '../helpers/redis.js';
+import { hubLifetimeManagerConformance } from './hub-lifetime-manager.conformance.js';
+
+// A cluster is N managers, one per "server", on one real redis-server. Each cluster gets its own channel
+// prefix, so a test never hears another's servers.
+let redis: RedisProcess;
+before(async () => {
+  redis = await startRedis();
+});
+after(async () => {
+  await redis?.dispose();
+});
+
+/** Resolves once everything sent so far has reached every manager, and what they sent in answer too. */
+async function settle(managers: readonly RedisHubLifetimeManager[]): Promise<void> {
+  for (let round = 0; round < 2; round++) await Promise.all(managers.map((m) => m.flush()));
+}
+
+hubLifetimeManagerConformance('RedisHubLifetimeManager', async (servers) => {
+  const channelPrefix = `conformance-${randomUUID()}`;
+  const managers = Array.from({ length: servers }, () => new RedisHubLifetimeManager({ url: redis.url, channelPrefix }));
+  await Promise.all(managers.map((m) => m.whenReady()));
+  await settle(managers);
+  return {
+    managers,
+    settle: () => settle(managers),
+    close: async () => void (await Promise.all(managers.map((m) => m.close()))),
+  };
+});
+
+class Connection implements LifetimeConnection {
+  readonly connectionId = `c-${randomUUID()}`;
+  readonly groups = new Set<string>();
+  readonly received: Array<[string, unknown[]]> = [];
+  write(message: SerializedHubMessage): void {
+    const parsed = jsonHubProtocol.parse(message.bytesFor(jsonHubProtocol)) as InvocationMessage;
+    this.received.push([parsed.target, parsed.arguments]);
+  }
+}
+
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting until ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const unavailable = (error: unknown) => error instanceof HubError && error.message === BACKPLANE_UNAVAILABLE;
+
+describe('RedisHubLifetimeManager when Redis or a server goes away', () => {
+  it('checks its options with exact messages', () => {
+    assert.throws(() => new RedisHubLifetimeManager({ url: 'http://127.0.0.1:6379' }), {
+      name: 'TypeError',
+      message: 'The "url" option must be a redis:// or rediss:// URL, such as redis://127.0.0.1:6379.',
+    });
+    assert.throws(() => new RedisHubLifetimeManager({ url: redis.url, channelPrefix: '' }), {
+      message: 'The "channelPrefix" option must be a non-empty string.',
+    });
+    assert.throws(() => new RedisHubLifetimeManager({ url: redis.url, heartbeatInterval: 0 }), {
+      message: 'The "heartbeatInterval" option must be a positive number of milliseconds.',
+    });
+  });
+
+  it('keeps local delivery through an outage, fails cross-server sends, and resubscribes everything after, groups joined meanwhile included', async () => {
+    const own = await startRedis();
+    const channelPrefix = `outage-${randomUUID()}`;
+    const [m0, m1] = [0, 1].map(() => new RedisHubLifetimeManager({ url: own.url, channelPrefix })) as [
+      RedisHubLifetimeManager,
+      RedisHubLifetimeManager,
+    ];
+    try {
+      await Promise.all([m0.whenReady(), m1.whenReady()]);
+      const [a, aLocal, aLate] = [new Connection(), new Connection(), new Connection()];
+      const [b, bLate] = [new Connection(), new Connection()];
+      for (const c of [a, aLocal, aLate]) await m0.onConnected(c);
+      for (const c of [b, bLate]) await m1.onConnected(c);
+      await m0.addToGroup(a.connectionId, 'shared');
+      await m1.addToGroup(b.connectionId, 'shared');
+      await m0.addToGroup(aLocal.connectionId, 'local');
+      await settle([m0, m1]);
+      await m0.sendGroup('shared', 'Before', []);
+      await until('b has Before', () => b.received.length === 1);
+
+      await own.stop();
+      await until('both managers report the outage', () => !m0.healthy && !m1.healthy);
+      // Groups joined during the outage, by a first member on each server.
+      await m0.addToGroup(aLate.connectionId, 'late');
+      await m1.addToGroup(bLate.connectionId, 'late');
+      // A send with members on the other server is refused after local delivery...
+      await assert.rejects(m0.sendGroup('shared', 'During', []), unavailable);
+      await assert.rejects(m0.sendAll('AllDuring', []), unavailable);
+      await assert.rejects(m0.sendConnection(b.connectionId, 'DirectDuring', []), unavailable);
+      assert.deepEqual(a.received, [['Before', []], ['During', []], ['AllDuring', []]]);
+      // ...and one with members here only goes through.
+      await m0.sendGroup('local', 'LocalDuring', []);
+      await m0.sendConnection(aLocal.connectionId, 'DirectLocal', []);
+      assert.deepEqual(aLocal.received, [['AllDuring', []], ['LocalDuring', []], ['DirectLocal', []]]);
+
+      await own.start();
+      const back = Date.now();
+      await until('both managers are healthy again', () => m0.healthy && m1.healthy);
+      assert.ok(Date.now() - back < 5_000);
+      await settle([m0, m1]);
+      await m1.sendGroup('late', 'Late', [1]);
+      await m0.sendGroup('late', 'Late', [0]);
+      await m0.sendGroup('shared', 'After', []);
+      await until('the messages after the outage arrived', () => aLate.received.length === 3 && bLate.received.length === 2 && b.received.length === 2);
+      await settle([m0, m1]);
+      assert.deepEqual(aLate.received, [['AllDuring', []], ['Late', [1]], ['Late', [0]]]);
+      assert.deepEqual(bLate.received, [['Late', [1]], ['Late', [0]]]);
+      assert.deepEqual(b.received, [['Before', []], ['After', []]], 'nothing from the outage, nothing twice');
+    } finally {
+      await Promise.all([m0.close(), m1.close()]);
+      await own.dispose();
+    }
+  });
+
+  it('forgets a server that dies without a word, and Redis keeps nothing of it', async () => {
+    const channelPrefix = `death-${randomUUID()}`;
+    const survivor = new RedisHubLifetimeManager({ url: redis.url, channelPrefix, heartbeatInterval: 100 });
+    const observer = new Redis(redis.url);
+    const fixture = new URL('../helpers/lifetime-server.ts', import.meta.url).pathname;
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, redis.url, channelPrefix, 'room', '100'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    try {
+      const lines: string[] = [];
+      createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
+      await until('the other server is ready', () => lines.some((l) => l.startsWith('ready ')), 10_000);
+      const childConnection = lines.find((l) => l.startsWith('ready '))!.slice('ready '.length);
+      await survivor.whenReady();
+      const here = new Connection();
+      await survivor.onConnected(here);
+      await survivor.addToGroup(here.connectionId, 'room');
+      await settle([survivor]);
+
+      await survivor.sendGroup('room', 'Hello', ['there']);
+      await until('the other server received it', () => lines.includes('got Hello ["there"]'));
+
+      child.kill('SIGKILL');
+      await exited;
+      // Redis drops a dead server's subscriptions with its connections; no key was ever written.
+      const numsub = async (channel: string) => Number(((await observer.pubsub('NUMSUB', channel)) as unknown[])[1]);
+      await until('Redis dropped its subscriptions', async () => (await numsub(`${channelPrefix}:connection:${childConnection}`)) === 0);
+      assert.equal(await numsub(`${channelPrefix}:group:room`), 1, 'only the survivor is left in the room');
+      assert.equal(await observer.dbsize(), 0, 'no keys in Redis');
+      // Until the survivor notices, a send to the room reports the missing server; within three missed
+      // heartbeats it forgets it, and the room is local again.
+      await until(
+        'the survivor forgets the dead server',
+        async () => {
+          try {
+            await survivor.sendGroup('room', 'Probe', []);
+            return true;
+          } catch (error) {
+            assert.ok(unavailable(error), String(error));
+            return false;
+          }
+        },
+        2_000,
+      );
+      assert.ok(here.received.length >= 2, 'local delivery went on all along');
+    } finally {
+      child.kill('SIGKILL');
+      observer.disconnect();
+      await survivor.close();
+    }
+  });
+});

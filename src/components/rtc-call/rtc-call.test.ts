@@ -1,0 +1,444 @@
+// <rtc-call> on its own, with the stories as fixtures and the fake service (no hub, no camera).
+// The calls themselves, through the real hub, are tested in test/call-behaviour.test.ts.
+import { expect, fixture, html } from '@open-wc/testing';
+import { LitElement, render } from 'lit';
+import type { RtcCall, RtcLocalVideo, RtcRemoteVideo } from '../../index.js';
+import '../../index.js';
+import * as stories from '../../../stories/rtc-call.stories.js';
+import meta from '../../../stories/rtc-call.stories.js';
+import { FakeRtcService } from '../../../stories/fake-rtc-service.js';
+import { settle, storyArgs, storyFixture, streamName } from '../../../stories/story-fixture.js';
+import type { RtcStory } from '../../../stories/rtc-story.js';
+import type { RtcCallArgs } from '../../../stories/rtc-call.stories.js';
+import { captureLitDevWarnings, testForLitDevWarnings } from '../../../test/fakes/lit-dev-warnings.js';
+import { RtcError } from '../../services/rtc/rtc-error.js';
+
+type Story = RtcStory<RtcCallArgs>;
+
+const EVENTS = ['rtc-state-change', 'rtc-error', 'rtc-remote-stream', 'rtc-peer-join', 'rtc-peer-leave'] as const;
+
+const services: FakeRtcService[] = [];
+/** A fake that is disposed after the test. */
+function fake(options: ConstructorParameters<typeof FakeRtcService>[0] = {}): FakeRtcService {
+  const service = new FakeRtcService(options);
+  services.push(service);
+  return service;
+}
+
+async function renderStory(story: Story, service = fake(story.parameters.rtc), args: Partial<RtcCallArgs> = {}) {
+  const { el } = await storyFixture<RtcCall, RtcCallArgs>(meta, story, { service, args });
+  return { el, service };
+}
+
+function part<T extends Element = HTMLElement>(el: RtcCall, name: string): T | null {
+  return el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
+}
+
+function buttons(el: RtcCall) {
+  const enabled = (name: string) => !part<HTMLButtonElement>(el, name)!.disabled;
+  return { start: enabled('start-button'), call: enabled('call-button'), hangup: enabled('hangup-button') };
+}
+
+/** Every rtc-* event the element emits, in order, as `type` plus its detail. */
+function record(target: EventTarget) {
+  const log: Array<{ type: string; detail: Record<string, unknown>; event: Event }> = [];
+  for (const type of EVENTS) {
+    target.addEventListener(type, (event) => log.push({ type, detail: (event as Event & { detail: Record<string, unknown> }).detail, event }));
+  }
+  return log;
+}
+
+const summary = (log: ReturnType<typeof record>) =>
+  log.map(({ type, detail }) => {
+    if (type === 'rtc-state-change') return `${type} ${detail.previous}->${detail.state}`;
+    if (type === 'rtc-error') return `${type} ${detail.code}`;
+    if (type === 'rtc-remote-stream') return `${type} ${detail.peerId} ${detail.stream ? 'stream' : 'null'}`;
+    return `${type} ${detail.peerId}`;
+  });
+
+afterEach(() => {
+  for (const service of services.splice(0)) service.dispose();
+});
+
+describe('<rtc-call>', () => {
+  describe('renders each state', () => {
+    const cases: Array<[string, Story, string, ReturnType<typeof buttons>]> = [
+      ['Idle', stories.Idle, 'idle', { start: true, call: false, hangup: false }],
+      ['Ready', stories.Ready, 'ready', { start: false, call: true, hangup: true }],
+      ['Connected', stories.Connected, 'connected', { start: false, call: false, hangup: true }],
+      ['Failed', stories.Failed, 'failed', { start: true, call: false, hangup: true }],
+    ];
+    for (const [name, story, state, expected] of cases) {
+      it(`${name}: state="${state}", the buttons it allows, the status line`, async () => {
+        const { el } = await renderStory(story);
+        expect(el.state).to.equal(state);
+        expect(el.getAttribute('state')).to.equal(state);
+        expect(buttons(el)).to.deep.equal(expected);
+        expect(part(el, 'status')!.getAttribute('role')).to.equal('status');
+        expect(part(el, 'status')!.textContent!.trim()).to.not.equal('');
+        expect(part<HTMLInputElement>(el, 'channel')!.value).to.equal('demo');
+        expect(part<HTMLInputElement>(el, 'channel')!.disabled).to.equal(state === 'connected');
+      });
+
+      it(`${name}: passes axe`, async () => {
+        const { el } = await renderStory(story);
+        await expect(el).to.be.accessible();
+      });
+    }
+
+    it('Failed: the error part shows the message, with role=alert', async () => {
+      const { el, service } = await renderStory(stories.Failed);
+      const error = part(el, 'error')!;
+      expect(error, 'error part').to.exist;
+      expect(error.getAttribute('role')).to.equal('alert');
+      expect(error.textContent!.trim()).to.equal(service.error!.message);
+      expect(service.error!.message).to.contain('No network path to the peer');
+      expect(el.error).to.equal(service.error);
+    });
+
+    it('no error part in a state that has no error', async () => {
+      for (const story of [stories.Idle, stories.Ready, stories.Connected]) {
+        const { el } = await renderStory(story);
+        expect(part(el, 'error')).to.equal(null);
+        el.remove();
+      }
+    });
+
+    it('Connected (async variant): the default page shows the service\'s local and remote streams', async () => {
+      const { el, service } = await renderStory(stories.Connected);
+      const local = part<RtcLocalVideo>(el, 'local-video')!;
+      const remote = part<RtcRemoteVideo>(el, 'remote-video')!;
+      expect(local.localName).to.equal('rtc-local-video');
+      expect(remote.localName).to.equal('rtc-remote-video');
+      expect(local.service === service, 'the call provides its service to its videos').to.equal(true);
+      expect(streamName(local.shadowRoot!.querySelector('video')!.srcObject)).to.equal(streamName(service.localStream));
+      expect(streamName(remote.shadowRoot!.querySelector('video')!.srcObject)).to.equal(streamName(service.remoteStreams.get('peer-1')));
+      expect(service.localStream).to.be.instanceOf(MediaStream);
+    });
+
+    it('Start is disabled until there is a channel', async () => {
+      const { el } = await renderStory(stories.Idle, fake(), { channel: '' });
+      expect(buttons(el).start).to.equal(false);
+      const input = part<HTMLInputElement>(el, 'channel')!;
+      input.value = 'room-1';
+      input.dispatchEvent(new Event('input'));
+      await settle(el);
+      expect(el.channel).to.equal('room-1');
+      expect(buttons(el).start).to.equal(true);
+    });
+
+    it('CustomLayout: its children replace the default page and get the service through context', async () => {
+      const { el, service } = await renderStory(stories.CustomLayout);
+      expect(part(el, 'base'), 'no default page').to.equal(null);
+      expect(el.shadowRoot!.querySelector('slot')).to.exist;
+      const local = el.querySelector('rtc-local-video')!;
+      const remote = el.querySelector('rtc-remote-video')!;
+      expect(local.service === service, 'the call\'s service').to.equal(true);
+      expect(remote.service === service, 'the call\'s service').to.equal(true);
+      expect(streamName(local.shadowRoot!.querySelector('video')!.srcObject)).to.equal(streamName(service.localStream));
+      expect(streamName(remote.shadowRoot!.querySelector('video')!.srcObject)).to.equal(streamName(service.remoteStreams.get('peer-1')));
+      await expect(el).to.be.accessible();
+    });
+
+    it('CustomLayout, failed: the error part still shows, after the children', async () => {
+      const service = fake({ state: 'failed', error: new RtcError('peer-left', 'The other person left the call.') });
+      const { el } = await renderStory(stories.CustomLayout, service);
+      expect(part(el, 'error')!.textContent!.trim()).to.equal('The other person left the call.');
+      expect(part(el, 'error')!.getAttribute('role')).to.equal('alert');
+    });
+  });
+
+  describe('events', () => {
+    it('start(), call(), hangup(): rtc-state-change {state, previous} in order, with the streams between', async () => {
+      const { el } = await renderStory(stories.Idle);
+      const log = record(el);
+
+      await el.start();
+      expect(summary(log)).to.deep.equal(['rtc-state-change idle->ready', 'rtc-peer-join peer-1']);
+      await settle(el);
+      expect(el.getAttribute('state')).to.equal('ready');
+      expect(buttons(el)).to.deep.equal({ start: false, call: true, hangup: true });
+
+      log.length = 0;
+      await el.call();
+      expect(summary(log)).to.deep.equal([
+        'rtc-state-change ready->connecting',
+        'rtc-remote-stream peer-1 stream',
+        'rtc-state-change connecting->connected',
+      ]);
+      await settle(el);
+      expect(el.getAttribute('state')).to.equal('connected');
+
+      log.length = 0;
+      await el.hangup();
+      expect(summary(log)).to.deep.equal(['rtc-remote-stream peer-1 null', 'rtc-state-change connected->ended']);
+      await settle(el);
+      expect(el.getAttribute('state')).to.equal('ended');
+
+      log.length = 0;
+      await el.hangup();
+      expect(log, 'a second hangup() changes nothing').to.deep.equal([]);
+    });
+
+    it('the buttons drive the call: Start, Call, Hang Up', async () => {
+      const { el } = await renderStory(stories.Idle);
+      const log = record(el);
+      const click = async (name: string, state: string) => {
+        const changed = new Promise((resolve) => el.addEventListener('rtc-state-change', () => el.state === state && resolve(null)));
+        part<HTMLButtonElement>(el, name)!.click();
+        await changed;
+        await settle(el);
+      };
+      await click('start-button', 'ready');
+      await click('call-button', 'connected');
+      await click('hangup-button', 'ended');
+      expect(summary(log).filter((line) => line.startsWith('rtc-state-change'))).to.deep.equal([
+        'rtc-state-change idle->ready',
+        'rtc-state-change ready->connecting',
+        'rtc-state-change connecting->connected',
+        'rtc-state-change connected->ended',
+      ]);
+      expect(el.getAttribute('state')).to.equal('ended');
+    });
+
+    it('a failure: rtc-state-change to failed, then rtc-error {code, message}; shown in the error part', async () => {
+      const service = fake({ failOn: 'start', error: { code: 'media-permission-denied', message: 'Camera or microphone access was denied.' } });
+      const { el } = await renderStory(stories.Idle, service);
+      const log = record(el);
+      let rejected: unknown = null;
+      await el.start().catch((error) => (rejected = error));
+      expect(rejected).to.be.instanceOf(RtcError);
+      expect(summary(log)).to.deep.equal(['rtc-state-change idle->failed', 'rtc-error media-permission-denied']);
+      const { detail } = log[1];
+      expect(detail.code).to.equal('media-permission-denied');
+      expect(detail.message).to.equal('Camera or microphone access was denied.');
+      await settle(el);
+      expect(el.getAttribute('state')).to.equal('failed');
+      expect(part(el, 'error')!.textContent!.trim()).to.equal('Camera or microphone access was denied.');
+      expect(part(el, 'error')!.getAttribute('role')).to.equal('alert');
+      await expect(el).to.be.accessible();
+    });
+
+    it('a failed call() ends in rtc-error, and Start clears the error again', async () => {
+      const service = fake({ state: 'ready', failOn: 'call' });
+      const { el } = await renderStory(stories.Ready, service);
+      const log = record(el);
+      await el.call().catch(() => {});
+      expect(summary(log)).to.deep.equal(['rtc-state-change ready->connecting', 'rtc-state-change connecting->failed', 'rtc-error ice-failed']);
+      await settle(el);
+      expect(part(el, 'error')).to.exist;
+      expect(buttons(el).start).to.equal(true);
+    });
+
+    it('events bubble and are composed: they leave a shadow root the call is placed in', async () => {
+      const host = await fixture<HTMLDivElement>(html`<div></div>`);
+      const shadow = host.attachShadow({ mode: 'open' });
+      const service = fake();
+      render(stories.Idle.render(storyArgs(meta, stories.Idle), { args: storyArgs(meta, stories.Idle), loaded: { service } }), shadow);
+      const el = shadow.querySelector('rtc-call')!;
+      await settle(el);
+      const outside = record(document);
+      try {
+        await el.start();
+        await el.call();
+        const state = outside.find((entry) => entry.type === 'rtc-state-change')!;
+        expect(state, 'rtc-state-change reached the document').to.exist;
+        expect(state.event.bubbles).to.equal(true);
+        expect(state.event.composed).to.equal(true);
+        expect(state.event.target, 'retargeted to the shadow host').to.equal(host);
+        expect(outside.map((entry) => entry.type)).to.include.members(['rtc-state-change', 'rtc-peer-join', 'rtc-remote-stream']);
+        expect(outside.every(({ event }) => event.bubbles && event.composed)).to.equal(true);
+      } finally {
+        host.remove();
+      }
+    });
+
+    it('rtc-error bubbles and is composed', async () => {
+      const { el } = await renderStory(stories.Idle, fake({ failOn: 'start' }));
+      const errors: Event[] = [];
+      const listener = (event: Event) => errors.push(event);
+      document.addEventListener('rtc-error', listener);
+      try {
+        await el.start().catch(() => {});
+      } finally {
+        document.removeEventListener('rtc-error', listener);
+      }
+      expect(errors).to.have.length(1);
+      expect(errors[0].bubbles && errors[0].composed).to.equal(true);
+    });
+  });
+
+  describe('the then variant', () => {
+    it('renders its own two <video> elements, passes axe, and start() puts the local stream straight into its video', async () => {
+      const { el, service } = await renderStory(stories.ThenVariant);
+      expect(el.variant).to.equal('then');
+      const local = part<HTMLVideoElement>(el, 'local-video')!;
+      expect(local.localName).to.equal('video');
+      expect(local.muted).to.equal(true);
+      await expect(el).to.be.accessible();
+      const log = record(el);
+      await el.start();
+      expect(summary(log)[0]).to.equal('rtc-state-change idle->ready');
+      expect(streamName(local.srcObject)).to.equal(streamName(service.localStream));
+      await el.call();
+      expect(el.state).to.equal('connected');
+    });
+
+    it('both variants render the same controls and states', async () => {
+      for (const story of [stories.AsyncVariant, stories.ThenVariant]) {
+        const { el } = await renderStory(story);
+        expect(buttons(el)).to.deep.equal({ start: true, call: false, hangup: false });
+        await el.start();
+        await settle(el);
+        expect(el.getAttribute('state')).to.equal('ready');
+        expect(buttons(el)).to.deep.equal({ start: false, call: true, hangup: true });
+        el.remove();
+      }
+    });
+  });
+
+  describe('no Lit dev-mode warnings', () => {
+    testForLitDevWarnings(
+      async () => (await renderStory(stories.Idle)).el,
+      async (el) => {
+        await el.start();
+        await el.call();
+        await settle(el);
+        await el.hangup();
+        await settle(el);
+      },
+    );
+    testForLitDevWarnings(async () => (await renderStory(stories.CustomLayout)).el);
+    testForLitDevWarnings(
+      async () => (await renderStory(stories.ThenVariant)).el,
+      async (el) => {
+        await el.start();
+        await settle(el);
+      },
+    );
+    testForLitDevWarnings(async () => (await renderStory(stories.Failed)).el);
+
+    it('the check itself catches a Lit dev-mode warning', async () => {
+      class Noisy extends LitElement {
+        static override properties = { n: { type: Number } };
+        n = 0;
+        override updated() {
+          if (this.n < 1) this.n++; // a change in update: Lit warns about it in dev mode
+        }
+      }
+      customElements.define('rtc-test-noisy', Noisy);
+      const warnings = await captureLitDevWarnings(() => fixture(html`<rtc-test-noisy></rtc-test-noisy>`));
+      expect(warnings).to.have.length(1);
+      expect(warnings[0]).to.contain('lit.dev/msg/change-in-update');
+    });
+  });
+
+  describe('cleanup on disconnect', () => {
+    for (const [name, story] of [
+      ['default page (async)', stories.Connected],
+      ['default page (then)', stories.ThenVariant],
+      ['custom layout', stories.CustomLayout],
+    ] as Array<[string, Story]>) {
+      it(`${name}: removing it leaves no listener on the service and no stream in any video`, async () => {
+        const service = fake({ ...story.parameters.rtc, state: 'connected' });
+        expect(service.listenerCount()).to.equal(0);
+        const { el } = await renderStory(story, service);
+        if (el.variant === 'then') {
+          // The then variant fills its videos itself, when it starts a call.
+          await el.hangup();
+          await el.start();
+          await settle(el);
+        }
+        expect(service.listenerCount(), 'listening while connected').to.be.greaterThan(0);
+        const videos = [...el.shadowRoot!.querySelectorAll('video'), ...[...el.shadowRoot!.querySelectorAll('rtc-local-video, rtc-remote-video'), ...el.querySelectorAll('rtc-local-video, rtc-remote-video')].map((v) => v.shadowRoot!.querySelector('video')!)];
+        expect(videos.length).to.equal(2);
+        expect(videos.some((video) => video.srcObject !== null), 'some video shows a stream').to.equal(true);
+        el.remove();
+        expect(service.listenerCount(), 'no listener left on the service').to.equal(0);
+        // A call waits one task before it decides it was removed, not moved.
+        await new Promise((resolve) => setTimeout(resolve));
+        expect(videos.map((video) => streamName(video.srcObject))).to.deep.equal(['none', 'none']);
+      });
+    }
+
+    it('listener count returns to what it was, on a service that already had listeners', async () => {
+      const service = fake({ state: 'ready' });
+      const own = () => {};
+      service.addEventListener('statechange', own);
+      const before = service.listenerCount();
+      const { el } = await renderStory(stories.Ready, service);
+      expect(service.listenerCount()).to.be.greaterThan(before);
+      el.remove();
+      expect(service.listenerCount()).to.equal(before);
+      service.removeEventListener('statechange', own);
+    });
+
+    it('a new service given to a connected call: the old one is let go, the new one is followed', async () => {
+      const first = fake({ state: 'ready' });
+      const second = fake({ state: 'connected' });
+      const { el } = await renderStory(stories.Ready, first);
+      el.service = second;
+      await settle(el);
+      expect(first.listenerCount(), 'old service let go').to.equal(0);
+      expect(second.listenerCount()).to.be.greaterThan(0);
+      expect(el.getAttribute('state')).to.equal('connected');
+      const local = part<RtcLocalVideo>(el, 'local-video')!;
+      expect(local.service === second, 'the call\'s service').to.equal(true);
+      expect(streamName(local.shadowRoot!.querySelector('video')!.srcObject)).to.equal(streamName(second.localStream));
+      el.remove();
+      expect(second.listenerCount()).to.equal(0);
+    });
+
+    it('put back in the page, it listens again and shows the state', async () => {
+      const { el, service } = await renderStory(stories.Ready);
+      const parent = el.parentElement!;
+      el.remove();
+      expect(service.listenerCount()).to.equal(0);
+      parent.append(el);
+      await settle(el);
+      expect(service.listenerCount()).to.be.greaterThan(0);
+      const log = record(el);
+      await el.call();
+      expect(summary(log).at(-1)).to.equal('rtc-state-change connecting->connected');
+    });
+  });
+
+  describe('two calls on one page', () => {
+    it('each follows its own service; nothing is shared', async () => {
+      const a = fake();
+      const b = fake();
+      const container = await fixture<HTMLDivElement>(html`<div>
+        ${stories.Idle.render(storyArgs(meta, stories.Idle, { channel: 'a' }), { args: storyArgs(meta, stories.Idle), loaded: { service: a } })}
+        ${stories.Idle.render(storyArgs(meta, stories.Idle, { channel: 'b' }), { args: storyArgs(meta, stories.Idle), loaded: { service: b } })}
+      </div>`);
+      const [callA, callB] = [...container.querySelectorAll('rtc-call')];
+      await settle(container);
+      const logA = record(callA);
+      const logB = record(callB);
+      await callA.start();
+      await callA.call();
+      await settle(container);
+      expect(callA.getAttribute('state')).to.equal('connected');
+      expect(callB.getAttribute('state')).to.equal('idle');
+      expect(logA.length).to.be.greaterThan(0);
+      expect(logB, 'B heard nothing of A').to.deep.equal([]);
+      expect(a.config.channel).to.equal('a');
+      expect(b.config.channel).to.equal('b');
+      const videoOf = (call: RtcCall, name: string) => part<RtcLocalVideo>(call, name)!.shadowRoot!.querySelector('video')!;
+      expect(streamName(videoOf(callA, 'local-video').srcObject)).to.equal(streamName(a.localStream));
+      expect(streamName(videoOf(callB, 'local-video').srcObject)).to.equal(streamName(null));
+      expect(buttons(callB)).to.deep.equal({ start: true, call: false, hangup: false });
+
+      await callB.start();
+      await settle(container);
+      expect(streamName(videoOf(callB, 'local-video').srcObject)).to.equal(streamName(b.localStream));
+      expect(streamName(b.localStream)).to.not.equal(streamName(a.localStream));
+      await callA.hangup();
+      await settle(container);
+      expect(callA.getAttribute('state')).to.equal('ended');
+      expect(callB.getAttribute('state')).to.equal('ready');
+      container.remove();
+      expect(a.listenerCount() + b.listenerCount()).to.equal(0);
+    });
+  });
+});

@@ -1,0 +1,179 @@
+// A fake RtcService for stories and element tests: no hub, no camera, no RTCPeerConnection.
+//
+// It is a fake for UI tests only. It never signals, never negotiates and never opens a device, so it
+// proves nothing about calls: integration tests (test/call-behaviour.test.ts and the like) must use the
+// real RtcService against the real hub.
+import type { CallState } from '../src/services/rtc/call-state.js';
+import { RtcError, type RtcErrorCode } from '../src/services/rtc/rtc-error.js';
+import { RtcService } from '../src/services/rtc/rtc-service.js';
+
+export interface FakeRtcServiceOptions {
+  /** The state it starts in. Default `idle`. */
+  state?: CallState;
+  /** The error it holds in `failed`, and the one a `failOn` step fails with. */
+  error?: RtcError | { code: RtcErrorCode; message: string };
+  /**
+   * Whether it starts with streams. `true`: a local stream and one remote stream per peer, whatever the
+   * state. `false`: none. Default: what the real service would hold in `state` (local media in `ready`,
+   * `connecting` and `connected`; remote streams in `connected`).
+   */
+  withStreams?: boolean;
+  /** The peers in the channel, by connection id. Default `['peer-1']`. */
+  peers?: string[];
+  /** Makes `start()` or `call()` fail with `error`, the way the real one fails. */
+  failOn?: 'start' | 'call';
+  /** Milliseconds each step of `start()` and `call()` takes. Default 0 (the next task). */
+  stepMs?: number;
+}
+
+const DEFAULT_ERROR = { code: 'ice-failed', message: 'No network path to the peer was found. A TURN relay may be needed; see ice-servers-url.' } as const;
+
+interface Source {
+  stream: MediaStream;
+  canvas: HTMLCanvasElement;
+  label: string;
+  hue: number;
+}
+
+const FPS = 15;
+
+/**
+ * An RtcService that sets its state directly and makes its media from animated canvases
+ * (`captureStream()`), so frames really flow. `start()`, `call()` and `hangup()` move through the
+ * same states, and emit the same service events, as the real service's, without any network.
+ */
+export class FakeRtcService extends RtcService {
+  private readonly options: FakeRtcServiceOptions;
+  private readonly sources: Source[] = [];
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private frame = 0;
+  /** In the channel: after `start()`, until `hangup()`. The real service's hub link, minus the hub. */
+  private joined: boolean;
+
+  constructor(options: FakeRtcServiceOptions = {}) {
+    super();
+    this.options = options;
+    const state = options.state ?? 'idle';
+    this.state = state;
+    if (state === 'failed') this.error = toError(options.error ?? DEFAULT_ERROR);
+    const peers = options.peers ?? ['peer-1'];
+    this.joined = state === 'ready' || state === 'connecting' || state === 'connected';
+    if (this.joined) for (const peer of peers) this.peers.add(peer);
+    const local = options.withStreams ?? (state === 'ready' || state === 'connecting' || state === 'connected');
+    const remote = options.withStreams ?? state === 'connected';
+    if (local) this.localStream = this.makeStream('local');
+    if (remote) for (const peer of peers) this.remoteStreams.set(peer, this.makeStream(peer));
+  }
+
+  /** Like the real one: local media, then `ready`; or `failed` and a rejection with `failOn: 'start'`. */
+  override async start(): Promise<void> {
+    if (this.state === 'ready' || this.state === 'connecting' || this.state === 'connected') return;
+    await this.step();
+    if (this.options.failOn === 'start') {
+      const error = toError(this.options.error ?? { code: 'media-permission-denied', message: 'Camera or microphone access was denied. Allow it in the browser and try again.' });
+      this.fail(error);
+      throw error;
+    }
+    if (!this.localStream) {
+      this.localStream = this.makeStream('local');
+      this.emit('localstream', { stream: this.localStream });
+    }
+    this.joined = true;
+    this.setState('ready');
+    for (const peerId of this.options.peers ?? ['peer-1']) {
+      if (this.peers.has(peerId)) continue;
+      this.peers.add(peerId);
+      this.emit('peerjoin', { peerId });
+    }
+  }
+
+  /** Like the real one: `connecting`, the peers' streams, then `connected`; or `failed` with `failOn: 'call'`. */
+  override async call(): Promise<void> {
+    if (this.state === 'idle' || this.state === 'failed') await this.start();
+    if (this.state === 'connecting' || this.state === 'connected') return;
+    this.setState('connecting');
+    await this.step();
+    // As the real one: after hangup() the hub link is gone, so a call fails until start() runs again.
+    const failure = !this.joined
+      ? new RtcError('signaling-unavailable', 'The call is not connected to the hub.')
+      : this.options.failOn === 'call'
+        ? toError(this.options.error ?? DEFAULT_ERROR)
+        : null;
+    if (failure) {
+      this.fail(failure);
+      throw failure;
+    }
+    for (const peerId of this.peers) this.setRemoteStream(peerId, this.remoteStreams.get(peerId) ?? this.makeStream(peerId));
+    this.setState('connected');
+  }
+
+  /** The real one: with no hub link it touches no network, and it emits the real events. */
+  override async hangup(): Promise<void> {
+    this.joined = false;
+    await super.hangup();
+  }
+
+  /** Stops every canvas track and the animation. The service is unusable for media afterwards. */
+  dispose(): void {
+    for (const source of this.sources.splice(0)) for (const track of source.stream.getTracks()) track.stop();
+    this.stopAnimation();
+  }
+
+  private step(): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, this.options.stepMs ?? 0));
+  }
+
+  /** A live video stream from a canvas that changes every frame, labelled so a person can tell them apart. */
+  private makeStream(label: string): MediaStream {
+    const canvas = document.createElement('canvas');
+    canvas.width = 320;
+    canvas.height = 240;
+    const stream = canvas.captureStream(FPS);
+    const source = { stream, canvas, label, hue: (this.sources.length * 137) % 360 };
+    this.sources.push(source);
+    draw(source, this.frame);
+    this.timer ??= setInterval(() => this.animate(), 1000 / FPS);
+    return stream;
+  }
+
+  private animate(): void {
+    this.frame++;
+    const inUse = new Set<MediaStream>(this.remoteStreams.values());
+    if (this.localStream) inUse.add(this.localStream);
+    for (let i = this.sources.length - 1; i >= 0; i--) {
+      const source = this.sources[i];
+      const live = source.stream.getTracks().some((track) => track.readyState === 'live');
+      // A stream the service let go of (hangup, fail) is stopped, as a closed peer connection's would be.
+      if (!live || !inUse.has(source.stream)) {
+        for (const track of source.stream.getTracks()) track.stop();
+        this.sources.splice(i, 1);
+        continue;
+      }
+      draw(source, this.frame);
+    }
+    if (this.sources.length === 0) this.stopAnimation();
+  }
+
+  private stopAnimation(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
+
+function toError(error: RtcError | { code: RtcErrorCode; message: string }): RtcError {
+  return error instanceof RtcError ? error : new RtcError(error.code, error.message);
+}
+
+function draw({ canvas, label, hue }: Source, frame: number): void {
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const { width, height } = canvas;
+  ctx.fillStyle = `hsl(${hue} 45% 25%)`;
+  ctx.fillRect(0, 0, width, height);
+  const x = (frame * 6) % (width + 40) - 40;
+  ctx.fillStyle = `hsl(${(hue + 40) % 360} 70% 60%)`;
+  ctx.fillRect(x, 0, 40, height);
+  ctx.fillStyle = '#fff';
+  ctx.font = '20px sans-serif';
+  ctx.fillText(`${label} #${frame}`, 12, height - 16);
+}

@@ -1,0 +1,66 @@
+import { html } from 'lit';
+import '../src/components/rtc-call/rtc-call.js';
+import '../src/components/rtc-local-video/rtc-local-video.js';
+import '../src/components/rtc-remote-video/rtc-remote-video.js';
+import type { CallVariant } from '../src/services/rtc/rtc-service.js';
+import { disposeFakeService, fakeServiceLoader, type RtcMeta, type RtcStory, type RtcStoryContext } from './rtc-story.js';
+
+export interface RtcCallArgs {
+  channel: string;
+  variant: CallVariant;
+}
+
+const meta: RtcMeta<RtcCallArgs> = {
+  title: 'Elements/rtc-call',
+  component: 'rtc-call',
+  args: { channel: 'demo', variant: 'async' },
+  argTypes: {
+    channel: { control: 'text', description: 'The channel to join.' },
+    variant: { control: 'inline-radio', options: ['async', 'then'], description: 'How the call is placed: `async` or `then`.' },
+  },
+  loaders: [fakeServiceLoader],
+  beforeEach: disposeFakeService,
+};
+export default meta;
+
+type Story = RtcStory<RtcCallArgs>;
+
+/** The default page: the channel, Start, Call, Hang Up, and both videos. */
+const renderCall = (args: RtcCallArgs, { loaded }: RtcStoryContext<RtcCallArgs>) =>
+  html`<rtc-call .service=${loaded.service} channel=${args.channel} variant=${args.variant}></rtc-call>`;
+
+/** Nothing started: only Start is enabled. */
+export const Idle: Story = { parameters: { rtc: { state: 'idle' } }, render: renderCall };
+
+/** Camera on, in the channel: Call and Hang Up are enabled, and the local video plays. */
+export const Ready: Story = { parameters: { rtc: { state: 'ready' } }, render: renderCall };
+
+/** In a call: both videos play, only Hang Up is enabled. */
+export const Connected: Story = { parameters: { rtc: { state: 'connected' } }, render: renderCall };
+
+/** The call failed: the error part says why, and Start can try again. */
+export const Failed: Story = {
+  parameters: {
+    rtc: { state: 'failed', error: { code: 'ice-failed', message: 'No network path to the peer was found. A TURN relay may be needed; see ice-servers-url.' } },
+  },
+  render: renderCall,
+};
+
+/** The `async` variant: the work is in the service; press Start, then Call. */
+export const AsyncVariant: Story = { args: { variant: 'async' }, parameters: { rtc: { state: 'idle' } }, render: renderCall };
+
+/** The `then` variant: its own promise chains put the streams straight into its videos; press Start, then Call. */
+export const ThenVariant: Story = { args: { variant: 'then' }, parameters: { rtc: { state: 'idle' } }, render: renderCall };
+
+/** Your own layout: `<rtc-remote-video>` and `<rtc-local-video>` inside take the call's service through context. */
+export const CustomLayout: Story = {
+  parameters: { rtc: { state: 'connected' } },
+  render: (args, { loaded }) => html`
+    <rtc-call .service=${loaded.service} channel=${args.channel} variant=${args.variant}>
+      <div class="layout" style="display: grid; grid-template-columns: 2fr 1fr; gap: 0.5rem; align-items: start">
+        <rtc-remote-video></rtc-remote-video>
+        <rtc-local-video></rtc-local-video>
+      </div>
+    </rtc-call>
+  `,
+};
