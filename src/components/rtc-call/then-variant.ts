@@ -1,6 +1,7 @@
 import { encodeCandidate, encodeDescription, decodeCandidate, decodeDescription, HubMethod, type SignalType } from '../../services/signaling/hub-contract.js';
+import { IceRecovery } from '../../services/rtc/ice-recovery.js';
 import { RtcError } from '../../services/rtc/rtc-error.js';
-import { toRtcError, type CallEngine, type RtcService } from '../../services/rtc/rtc-service.js';
+import { isPolite, toRtcError, type CallEngine, type RtcService } from '../../services/rtc/rtc-service.js';
 
 export interface ThenVariantVideos {
   local: HTMLVideoElement | null;
@@ -13,16 +14,23 @@ export interface ThenVariantVideos {
  * `Answer` and `Candidate` (the peer receives `ReceiveOffer`, `ReceiveAnswer`, `ReceiveCandidate`).
  * Like the seed's first page, it calls `Join` again before each send.
  *
+ * Beyond the seed, it uses perfect negotiation, as the async engine does: when offers cross, the
+ * polite side rolls its own back and the impolite side ignores the other's. Renegotiation goes
+ * through `negotiationneeded`, and ICE recovery is shared with the async engine.
+ *
  * The service still holds the state and the streams, so `<rtc-remote-video>` and the events work
  * the same in both variants.
  */
 export class ThenCallEngine implements CallEngine {
   private pc: RTCPeerConnection | null = null;
   private unwatch: (() => void) | null = null;
+  private recovery: IceRecovery | null = null;
   /** Candidates that came before the offer or answer they belong to; added after it, never dropped. */
   private pending: RTCIceCandidateInit[] = [];
   /** Signals are applied one after another, in the order they came. */
   private chain: Promise<void> = Promise.resolve();
+  private makingOffer = false;
+  private ignoreOffer = false;
 
   constructor(
     private readonly service: RtcService,
@@ -40,13 +48,9 @@ export class ThenCallEngine implements CallEngine {
     });
   }
 
+  /** Adding the local media fires `negotiationneeded`, which sends the offer. */
   call(): Promise<void> {
-    return this.createPeerConnection().then((pc) =>
-      pc
-        .createOffer()
-        .then((offer) => pc.setLocalDescription(offer))
-        .then(() => this.send(HubMethod.Offer, encodeDescription(pc.localDescription!))),
-    );
+    return (this.pc ? Promise.resolve(this.pc) : this.createPeerConnection()).then((pc) => this.addLocalMedia(pc));
   }
 
   signal(type: SignalType, payload: string): void {
@@ -66,32 +70,63 @@ export class ThenCallEngine implements CallEngine {
   private apply(type: SignalType, payload: string): Promise<void> {
     if (type === 'candidate') {
       const candidate = decodeCandidate(payload);
-      if (this.pc && this.pc.remoteDescription) return this.pc.addIceCandidate(candidate);
+      if (this.pc && this.pc.remoteDescription) return this.addCandidate(this.pc, candidate);
       this.pending.push(candidate);
       return Promise.resolve();
     }
     const description = decodeDescription(payload);
-    if (description.type === 'answer') {
-      const pc = this.pc;
-      if (!pc || pc.signalingState !== 'have-local-offer') return Promise.resolve();
-      return pc.setRemoteDescription(description).then(() => this.addPending(pc));
-    }
     const state = this.service.state;
-    if (state === 'idle' || state === 'failed') return Promise.resolve();
+    if (description.type === 'offer' && (state === 'idle' || state === 'failed')) return Promise.resolve();
+    const fresh = !this.pc;
+    if (fresh && description.type === 'answer') return Promise.resolve();
     return (this.pc ? Promise.resolve(this.pc) : this.createPeerConnection()).then((pc) => {
-      if (this.service.state !== 'connecting' && this.service.state !== 'connected') this.service.setState('connecting');
+      const collision = description.type === 'offer' && (this.makingOffer || pc.signalingState !== 'stable');
+      const signaling = this.service.signaling;
+      this.ignoreOffer = collision && !isPolite(signaling?.connectionId, this.service.peerId, pc.localDescription?.sdp, description.sdp);
+      if (this.ignoreOffer) return;
+      if (description.type === 'answer' && pc.signalingState !== 'have-local-offer') return;
+      const now = this.service.state;
+      if (description.type === 'offer' && (now === 'ready' || now === 'ended')) this.service.setState('connecting');
       return pc
         .setRemoteDescription(description)
+        .then(() => {
+          // The callee adds its media after the offer, so its tracks reuse the offered transceivers.
+          if (fresh) this.addLocalMedia(pc);
+        })
         .then(() => this.addPending(pc))
-        .then(() => pc.createAnswer())
-        .then((answer) => pc.setLocalDescription(answer))
-        .then(() => this.send(HubMethod.Answer, encodeDescription(pc.localDescription!)));
+        .then(() => {
+          if (description.type !== 'offer') return;
+          return pc
+            .setLocalDescription()
+            .then(() => this.recovery?.expectCandidates())
+            .then(() => this.send(HubMethod.Answer, encodeDescription(pc.localDescription!)));
+        });
     });
+  }
+
+  private addCandidate(pc: RTCPeerConnection, candidate: RTCIceCandidateInit): Promise<void> {
+    // A candidate of an offer we ignored, or of an ICE generation a restart replaced, is refused by
+    // the browser, rightly; the call goes on with the candidates that match.
+    return pc.addIceCandidate(candidate).catch(() => {});
   }
 
   private addPending(pc: RTCPeerConnection): Promise<void> {
     const candidates = this.pending.splice(0);
-    return candidates.reduce<Promise<void>>((done, candidate) => done.then(() => pc.addIceCandidate(candidate)), Promise.resolve());
+    return candidates.reduce<Promise<void>>((done, candidate) => done.then(() => this.addCandidate(pc, candidate)), Promise.resolve());
+  }
+
+  private addLocalMedia(pc: RTCPeerConnection): void {
+    const stream = this.service.localStream;
+    const sending = new Set(pc.getSenders().map((sender) => sender.track));
+    if (stream) {
+      stream.getTracks().forEach((track) => {
+        if (!sending.has(track)) pc.addTrack(track, stream);
+      });
+    } else if (pc.getTransceivers().length === 0 && pc.signalingState === 'stable') {
+      // Receive-only: no camera, but the call still asks for the peer's audio and video.
+      pc.addTransceiver('audio', { direction: 'recvonly' });
+      pc.addTransceiver('video', { direction: 'recvonly' });
+    }
   }
 
   private send(method: string, payload: string): Promise<void> {
@@ -108,23 +143,27 @@ export class ThenCallEngine implements CallEngine {
       this.closePeerConnection();
       this.pc = pc;
       this.unwatch = service.watchIce(pc);
-      const local = service.localStream;
-      if (local) local.getTracks().forEach((track) => pc.addTrack(track, local));
+      const recovery = (this.recovery = new IceRecovery(service, pc));
+      pc.onnegotiationneeded = () => {
+        this.makingOffer = true;
+        pc.setLocalDescription()
+          .then(() => recovery.expectCandidates())
+          .then(() => this.send(HubMethod.Offer, encodeDescription(pc.localDescription!)))
+          .catch((cause) => {
+            if (this.pc === pc) service.fail(toRtcError(cause, 'negotiation-failed', 'The offer could not be sent'));
+          })
+          .finally(() => (this.makingOffer = false));
+      };
       pc.onicecandidate = (event) => {
-        if (event.candidate) this.send(HubMethod.Candidate, encodeCandidate(event.candidate)).catch(() => {});
+        if (!event.candidate) return;
+        recovery.candidateSent();
+        this.send(HubMethod.Candidate, encodeCandidate(event.candidate)).catch(() => {});
       };
       pc.ontrack = (event) => {
         const stream = event.streams[0] ?? new MediaStream([event.track]);
         const video = this.videos().remote;
         if (video) video.srcObject = stream;
         service.setRemoteStream(service.peerId ?? 'peer', stream);
-      };
-      pc.onconnectionstatechange = () => {
-        if (this.pc !== pc) return;
-        if (pc.connectionState === 'connected' && service.state === 'connecting') service.setState('connected');
-        if (pc.connectionState === 'failed') {
-          service.fail(new RtcError('ice-failed', 'No network path to the peer was found. A TURN relay may be needed; see ice-servers-url.'));
-        }
       };
       return pc;
     });
@@ -133,10 +172,13 @@ export class ThenCallEngine implements CallEngine {
   private closePeerConnection(): void {
     this.unwatch?.();
     this.unwatch = null;
+    this.recovery?.dispose();
+    this.recovery = null;
+    this.makingOffer = this.ignoreOffer = false;
     const pc = this.pc;
     this.pc = null;
     if (!pc) return;
-    pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = null;
+    pc.onicecandidate = pc.ontrack = pc.onnegotiationneeded = null;
     pc.close();
   }
 }

@@ -2,6 +2,7 @@ import { HubEvent, HubMethod, decodeCandidate, decodeDescription, encodeCandidat
 import { HubClient, type SignalingStateEvent } from '../signaling/hub-client.js';
 import { canTransition, type CallState } from './call-state.js';
 import { fetchIceServers, validateIceServers } from './ice-config.js';
+import { IceRecovery } from './ice-recovery.js';
 import { selectedCandidatePair, watchIce, type SelectedCandidatePair } from './ice-watchdog.js';
 import { RtcError, mediaError } from './rtc-error.js';
 import { CountingEventTarget } from './service-events.js';
@@ -296,18 +297,6 @@ export class RtcService extends CountingEventTarget {
   }
 }
 
-/** How many ICE restarts a call tries before it gives up with `ice-failed`. */
-export const MAX_ICE_RESTARTS = 5;
-/** How long `disconnected` may last before an ICE restart, and how long each restart may take. */
-export const DISCONNECTED_GRACE_MS = 3_000;
-export const RESTART_TIMEOUT_MS = 6_000;
-/**
- * After a local description is set, candidates should start to flow within this time. Chromium can
- * leave a side that rolled its own offer back with nothing to send (toolchain.md); an ICE restart
- * gathers again.
- */
-export const NO_CANDIDATE_RESTART_MS = 2_000;
-
 /**
  * The `async` variant's engine: the seed's WebRtcService, written with async/await, signaling with
  * `SignalWebRtc(channel, type, payload)`, made robust with the W3C perfect-negotiation pattern.
@@ -325,10 +314,7 @@ class AsyncCallEngine implements CallEngine {
   private queue: Promise<void> = Promise.resolve();
   private makingOffer = false;
   private ignoreOffer = false;
-  private restarts = 0;
-  private restartTimer: ReturnType<typeof setTimeout> | null = null;
-  private candidateTimer: ReturnType<typeof setTimeout> | null = null;
-  private candidatesSent = 0;
+  private recovery: IceRecovery | null = null;
 
   constructor(private readonly service: RtcService) {}
 
@@ -356,21 +342,15 @@ class AsyncCallEngine implements CallEngine {
   private closePeerConnection(): void {
     this.unwatch?.();
     this.unwatch = null;
-    this.clearTimers();
+    this.recovery?.dispose();
+    this.recovery = null;
     this.makingOffer = this.ignoreOffer = false;
-    this.restarts = 0;
     const pc = this.pc;
     this.pc = null;
     if (pc) {
       pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = pc.onnegotiationneeded = null;
       pc.close();
     }
-  }
-
-  private clearTimers(): void {
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    if (this.candidateTimer) clearTimeout(this.candidateTimer);
-    this.restartTimer = this.candidateTimer = null;
   }
 
   /** The polite peer yields when offers cross. Both sides agree, because both compare the same two values. */
@@ -406,7 +386,7 @@ class AsyncCallEngine implements CallEngine {
     for (const candidate of this.pending.splice(0)) await this.addCandidate(pc, candidate);
     if (description.type === 'offer') {
       await pc.setLocalDescription();
-      this.expectCandidates(pc);
+      this.recovery?.expectCandidates();
       await service.send('answer', encodeDescription(pc.localDescription!));
     }
   }
@@ -438,11 +418,12 @@ class AsyncCallEngine implements CallEngine {
     this.closePeerConnection();
     this.pc = pc;
     this.unwatch = service.watchIce(pc);
+    const recovery = (this.recovery = new IceRecovery(service, pc));
     pc.onnegotiationneeded = async () => {
       try {
         this.makingOffer = true;
         await pc.setLocalDescription();
-        this.expectCandidates(pc);
+        recovery.expectCandidates();
         await service.send('offer', encodeDescription(pc.localDescription!));
       } catch (cause) {
         if (this.pc === pc) service.fail(toRtcError(cause, 'negotiation-failed', 'The offer could not be sent'));
@@ -452,69 +433,14 @@ class AsyncCallEngine implements CallEngine {
     };
     pc.onicecandidate = ({ candidate }) => {
       if (!candidate) return;
-      this.candidatesSent++;
+      recovery.candidateSent();
       // Sent as gathered, possibly before the answer arrives, as the seed does.
       service.send('candidate', encodeCandidate(candidate)).catch(() => {});
     };
     pc.ontrack = ({ streams, track }) => {
       service.setRemoteStream(service.peerId ?? 'peer', streams[0] ?? new MediaStream([track]));
     };
-    pc.onconnectionstatechange = () => this.onConnectionState(pc);
     return pc;
-  }
-
-  /** The guard against the rolled-back-offer trap: no candidate out soon after a description means gather again. */
-  private expectCandidates(pc: RTCPeerConnection): void {
-    const before = this.candidatesSent;
-    if (this.candidateTimer) clearTimeout(this.candidateTimer);
-    this.candidateTimer = setTimeout(() => {
-      this.candidateTimer = null;
-      if (this.pc !== pc || this.candidatesSent !== before || pc.connectionState === 'connected') return;
-      if (pc.iceGatheringState === 'complete' && pc.getConfiguration().iceTransportPolicy === 'relay') return;
-      pc.restartIce();
-    }, NO_CANDIDATE_RESTART_MS);
-  }
-
-  private onConnectionState(pc: RTCPeerConnection): void {
-    if (this.pc !== pc) return;
-    const service = this.service;
-    switch (pc.connectionState) {
-      case 'connected':
-        this.clearTimers();
-        this.restarts = 0;
-        if (service.state === 'connecting' || service.state === 'reconnecting') service.setState('connected');
-        return;
-      case 'disconnected':
-        // Often a blip that heals by itself; restart only if it lasts.
-        if (!this.restartTimer) this.restartTimer = setTimeout(() => this.restartIce(pc), DISCONNECTED_GRACE_MS);
-        return;
-      case 'failed':
-        if (service.state === 'connected' || service.state === 'reconnecting') this.restartIce(pc);
-        return;
-    }
-  }
-
-  /** Restarts ICE with fresh ICE servers (and so fresh TURN credentials); gives up after MAX_ICE_RESTARTS. */
-  private async restartIce(pc: RTCPeerConnection): Promise<void> {
-    if (this.pc !== pc || pc.connectionState === 'connected') return;
-    const service = this.service;
-    if (this.restarts >= MAX_ICE_RESTARTS) {
-      service.fail(new RtcError('ice-failed', `The connection to the peer was lost and ${MAX_ICE_RESTARTS} ICE restarts did not bring it back.`));
-      return;
-    }
-    this.restarts++;
-    if (service.state === 'connected') service.setState('reconnecting');
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = null;
-      void this.restartIce(pc);
-    }, RESTART_TIMEOUT_MS);
-    try {
-      pc.setConfiguration({ ...pc.getConfiguration(), ...(await service.rtcConfiguration()) });
-    } catch {
-      // Keep the old servers if fresh ones cannot be had; the restart may still work.
-    }
-    if (this.pc === pc) pc.restartIce();
   }
 }
 
