@@ -99,6 +99,23 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
       box.remove();
     });
 
+    it('after hanging up, the same element can call again', async () => {
+      const channel = newChannel(variant);
+      const a = createCall(variant, channel);
+      const b = createCall(variant, channel);
+      await a.start();
+      await b.start();
+      await a.call();
+      await waitForState(b, 'connected');
+      await a.hangup();
+      await waitForState(b, 'ended', 5_000);
+      await a.call();
+      expect(a.state).to.equal('connected');
+      await waitForState(b, 'connected');
+      await waitForFrames(remoteVideoOf(a));
+      await waitForFrames(remoteVideoOf(b));
+    });
+
     it('a repeated Join by the peer does not disturb a call in progress', async () => {
       const channel = newChannel(variant);
       const a = createCall(variant, channel);

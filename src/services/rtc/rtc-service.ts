@@ -87,14 +87,15 @@ export class RtcService extends CountingEventTarget {
 
   /** Opens local media and joins the channel. Resolves in `ready`. */
   async start(): Promise<void> {
-    if (this.state === 'ready' || this.state === 'connecting' || this.state === 'connected') return;
+    if ((this.state === 'ready' || this.state === 'connecting' || this.state === 'connected') && this.signaling) return;
     this.starting ??= this.doStart().finally(() => (this.starting = null));
     return this.starting;
   }
 
   /** Sends an offer to the channel. Resolves once the call is `connected`. */
   async call(): Promise<void> {
-    if (this.state === 'idle' || this.state === 'failed') await this.start();
+    // After a hangup the hub link and the camera are gone: a new call starts them again.
+    if (this.state === 'idle' || this.state === 'failed' || !this.signaling) await this.start();
     if (this.state === 'connecting' || this.state === 'connected' || this.state === 'reconnecting') return this.settled();
     this.setState('connecting');
     try {
