@@ -61,6 +61,8 @@ export class ThenCallEngine implements CallEngine {
 
   close(): void {
     this.pending = [];
+    // A fresh chain: an operation on the closed connection may never settle, and must not hold up the next call.
+    this.chain = Promise.resolve();
     this.closePeerConnection();
     const { local, remote } = this.videos();
     if (remote) remote.srcObject = null;

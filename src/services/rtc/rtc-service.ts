@@ -337,6 +337,9 @@ class AsyncCallEngine implements CallEngine {
 
   close(): void {
     this.pending = [];
+    // A fresh queue: an operation on the closed connection may never settle (Chromium does not always
+    // settle addIceCandidate on a connection closed under it), and must not hold up the next call.
+    this.queue = Promise.resolve();
     this.closePeerConnection();
   }
 
