@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { createHubServer, type HubServer, type Logger } from '../src/index.js';
+import { createHubServer, InMemoryHubLifetimeManager, silentLogger, type HubServer, type Logger } from '../src/index.js';
 import { CLIENT_KINDS, connect, delay, type ClientKind, type TestClient } from './helpers/clients.js';
 import { startRedis, type RedisProcess } from './helpers/redis.js';
 
@@ -307,6 +307,34 @@ describe('two hub servers on one Redis', () => {
     assert.deepEqual(b.received('ReceiveAnswer'), [['after']]);
     assert.deepEqual(b.received('ReceiveOffer'), [], 'the Offer refused during the outage never arrived');
     assert.ok(logA.lines.some((line) => /^info: Redis backplane at .* is reachable again/.test(line)), logA.lines.join('\n'));
+  });
+});
+
+describe('the redis option', () => {
+  it('is checked up front, with exact messages', async () => {
+    await assert.rejects(createHubServer({ port: 0, redis: 'http://127.0.0.1:6379' }), {
+      name: 'TypeError',
+      message: 'The "redis" option must be a redis:// or rediss:// URL, such as redis://127.0.0.1:6379.',
+    });
+    await assert.rejects(createHubServer({ port: 0, redis: redis.url, lifetimeManager: new InMemoryHubLifetimeManager() }), {
+      name: 'TypeError',
+      message: 'The "redis" and "lifetimeManager" options exclude each other: give one or the other.',
+    });
+  });
+
+  it('makes close() close the Redis connections', async () => {
+    const observer = new Redis(redis.url);
+    try {
+      const clientNames = async () => String(await observer.client('LIST')).match(/name=MessageHub:\S+/g) ?? [];
+      const before = (await clientNames()).length;
+      const hub = await createHubServer({ port: 0, redis: redis.url, logger: silentLogger });
+      await until('the new hub is healthy', async () => (await health(hub)) === 200);
+      assert.equal((await clientNames()).length, before + 2, 'a publisher and a subscriber');
+      await hub.close();
+      await until('its connections are gone', async () => (await clientNames()).length === before);
+    } finally {
+      observer.disconnect();
+    }
   });
 });
 
