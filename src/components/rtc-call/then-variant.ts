@@ -1,3 +1,4 @@
+import { addLocalMedia } from '../../services/rtc/local-media.js';
 import { encodeCandidate, encodeDescription, decodeCandidate, decodeDescription, HubMethod, type SignalType } from '../../services/signaling/hub-contract.js';
 import { IceRecovery } from '../../services/rtc/ice-recovery.js';
 import { RtcError } from '../../services/rtc/rtc-error.js';
@@ -50,7 +51,7 @@ export class ThenCallEngine implements CallEngine {
 
   /** Adding the local media fires `negotiationneeded`, which sends the offer. */
   call(): Promise<void> {
-    return (this.pc ? Promise.resolve(this.pc) : this.createPeerConnection()).then((pc) => this.addLocalMedia(pc));
+    return (this.pc ? Promise.resolve(this.pc) : this.createPeerConnection()).then((pc) => addLocalMedia(pc, this.service.localStream));
   }
 
   signal(type: SignalType, payload: string): void {
@@ -93,7 +94,7 @@ export class ThenCallEngine implements CallEngine {
         .setRemoteDescription(description)
         .then(() => {
           // The callee adds its media after the offer, so its tracks reuse the offered transceivers.
-          if (fresh) this.addLocalMedia(pc);
+          if (fresh) addLocalMedia(pc, this.service.localStream);
         })
         .then(() => this.addPending(pc))
         .then(() => {
@@ -115,20 +116,6 @@ export class ThenCallEngine implements CallEngine {
   private addPending(pc: RTCPeerConnection): Promise<void> {
     const candidates = this.pending.splice(0);
     return candidates.reduce<Promise<void>>((done, candidate) => done.then(() => this.addCandidate(pc, candidate)), Promise.resolve());
-  }
-
-  private addLocalMedia(pc: RTCPeerConnection): void {
-    const stream = this.service.localStream;
-    const sending = new Set(pc.getSenders().map((sender) => sender.track));
-    if (stream) {
-      stream.getTracks().forEach((track) => {
-        if (!sending.has(track)) pc.addTrack(track, stream);
-      });
-    } else if (pc.getTransceivers().length === 0 && pc.signalingState === 'stable') {
-      // Receive-only: no camera, but the call still asks for the peer's audio and video.
-      pc.addTransceiver('audio', { direction: 'recvonly' });
-      pc.addTransceiver('video', { direction: 'recvonly' });
-    }
   }
 
   private send(method: string, payload: string): Promise<void> {

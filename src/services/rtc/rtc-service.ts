@@ -1,3 +1,4 @@
+import { addLocalMedia } from './local-media.js';
 import { HubEvent, HubMethod, decodeCandidate, decodeDescription, encodeCandidate, encodeDescription, type SignalType } from '../signaling/hub-contract.js';
 import { HubClient, type SignalingStateEvent } from '../signaling/hub-client.js';
 import { canTransition, type CallState } from './call-state.js';
@@ -326,7 +327,7 @@ class AsyncCallEngine implements CallEngine {
   async call(): Promise<void> {
     // Adding the local media fires `negotiationneeded`, which sends the offer.
     const pc = this.pc ?? (await this.createPeerConnection());
-    this.addLocalMedia(pc);
+    addLocalMedia(pc, this.service.localStream);
   }
 
   signal(type: SignalType, payload: string): void {
@@ -386,7 +387,7 @@ class AsyncCallEngine implements CallEngine {
     if (description.type === 'offer' && (service.state === 'ready' || service.state === 'ended')) service.setState('connecting');
     await pc.setRemoteDescription(description);
     // The callee adds its media after the offer, so its tracks reuse the offered transceivers.
-    if (fresh) this.addLocalMedia(pc);
+    if (fresh) addLocalMedia(pc, this.service.localStream);
     for (const candidate of this.pending.splice(0)) await this.addCandidate(pc, candidate);
     if (description.type === 'offer') {
       await pc.setLocalDescription();
@@ -401,18 +402,6 @@ class AsyncCallEngine implements CallEngine {
     } catch {
       // A candidate of an offer we ignored, or of an ICE generation that a restart replaced: the
       // browser refuses it, and rightly; the call goes on with the candidates that match.
-    }
-  }
-
-  private addLocalMedia(pc: RTCPeerConnection): void {
-    const stream = this.service.localStream;
-    const sending = new Set(pc.getSenders().map((sender) => sender.track));
-    if (stream) {
-      for (const track of stream.getTracks()) if (!sending.has(track)) pc.addTrack(track, stream);
-    } else if (pc.getTransceivers().length === 0 && pc.signalingState === 'stable') {
-      // Receive-only: no camera, but the call still asks for the peer's audio and video.
-      pc.addTransceiver('audio', { direction: 'recvonly' });
-      pc.addTransceiver('video', { direction: 'recvonly' });
     }
   }
 
