@@ -24,7 +24,6 @@ export interface ThenVariantVideos {
  */
 export class ThenCallEngine implements CallEngine {
   private pc: RTCPeerConnection | null = null;
-  private unwatch: (() => void) | null = null;
   private recovery: IceRecovery | null = null;
   /** Candidates that came before the offer or answer they belong to; added after it, never dropped. */
   private pending: RTCIceCandidateInit[] = [];
@@ -131,7 +130,6 @@ export class ThenCallEngine implements CallEngine {
       const pc = new RTCPeerConnection(configuration);
       this.closePeerConnection();
       this.pc = pc;
-      this.unwatch = service.watchIce(pc);
       const recovery = (this.recovery = new IceRecovery(service, pc));
       pc.onnegotiationneeded = () => {
         this.makingOffer = true;
@@ -159,8 +157,6 @@ export class ThenCallEngine implements CallEngine {
   }
 
   private closePeerConnection(): void {
-    this.unwatch?.();
-    this.unwatch = null;
     this.recovery?.dispose();
     this.recovery = null;
     this.makingOffer = this.ignoreOffer = false;

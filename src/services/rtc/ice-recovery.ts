@@ -1,5 +1,6 @@
 import type { CallState } from './call-state.js';
 import { RtcError } from './rtc-error.js';
+import { watchIce } from './ice-watchdog.js';
 
 /** How many ICE restarts a call tries before it gives up with `ice-failed`. */
 export const MAX_ICE_RESTARTS = 5;
@@ -26,7 +27,8 @@ export interface RecoveryHost {
  * Keeps one peer connection's path alive, for either engine. On `failed`, or `disconnected` that
  * lasts, it restarts ICE with freshly fetched ICE servers (so fresh TURN credentials), a bounded number
  * of times, in state `reconnecting`. `restartIce()` makes the connection renegotiate, which perfect
- * negotiation in the engine carries out.
+ * negotiation in the engine carries out. It also runs the ICE watchdog for the first connection, so an
+ * engine holds one object per peer connection and disposes it with the connection.
  */
 export class IceRecovery {
   private restarts = 0;
@@ -34,12 +36,16 @@ export class IceRecovery {
   private candidateTimer: ReturnType<typeof setTimeout> | null = null;
   private candidatesSent = 0;
   private disposed = false;
+  private readonly unwatch: () => void;
 
   constructor(
     private readonly host: RecoveryHost,
     private readonly pc: RTCPeerConnection,
   ) {
     pc.addEventListener('connectionstatechange', this.onState);
+    this.unwatch = watchIce(pc, (error) => {
+      if (!this.disposed) host.fail(error);
+    });
   }
 
   /** Call for every local candidate sent to the peer. */
@@ -63,6 +69,7 @@ export class IceRecovery {
 
   dispose(): void {
     this.disposed = true;
+    this.unwatch();
     this.clearTimers();
     this.pc.removeEventListener('connectionstatechange', this.onState);
   }

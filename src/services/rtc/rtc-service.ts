@@ -4,7 +4,7 @@ import { HubClient, type SignalingStateEvent } from '../signaling/hub-client.js'
 import { canTransition, type CallState } from './call-state.js';
 import { fetchIceServers, validateIceServers } from './ice-config.js';
 import { IceRecovery } from './ice-recovery.js';
-import { selectedCandidatePair, watchIce, type SelectedCandidatePair } from './ice-watchdog.js';
+import { selectedCandidatePair, type SelectedCandidatePair } from './ice-watchdog.js';
 import { RtcError, mediaError } from './rtc-error.js';
 import { CountingEventTarget } from './service-events.js';
 
@@ -136,13 +136,6 @@ export class RtcService extends CountingEventTarget {
   }
 
   // ----- For call engines --------------------------------------------------------------------------
-
-  /** Fails the call with `ice-failed` if `pc` cannot connect; returns the function that stops watching. */
-  watchIce(pc: RTCPeerConnection): () => void {
-    return watchIce(pc, (error) => {
-      if (this.engine.peerConnection === pc) this.fail(error);
-    });
-  }
 
   /** The RTCConfiguration for the next peer connection; fetches fresh ICE servers where configured. */
   async rtcConfiguration(): Promise<RTCConfiguration> {
@@ -309,7 +302,6 @@ export class RtcService extends CountingEventTarget {
  */
 class AsyncCallEngine implements CallEngine {
   private pc: RTCPeerConnection | null = null;
-  private unwatch: (() => void) | null = null;
   /** Candidates that arrived before the remote description; added right after it, never dropped. */
   private pending: RTCIceCandidateInit[] = [];
   /** Signals are handled one at a time, in order, so a candidate never overtakes its description. */
@@ -345,15 +337,13 @@ class AsyncCallEngine implements CallEngine {
   }
 
   private closePeerConnection(): void {
-    this.unwatch?.();
-    this.unwatch = null;
     this.recovery?.dispose();
     this.recovery = null;
     this.makingOffer = this.ignoreOffer = false;
     const pc = this.pc;
     this.pc = null;
     if (pc) {
-      pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = pc.onnegotiationneeded = null;
+      pc.onicecandidate = pc.ontrack = pc.onnegotiationneeded = null;
       pc.close();
     }
   }
@@ -410,7 +400,6 @@ class AsyncCallEngine implements CallEngine {
     const pc = new RTCPeerConnection(await service.rtcConfiguration());
     this.closePeerConnection();
     this.pc = pc;
-    this.unwatch = service.watchIce(pc);
     const recovery = (this.recovery = new IceRecovery(service, pc));
     pc.onnegotiationneeded = async () => {
       try {
