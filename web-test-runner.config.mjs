@@ -8,19 +8,22 @@
 //   import { executeServerCommand } from '@web/test-runner-commands';
 //   const { url, id } = await executeServerCommand('start-hub', { args: ['--allowed-origin', 'http://x'] });
 //   await executeServerCommand('stop-hub', { id });          // or it is stopped when the run ends
+//   await executeServerCommand('pause-service', { id, signal: 'SIGKILL' }); // stop a hub, coturn or Redis
+//   await executeServerCommand('resume-service', { id });    // start it again: same port, same config
+//   const { url: redisUrl } = await executeServerCommand('start-redis'); // then start-hub with --redis
 //
 // Environment:
 //   RTC_TEST_RESULTS     file to write {"passed":N,"failed":N} to when the run ends (scripts/test.mjs sets it)
 //   RTC_HUB_FROM_SOURCE  1 = run the hub from server/src/cli.ts through tsx instead of server/dist/cli.js
 //   RTC_WTR_PORT         the dev server's port (default 8765)
 //
-// Later services (coturn, Redis) go in `services` below: one start function each, stopped by PID at the end.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
 import { defaultReporter } from '@web/test-runner';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
@@ -75,10 +78,10 @@ function startProcess({ name, command, args, ready, timeoutMs = 15_000, env }) {
   child.stderr.pipe(log, { end: false });
 
   let stopping = false;
-  const stop = async () => {
+  const stop = async (signal = 'SIGTERM') => {
     stopping = true;
     if (child.exitCode === null && child.signalCode === null) {
-      process.kill(child.pid, 'SIGTERM');
+      process.kill(child.pid, signal);
       const timer = setTimeout(() => {
         if (child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL');
       }, 5_000);
@@ -142,9 +145,13 @@ process.once('exit', () => {
 
 const hubCli = join(root, 'server/dist/cli.js');
 
-/** Starts a hub on a free loopback port. `origin` is the page origin allowed by default. */
+/**
+ * Starts a hub on a free loopback port. `origin` is the page origin allowed by default.
+ * The result can be paused (stopped, with any signal) and resumed on the same port with the same
+ * arguments, which is what a restarted server looks like to its clients.
+ */
 async function startHub(extraArgs, origin) {
-  const args = ['--port', '0', '--host', HOST];
+  const args = ['--host', HOST];
   if (!extraArgs.includes('--allowed-origin')) args.push('--allowed-origin', origin);
   args.push(...extraArgs);
   let command;
@@ -154,26 +161,67 @@ async function startHub(extraArgs, origin) {
     if (!existsSync(hubCli)) throw new Error(`${hubCli} does not exist; run "npm run build" first`);
     command = [process.execPath, hubCli];
   }
-  const started = await startProcess({
-    name: 'hub',
-    command: command[0],
-    args: [...command.slice(1), ...args],
-    ready: /^rtc-hub listening on (http:\/\/\S+)$/,
-  });
-  return { ...started, url: started.match[1].replace(/\/$/, '') };
+  const launch = async (port) => {
+    const started = await startProcess({
+      name: 'hub',
+      command: command[0],
+      args: [...command.slice(1), '--port', String(port), ...args],
+      ready: /^rtc-hub listening on (http:\/\/\S+)$/,
+    });
+    return { ...started, url: started.match[1].replace(/\/$/, '') };
+  };
+  return restartable(await launch(0), (first) => launch(new URL(first.url).port));
 }
 
-let coturnPort = 3478;
+/**
+ * Wraps a started process so a test can stop it and start it again with the same settings.
+ * `relaunch(first)` starts a new process like the first one.
+ */
+function restartable(first, relaunch) {
+  let current = first;
+  return {
+    ...first,
+    get pid() {
+      return current?.pid;
+    },
+    pause: async (signal) => {
+      const running = current;
+      current = null;
+      await running?.stop(signal);
+    },
+    resume: async () => {
+      if (!current) current = await relaunch(first);
+    },
+    stop: async () => {
+      const running = current;
+      current = null;
+      await running?.stop();
+      await first.cleanup?.();
+    },
+  };
+}
+
+/** A free TCP port on loopback, for services that cannot pick their own (coturn, Redis). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 /**
  * Starts a real coturn on loopback with `use-auth-secret` and a fresh random secret (toolchain.md).
  * `allow-loopback-peers` is here only because both test peers are on 127.0.0.1; a production config
- * never has it. coturn is stopped by the PID in its pidfile.
+ * never has it. coturn is stopped by the PID in its pidfile. Paused and resumed, it comes back on the same
+ * port with the same secret, like a TURN server that restarted.
  */
 async function startCoturn() {
   const dir = mkdtempSync(join(tmpdir(), 'rtc-coturn-'));
-  const port = coturnPort;
-  coturnPort += 2;
+  const port = await freePort();
   const secret = randomBytes(24).toString('base64url');
   const pidfile = join(dir, 'turn.pid');
   const config = join(dir, 'turnserver.conf');
@@ -202,17 +250,31 @@ async function startCoturn() {
       '',
     ].join('\n'),
   );
-  const started = await startProcess({ name: 'coturn', command: 'turnserver', args: ['-c', config], ready: /Total General servers/ });
-  const pid = Number(readFileSync(pidfile, 'utf8').trim()) || started.pid;
-  if (pid !== started.pid) throw new Error(`coturn wrote pid ${pid} but runs as ${started.pid}`);
-  return {
-    url: `turn:127.0.0.1:${port}`,
-    secret,
-    stop: async () => {
-      await started.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+  const launch = async () => {
+    const started = await startProcess({ name: 'coturn', command: 'turnserver', args: ['-c', config], ready: /Total General servers/ });
+    const pid = Number(readFileSync(pidfile, 'utf8').trim()) || started.pid;
+    if (pid !== started.pid) throw new Error(`coturn wrote pid ${pid} but runs as ${started.pid}`);
+    return started;
   };
+  const first = await launch();
+  first.cleanup = () => rmSync(dir, { recursive: true, force: true });
+  return { ...restartable(first, launch), url: `turn:127.0.0.1:${port}`, secret };
+}
+
+/** Starts a real redis-server on a free loopback port, without persistence, in the foreground. */
+async function startRedis() {
+  const dir = mkdtempSync(join(tmpdir(), 'rtc-redis-'));
+  const port = await freePort();
+  const launch = () =>
+    startProcess({
+      name: 'redis',
+      command: 'redis-server',
+      args: ['--bind', HOST, '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no'],
+      ready: /Ready to accept connections/,
+    });
+  const first = await launch();
+  first.cleanup = () => rmSync(dir, { recursive: true, force: true });
+  return { ...restartable(first, launch), url: `redis://${HOST}:${port}` };
 }
 
 /** Services started on demand by browser tests through server commands, by id. */
@@ -281,11 +343,26 @@ function servicesPlugin() {
         const { url, secret, ttl } = payload ?? {};
         return mintIceServers({ turnUrls: [url], turnSecret: secret, turnTtl: ttl, stunUrls: [] }).iceServers;
       }
-      if (command === 'stop-hub' || command === 'stop-coturn') {
+      if (command === 'start-redis') {
+        const redis = await startRedis();
+        const id = String(nextId++);
+        onDemand.set(id, redis);
+        return { id, url: redis.url };
+      }
+      if (command === 'stop-hub' || command === 'stop-coturn' || command === 'stop-redis') {
         const service = onDemand.get(String(payload?.id));
         if (!service) throw new Error(`${command}: no service with id ${payload?.id}`);
         onDemand.delete(String(payload.id));
         await service.stop();
+        return true;
+      }
+      if (command === 'pause-service' || command === 'resume-service') {
+        const service = onDemand.get(String(payload?.id));
+        if (!service) throw new Error(`${command}: no service with id ${payload?.id}`);
+        const signal = payload?.signal ?? 'SIGTERM';
+        if (!['SIGTERM', 'SIGKILL', 'SIGINT'].includes(signal)) throw new Error(`${command}: bad signal ${signal}`);
+        if (command === 'pause-service') await service.pause(signal);
+        else await service.resume();
         return true;
       }
       return undefined;
