@@ -218,7 +218,13 @@ export class RtcService extends CountingEventTarget {
   private connectSignaling(hubUrl: string): HubClient {
     const signaling = new HubClient({ url: hubUrl });
     this.signaling = signaling;
-    const onState = (event: Event) => this.emit('signalingstate', { state: (event as SignalingStateEvent).state });
+    const onState = (event: Event) => {
+      const { state } = event as SignalingStateEvent;
+      // A reconnect gives us a new connection id, and after a hub restart every peer has one too. The
+      // ids we knew are stale; the Join we send again makes the others announce their current ones.
+      if (state === 'reconnecting') this.peers.clear();
+      this.emit('signalingstate', { state });
+    };
     signaling.addEventListener('signalingstate', onState);
     this.unsubscribe.push(
       () => signaling.removeEventListener('signalingstate', onState),

@@ -1,0 +1,123 @@
+// The hub restarts during a call. Media goes peer to peer, so it must not notice: frames keep arriving
+// while the hub is down. Each client reconnects with back-off, joins its channel again, and says so with
+// rtc-signaling-state. Afterwards the signaling works again: a renegotiation (a shared screen) succeeds.
+import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import '../src/index.js';
+import type { CallVariant, RtcCall } from '../src/index.js';
+import { canvasStream, cleanUpCalls, createCall, newChannel, recordEvents, remoteVideoOf, waitForFrames, waitForState } from './helpers/call-helpers.js';
+
+/** Resolves when the call's signaling link reports `state`, or rejects after `timeoutMs`. */
+function waitForSignaling(call: RtcCall, state: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no rtc-signaling-state '${state}' within ${timeoutMs} ms`)), timeoutMs);
+    call.addEventListener('rtc-signaling-state', function onState(event) {
+      if (event.detail.state !== state) return;
+      clearTimeout(timer);
+      call.removeEventListener('rtc-signaling-state', onState);
+      resolve();
+    });
+  });
+}
+
+/** Resolves with the first remote track of `kind` that arrives after now, on `call`'s peer connection. */
+function nextRemoteTrack(call: RtcCall, kind: string, timeoutMs: number): Promise<MediaStreamTrack> {
+  const pc = call.service.peerConnection!;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no new ${kind} track within ${timeoutMs} ms`)), timeoutMs);
+    pc.addEventListener('track', function onTrack(event) {
+      if (event.track.kind !== kind) return;
+      clearTimeout(timer);
+      pc.removeEventListener('track', onTrack);
+      resolve(event.track);
+    });
+  });
+}
+
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+for (const variant of ['async', 'then'] as CallVariant[]) {
+  describe(`hub restart, variant="${variant}"`, function () {
+    this.timeout(60_000);
+    let hubId: string | null = null;
+
+    afterEach(async () => {
+      await cleanUpCalls();
+      if (hubId) await executeServerCommand('stop-hub', { id: hubId });
+      hubId = null;
+    });
+
+    it('keeps media flowing while the hub restarts, rejoins, and renegotiates afterwards', async () => {
+      const hub = await executeServerCommand<{ id: string; url: string }>('start-hub', { args: [] });
+      hubId = hub!.id;
+      const channel = newChannel(`restart-${variant}`);
+      const caller = createCall(variant, channel);
+      const callee = createCall(variant, channel);
+      for (const call of [caller, callee]) call.hubUrl = `${hub!.url}/messagehub`;
+      await caller.start();
+      await callee.start();
+      await caller.call();
+      await waitForState(caller, 'connected');
+      await waitForState(callee, 'connected');
+      await waitForFrames(remoteVideoOf(caller));
+      await waitForFrames(remoteVideoOf(callee));
+      const events = [caller, callee].map((call) => recordEvents(call, ['rtc-state-change', 'rtc-error', 'rtc-signaling-state']));
+
+      // Down: both links drop. Frames keep coming, peer to peer.
+      const reconnecting = [caller, callee].map((call) => waitForSignaling(call, 'reconnecting', 10_000));
+      await executeServerCommand('pause-service', { id: hubId });
+      await Promise.all(reconnecting);
+      const framesWhileDown = [caller, callee].map((call) => waitForFrames(remoteVideoOf(call), 20, 5_000));
+      await Promise.all(framesWhileDown);
+
+      // Up again on the same port: both reconnect and rejoin.
+      const before = [caller.service.signaling!.connectionId, callee.service.signaling!.connectionId];
+      const reconnected = [caller, callee].map((call) => waitForSignaling(call, 'connected', 30_000));
+      await executeServerCommand('resume-service', { id: hubId });
+      await Promise.all(reconnected);
+      for (const call of [caller, callee]) {
+        expect(call.state).to.equal('connected');
+        await waitForFrames(remoteVideoOf(call));
+      }
+      // Each joined the channel again with its new id, and each learned the other's new id from the hub.
+      const after = [caller.service.signaling!.connectionId, callee.service.signaling!.connectionId];
+      expect(after[0]).to.not.equal(before[0]);
+      expect(after[1]).to.not.equal(before[1]);
+      await until(() => caller.service.peerId === after[1] && callee.service.peerId === after[0], 5_000, 'peers learn the new ids');
+
+      // Signaling works again: the caller shares a screen (a canvas), which needs a new offer and answer
+      // through the restarted hub, from members of the channel only.
+      const arrived = nextRemoteTrack(callee, 'video', 15_000);
+      const screen = canvasStream();
+      caller.service.peerConnection!.addTrack(screen.getVideoTracks()[0], screen);
+      const track = await arrived;
+      const shown = document.createElement('video');
+      shown.muted = true;
+      shown.srcObject = new MediaStream([track]);
+      document.body.append(shown);
+      try {
+        await shown.play();
+        await waitForFrames(shown, 5, 10_000);
+        expect(shown.videoWidth).to.equal(320);
+      } finally {
+        shown.remove();
+        screen.getTracks().forEach((t) => t.stop());
+      }
+
+      for (const log of events) {
+        const states = log.get('rtc-state-change')!.map((e) => (e as CustomEvent).detail.state);
+        expect(states, 'the call never left connected').to.deep.equal([]);
+        expect(log.get('rtc-error')!.map((e) => (e as CustomEvent).detail.code)).to.deep.equal([]);
+        const links = log.get('rtc-signaling-state')!.map((e) => (e as CustomEvent).detail.state);
+        expect(links[0]).to.equal('reconnecting');
+        expect(links.at(-1)).to.equal('connected');
+      }
+    });
+  });
+}
