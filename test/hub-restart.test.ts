@@ -5,7 +5,7 @@ import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../src/index.js';
 import type { CallVariant, RtcCall } from '../src/index.js';
-import { canvasStream, cleanUpCalls, createCall, newChannel, recordEvents, remoteVideoOf, waitForFrames, waitForState } from './helpers/call-helpers.js';
+import { canvasStream, cleanUpCalls, waitForDecodedFrames, createCall, newChannel, recordEvents, remoteVideoOf, waitForFrames, waitForState } from './helpers/call-helpers.js';
 
 /** Resolves when the call's signaling link reports `state`, or rejects after `timeoutMs`. */
 function waitForSignaling(call: RtcCall, state: string, timeoutMs: number): Promise<void> {
@@ -73,7 +73,7 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
       const reconnecting = [caller, callee].map((call) => waitForSignaling(call, 'reconnecting', 10_000));
       await executeServerCommand('pause-service', { id: hubId });
       await Promise.all(reconnecting);
-      const framesWhileDown = [caller, callee].map((call) => waitForFrames(remoteVideoOf(call), 20, 5_000));
+      const framesWhileDown = [caller, callee].map((call) => waitForDecodedFrames(call, 20, 5_000));
       await Promise.all(framesWhileDown);
 
       // Up again on the same port: both reconnect and rejoin.
@@ -103,8 +103,20 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
       document.body.append(shown);
       try {
         await shown.play();
-        await waitForFrames(shown, 5, 10_000);
-        expect(shown.videoWidth).to.equal(320);
+        await until(() => shown.videoWidth === 320, 10_000, 'the shared canvas shows at its size');
+        // And it is live: its receiver keeps decoding frames.
+        const receiver = callee.service.peerConnection!.getReceivers().find((r) => r.track === track)!;
+        const decoded = async () => {
+          let frames = 0;
+          (await receiver.getStats()).forEach((r) => r.type === 'inbound-rtp' && (frames += r.framesDecoded ?? 0));
+          return frames;
+        };
+        const first = await decoded();
+        const deadline = Date.now() + 10_000;
+        while ((await decoded()) - first < 10) {
+          if (Date.now() > deadline) throw new Error('the shared canvas stopped after its first frames');
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
       } finally {
         shown.remove();
         screen.getTracks().forEach((t) => t.stop());

@@ -16,6 +16,9 @@ export function createCall(variant: CallVariant, channel: string, options: { wit
   call.channel = channel;
   call.variant = variant;
   call.service = new RtcService();
+  // Small, side by side, so every video stays inside the 800×600 viewport: Chromium does not present
+  // frames of a video that is off screen, and requestVideoFrameCallback would wait for nothing.
+  call.style.cssText = 'display: inline-block; vertical-align: top; width: 180px;';
   if (options.withChildren ?? true) {
     call.append(document.createElement('rtc-local-video'), document.createElement('rtc-remote-video'));
   }
@@ -109,4 +112,30 @@ export function canvasStream(colour = '#2a7'): MediaStream {
     stop.call(this);
   };
   return stream;
+}
+
+/** The video frames `call`'s peer connection has decoded so far, from getStats. */
+export async function framesDecoded(call: RtcCall): Promise<number> {
+  const pc = call.service.peerConnection;
+  if (!pc) return 0;
+  let frames = 0;
+  (await pc.getStats()).forEach((report) => {
+    if (report.type === 'inbound-rtp' && report.kind === 'video') frames += report.framesDecoded ?? 0;
+  });
+  return frames;
+}
+
+/**
+ * Resolves once `call` has decoded `frames` more video frames. It counts what the decoder produced,
+ * not what the page painted, so a busy machine that skips painting does not fail it.
+ */
+export async function waitForDecodedFrames(call: RtcCall, frames = 10, timeoutMs = 10_000): Promise<void> {
+  const start = await framesDecoded(call);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const now = await framesDecoded(call);
+    if (now - start >= frames) return;
+    if (Date.now() > deadline) throw new Error(`only ${now - start} of ${frames} video frames decoded in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
