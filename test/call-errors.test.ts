@@ -1,4 +1,5 @@
-// Errors are events: an unreachable hub and a denied camera each give a typed rtc-error and state failed.
+// Errors are events: an unreachable hub gives a typed rtc-error and state failed; a denied camera gives
+// its own code and leaves the call ready to receive.
 import { expect } from '@open-wc/testing';
 import '../src/index.js';
 import type { RtcCall, RtcErrorEvent } from '../src/index.js';
@@ -60,7 +61,8 @@ for (const variant of ['async', 'then'] as const) {
         await call.start().catch(() => {});
         const event = await error;
         expect(event.detail.code).to.equal('media-permission-denied');
-        expect(call.state).to.equal('failed');
+        // It still joined, to receive: receive-only.
+        expect(call.state).to.equal('ready');
         await call.updateComplete;
         const shown = call.shadowRoot!.querySelector('[part="error"]');
         expect(shown?.textContent).to.match(/denied/);

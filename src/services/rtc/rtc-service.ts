@@ -196,18 +196,26 @@ export class RtcService extends CountingEventTarget {
       const signaling = this.signaling ?? this.connectSignaling(hubUrl);
       await signaling.connect();
       await signaling.join(channel);
-      if (!this.localStream) {
+      // Without a camera or microphone the call still joins and receives (receive-only). The reason is
+      // an rtc-error and stays in the error part until the next change of state.
+      let mediaProblem: RtcError | null = null;
+      if (!this.localStream && (media.audio || media.video)) {
         if (typeof navigator === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
-          throw new RtcError('media-failed', 'This browser cannot open a camera here (a secure context, https or localhost, is needed).');
+          mediaProblem = new RtcError('media-failed', 'This browser cannot open a camera here (a secure context, https or localhost, is needed).');
+        } else {
+          try {
+            this.localStream = await navigator.mediaDevices.getUserMedia(media);
+            this.emit('localstream', { stream: this.localStream });
+          } catch (cause) {
+            mediaProblem = mediaError(cause);
+          }
         }
-        try {
-          this.localStream = await navigator.mediaDevices.getUserMedia(media);
-        } catch (cause) {
-          throw mediaError(cause);
-        }
-        this.emit('localstream', { stream: this.localStream });
       }
       this.setState('ready');
+      if (mediaProblem) {
+        this.error = mediaProblem;
+        this.emit('error', { error: mediaProblem });
+      }
     } catch (cause) {
       const error = toRtcError(cause, 'signaling-unavailable', 'The call could not start');
       this.fail(error);
