@@ -54,7 +54,7 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
     });
 
     it('keeps media flowing while the hub restarts, rejoins, and renegotiates afterwards', async () => {
-      const hub = await executeServerCommand<{ id: string; url: string }>('start-hub', { args: [] });
+      const hub = await executeServerCommand<{ id: string; url: string }, unknown>('start-hub', { args: [] });
       hubId = hub!.id;
       const channel = newChannel(`restart-${variant}`);
       const caller = createCall(variant, channel);

@@ -23,6 +23,15 @@ Options (each has an environment variable):
   --stun-url U            a STUN URL for /ice-servers; repeat for more    STUN_URLS (comma list)
   --redis URL             share channels with other hub servers through   REDIS_URL
                           this Redis, e.g. redis://127.0.0.1:6379 (docs/scaling.md)
+  --redis-heartbeat MS    with --redis: how often this server tells the   REDIS_HEARTBEAT (default 5000)
+                          others it is alive; one silent for 3 heartbeats is taken for dead,
+                          and its connections' peers get Leave
+  --stateful-reconnect on|off
+                          let clients that ask (withStatefulReconnect)    STATEFUL_RECONNECT (default on)
+                          resume a dropped WebSocket without losing a message
+  --stateful-reconnect-buffer BYTES
+                          unacknowledged bytes kept per connection for a  STATEFUL_RECONNECT_BUFFER
+                          resume; beyond it, sends wait for the client    (default 100000)
   -h, --help              show this help
 
 It prints "rtc-hub listening on http://HOST:PORT" first, and stops cleanly on SIGINT and SIGTERM.
@@ -66,6 +75,16 @@ async function main(): Promise<void> {
   const allowedOrigins = args['allowed-origin']?.length ? args['allowed-origin'] : list(env.ALLOWED_ORIGINS);
   const turnTtlText = args['turn-ttl'] ?? env.TURN_TTL ?? '3600';
   if (!/^\d+$/.test(turnTtlText) || Number(turnTtlText) <= 0) fail(`--turn-ttl must be a positive number of seconds, not "${turnTtlText}".`);
+  const heartbeatText = args['redis-heartbeat'] ?? env.REDIS_HEARTBEAT ?? '5000';
+  if (!/^\d+$/.test(heartbeatText) || Number(heartbeatText) <= 0) {
+    fail(`--redis-heartbeat must be a positive number of milliseconds, not "${heartbeatText}".`);
+  }
+  const statefulText = (args['stateful-reconnect'] ?? env.STATEFUL_RECONNECT ?? 'on').toLowerCase();
+  if (!['on', 'off', 'true', 'false'].includes(statefulText)) fail(`--stateful-reconnect must be on or off, not "${statefulText}".`);
+  const bufferText = args['stateful-reconnect-buffer'] ?? env.STATEFUL_RECONNECT_BUFFER ?? '100000';
+  if (!/^\d+$/.test(bufferText) || Number(bufferText) <= 0) {
+    fail(`--stateful-reconnect-buffer must be a positive number of bytes, not "${bufferText}".`);
+  }
 
   let server: HubServer;
   try {
@@ -80,6 +99,9 @@ async function main(): Promise<void> {
       turnTtl: Number(turnTtlText),
       stunUrls: args['stun-url']?.length ? args['stun-url'] : list(env.STUN_URLS),
       redis: args.redis ?? env.REDIS_URL ?? null,
+      redisHeartbeatInterval: Number(heartbeatText),
+      allowStatefulReconnects: statefulText === 'on' || statefulText === 'true',
+      statefulReconnectBufferSize: Number(bufferText),
       logger: consoleLogger(),
     });
   } catch (error) {
@@ -117,6 +139,9 @@ function parse() {
       'turn-ttl': { type: 'string' },
       'stun-url': { type: 'string', multiple: true },
       redis: { type: 'string' },
+      'redis-heartbeat': { type: 'string' },
+      'stateful-reconnect': { type: 'string' },
+      'stateful-reconnect-buffer': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

@@ -3,7 +3,7 @@ export { createHubServer, type HubServer } from './http/hub-server.js';
 export { DEFAULT_OPTIONS, type HubServerOptions } from './options.js';
 export { Hub, HubError, type HubClass, type HubCallerContext, type ParameterType } from './hub/hub.js';
 export { MessageHub } from './hubs/message-hub.js';
-export type { HubLifetimeManager, LifetimeConnection } from './lifetime/hub-lifetime-manager.js';
+export type { HubLifetimeManager, LifetimeConnection, RemoteDisconnectListener } from './lifetime/hub-lifetime-manager.js';
 export { InMemoryHubLifetimeManager } from './lifetime/in-memory-hub-lifetime-manager.js';
 export {
   RedisHubLifetimeManager,

@@ -45,7 +45,12 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
     config.lifetimeManager ??
     (config.redis
       ? // Channels are named after the hub, as ASP.NET names them after the hub's type.
-        new RedisHubLifetimeManager({ url: config.redis, channelPrefix: hub.name, logger })
+        new RedisHubLifetimeManager({
+          url: config.redis,
+          channelPrefix: hub.name,
+          heartbeatInterval: config.redisHeartbeatInterval,
+          logger,
+        })
       : new InMemoryHubLifetimeManager());
   const max = config.maximumReceiveMessageSize;
 

@@ -50,6 +50,9 @@ export class HubConnectionHandler {
 
   constructor(private readonly options: HubConnectionHandlerOptions) {
     this.dispatcher = new HubDispatcher(options.hub, options.lifetime, options.logger);
+    // Connections lost with another server that died (Redis scale-out): the hub's onDisconnected runs
+    // here for them too, so their peers on this server hear of it.
+    options.lifetime.onRemoteDisconnected?.((id, groups, local) => this.dispatcher.onRemoteDisconnected(id, groups, local));
   }
 
   get connectionCount(): number {

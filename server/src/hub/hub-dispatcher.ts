@@ -43,6 +43,23 @@ export class HubDispatcher {
     await this.create(context).onDisconnected(context.closeError);
   }
 
+  /**
+   * Runs the hub's onDisconnected for a connection that another server held when it died (see
+   * RemoteDisconnectListener). The hub sees the connection's id and groups; `local` reaches only this
+   * server's connections, so each surviving server tells its own. Errors are logged, never thrown.
+   */
+  async onRemoteDisconnected(connectionId: string, groups: ReadonlySet<string>, local: HubLifetimeManager): Promise<void> {
+    const hub = new this.hubClass();
+    hub.context = { connectionId, groups, items: new Map(), abort: () => {} };
+    hub.clients = new HubCallerClients(local, connectionId, { send: async () => {} });
+    hub.groups = new GroupManager(local);
+    try {
+      await hub.onDisconnected(new Error('The server that held the connection stopped.'));
+    } catch (error) {
+      this.logger.error(`OnDisconnected failed for ${connectionId}, lost with its server`, error);
+    }
+  }
+
   /** Runs one invocation. Never rejects: every failure becomes a Completion error, or nothing for `send()`. */
   async invoke(context: HubConnectionContext, message: InvocationMessage | StreamInvocationMessage): Promise<void> {
     const { target, invocationId } = message;

@@ -11,6 +11,18 @@ export interface LifetimeConnection {
 }
 
 /**
+ * Runs for a connection that another server held when that server died without closing it: the
+ * connection is gone, but nobody saw it disconnect. `groups` are its groups that have members on this
+ * server. `local` reaches this server's connections only, so that when each surviving server tells its
+ * own connections, everyone hears it once.
+ */
+export type RemoteDisconnectListener = (
+  connectionId: string,
+  groups: ReadonlySet<string>,
+  local: HubLifetimeManager,
+) => Promise<void>;
+
+/**
  * The only place that knows who is connected and who is in which group, and the only place that
  * fans messages out (ASP.NET's HubLifetimeManager). Group names are case-sensitive. Adding a
  * connection twice is harmless, and adding or removing an unknown connection id does nothing.
@@ -37,6 +49,13 @@ export interface HubLifetimeManager {
 
   addToGroup(connectionId: string, groupName: string): Promise<void>;
   removeFromGroup(connectionId: string, groupName: string): Promise<void>;
+
+  /**
+   * Only for managers that span several servers (Redis): sets who is told about connections lost with
+   * a server that died (see RemoteDisconnectListener). The connection handler sets it, to run the hub's
+   * `onDisconnected` for them. A second call replaces the listener.
+   */
+  onRemoteDisconnected?(listener: RemoteDisconnectListener): void;
 
   /** Whether the manager can currently reach every server it fans out to (for /healthz). */
   readonly healthy: boolean;

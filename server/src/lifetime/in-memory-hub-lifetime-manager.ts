@@ -6,7 +6,13 @@ export function invocation(method: string, args: readonly unknown[]): Serialized
   return new SerializedHubMessage({ type: MessageType.Invocation, target: method, arguments: args as unknown[] });
 }
 
-/** One server's connections and groups, in memory (ASP.NET's DefaultHubLifetimeManager). */
+/**
+ * One server's connections and groups, in memory (ASP.NET's DefaultHubLifetimeManager).
+ *
+ * The Redis manager keeps its own server's connections in one of these too, and uses the lookups and the
+ * synchronous `join`/`leave`/`remove` below, which tell it when a group gains its first member here or
+ * loses its last. A hub never needs them.
+ */
 export class InMemoryHubLifetimeManager implements HubLifetimeManager {
   private readonly connections = new Map<string, LifetimeConnection>();
   private readonly groups = new Map<string, Set<LifetimeConnection>>();
@@ -17,8 +23,8 @@ export class InMemoryHubLifetimeManager implements HubLifetimeManager {
   }
 
   async onDisconnected(connection: LifetimeConnection): Promise<void> {
-    this.connections.delete(connection.connectionId);
-    for (const name of connection.groups) this.leave(connection, name);
+    if (!this.remove(connection)) return;
+    for (const name of [...connection.groups]) this.leave(connection, name);
   }
 
   async sendAll(method: string, args: readonly unknown[]): Promise<void> {
@@ -49,10 +55,7 @@ export class InMemoryHubLifetimeManager implements HubLifetimeManager {
   }
 
   async sendGroups(groupNames: readonly string[], method: string, args: readonly unknown[]): Promise<void> {
-    // A connection in two of the groups receives the message once.
-    const targets = new Set<LifetimeConnection>();
-    for (const name of groupNames) for (const member of this.groups.get(name) ?? []) targets.add(member);
-    this.writeTo(targets, method, args);
+    this.writeTo(this.membersOf(groupNames), method, args);
   }
 
   async sendGroupExcept(
@@ -67,11 +70,7 @@ export class InMemoryHubLifetimeManager implements HubLifetimeManager {
 
   async addToGroup(connectionId: string, groupName: string): Promise<void> {
     const connection = this.connections.get(connectionId);
-    if (!connection) return;
-    let members = this.groups.get(groupName);
-    if (!members) this.groups.set(groupName, (members = new Set()));
-    members.add(connection);
-    connection.groups.add(groupName);
+    if (connection) this.join(connection, groupName);
   }
 
   async removeFromGroup(connectionId: string, groupName: string): Promise<void> {
@@ -81,12 +80,59 @@ export class InMemoryHubLifetimeManager implements HubLifetimeManager {
 
   async close(): Promise<void> {}
 
-  private leave(connection: LifetimeConnection, groupName: string): void {
+  // -------------------------------------------------------------------------------------------------
+  // For managers built on this one (the Redis manager): synchronous, and no delivery.
+
+  /** The connection with this id on this server, if any. */
+  connection(connectionId: string): LifetimeConnection | undefined {
+    return this.connections.get(connectionId);
+  }
+
+  /** Every connection on this server. */
+  allConnections(): IterableIterator<LifetimeConnection> {
+    return this.connections.values();
+  }
+
+  /** The names of the groups that have members on this server. */
+  groupNames(): IterableIterator<string> {
+    return this.groups.keys();
+  }
+
+  /** Whether the group has members on this server. */
+  hasGroup(groupName: string): boolean {
+    return this.groups.has(groupName);
+  }
+
+  /** The members on this server of any of the groups, each once. */
+  membersOf(groupNames: readonly string[]): Set<LifetimeConnection> {
+    const targets = new Set<LifetimeConnection>();
+    for (const name of groupNames) for (const member of this.groups.get(name) ?? []) targets.add(member);
+    return targets;
+  }
+
+  /** Forgets the connection, but not its groups (see leave). False if it was not this very connection. */
+  remove(connection: LifetimeConnection): boolean {
+    if (this.connections.get(connection.connectionId) !== connection) return false;
+    this.connections.delete(connection.connectionId);
+    return true;
+  }
+
+  /** Adds the connection to the group. True if it is the group's first member on this server. */
+  join(connection: LifetimeConnection, groupName: string): boolean {
+    let members = this.groups.get(groupName);
+    if (!members) this.groups.set(groupName, (members = new Set()));
+    members.add(connection);
+    connection.groups.add(groupName);
+    return members.size === 1;
+  }
+
+  /** Takes the connection out of the group. True if it was the group's last member on this server. */
+  leave(connection: LifetimeConnection, groupName: string): boolean {
     connection.groups.delete(groupName);
     const members = this.groups.get(groupName);
-    if (!members) return;
-    members.delete(connection);
-    if (members.size === 0) this.groups.delete(groupName);
+    if (!members || !members.delete(connection) || members.size > 0) return false;
+    this.groups.delete(groupName);
+    return true;
   }
 
   /** Serializes lazily, once per protocol, and only if someone receives the message. */

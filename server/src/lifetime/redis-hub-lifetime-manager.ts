@@ -7,8 +7,8 @@ import { silentLogger, type Logger } from '../logger.js';
 import { hubProtocols } from '../protocol/index.js';
 import type { HubProtocol } from '../protocol/messages.js';
 import { SerializedHubMessage } from '../protocol/serialized-message.js';
-import type { HubLifetimeManager, LifetimeConnection } from './hub-lifetime-manager.js';
-import { invocation } from './in-memory-hub-lifetime-manager.js';
+import type { HubLifetimeManager, LifetimeConnection, RemoteDisconnectListener } from './hub-lifetime-manager.js';
+import { InMemoryHubLifetimeManager, invocation } from './in-memory-hub-lifetime-manager.js';
 
 export interface RedisHubLifetimeManagerOptions {
   /** The Redis server, as `redis://[user:password@]host:port[/db]` or `rediss://...`. Default `redis://127.0.0.1:6379`. */
@@ -17,7 +17,12 @@ export interface RedisHubLifetimeManagerOptions {
   channelPrefix?: string;
   /** The protocols a message is written in before it goes to the other servers. Default: every protocol this server speaks. */
   protocols?: ReadonlyMap<string, HubProtocol>;
-  /** How often this server tells the others it is alive, in ms. A server not heard from for three times this is forgotten. Default 5 000. */
+  /**
+   * How often this server tells the others it is alive, in ms. A server not heard from for three times
+   * this is taken for dead: the others tell their connections that its connections left their groups
+   * (see onRemoteDisconnected), between three and four intervals after it last spoke. Its record in Redis
+   * expires after six. Default 5 000.
+   */
   heartbeatInterval?: number;
   /** How long adding or removing a connection on another server waits for that server's ack, in ms. Default 30 000, as ASP.NET. */
   ackTimeout?: number;
@@ -65,6 +70,13 @@ const SUBSCRIBE_BATCH = 500;
 const UNSUBSCRIBE_DELAY_MS = 1_000;
 /** After a (re)connection, how long to wait for the other servers to answer Hello before serving as healthy anyway. */
 const HELLO_ANSWER_TIMEOUT_MS = 1_000;
+/**
+ * After this server's own link to Redis comes back, how much longer than three heartbeats the others get
+ * to come back too before they are taken for dead: ioredis retries every second at most (retryStrategy).
+ */
+const RECONNECT_GRACE_MS = 2_000;
+/** A server's membership record in Redis lives this many heartbeats past its last refresh. */
+const RECORD_TTL_HEARTBEATS = 6;
 
 interface RemoteServer {
   groups: Set<string>;
@@ -99,8 +111,18 @@ interface PendingAck {
  *   whose subscriber is down, or not resubscribed yet after an outage. Nothing is queued or resent, so
  *   nothing arrives twice.
  *
- * It keeps no keys in Redis, only pub/sub, so nothing is left behind when a server dies: Redis drops its
- * subscriptions with its TCP connections, and the others forget its presence when its heartbeat stops.
+ * When a server dies without closing its connections (a crash, SIGKILL, a machine gone), its peers on the
+ * other servers must still hear `Leave`. Pub/sub cannot tell them, so this is the one thing kept in Redis:
+ * each server writes which of its connections are in which groups to one hash,
+ * `{prefix}:internal:members:{serverId}` (field = connection id, value = msgpack list of groups), on every
+ * group change, and refreshes the hash's expiry with each heartbeat. A server that stops heartbeating is
+ * taken for dead by the others after three heartbeats; each of them then reads its hash and runs the
+ * RemoteDisconnectListener for the connections in groups that have members on that survivor, which tells
+ * its own connections only. The hash is never deleted by the survivors (one might read it after another
+ * deleted it); it expires six heartbeats after its owner's last refresh, so nothing is left behind even
+ * when every server dies. A server that closes cleanly deletes its own. Redis drops a dead server's
+ * subscriptions with its TCP connections. Nothing of this is on the path of a message: a send never
+ * touches a key.
  */
 export class RedisHubLifetimeManager implements HubLifetimeManager {
   /** `{hostname}_{random}`, as ASP.NET's `{MachineName}_{Guid:N}`. */
@@ -115,8 +137,11 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
   private readonly ackTimeout: number;
   private readonly where: string;
 
-  private readonly connections = new Map<string, LifetimeConnection>();
-  private readonly groups = new Map<string, Set<LifetimeConnection>>();
+  /** This server's own connections and groups; messages to them never go through Redis. */
+  private readonly local = new InMemoryHubLifetimeManager();
+  /** `{prefix}:internal:members:{serverId}`: which of this server's connections are in which groups. */
+  private readonly membersKey: string;
+  private remoteDisconnected: RemoteDisconnectListener | null = null;
   private readonly remote = new Map<string, RemoteServer>();
   /** group -> the other servers with connections in it. */
   private readonly remoteGroups = new Map<string, Set<string>>();
@@ -169,6 +194,7 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     this.heartbeatInterval = options.heartbeatInterval ?? 5_000;
     this.ackTimeout = options.ackTimeout ?? 30_000;
     this.where = redactUrl(url);
+    this.membersKey = this.membersKeyOf(this.serverId);
     this.readyPromise = new Promise((resolve) => (this.resolveReady = resolve));
 
     const common: RedisOptions = {
@@ -232,18 +258,24 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
   // HubLifetimeManager
 
   async onConnected(connection: LifetimeConnection): Promise<void> {
-    this.connections.set(connection.connectionId, connection);
+    await this.local.onConnected(connection);
     this.desired.add(this.connectionChannel(connection.connectionId));
     await this.enqueue(() => this.syncSubscriptions());
   }
 
   async onDisconnected(connection: LifetimeConnection): Promise<void> {
-    if (this.connections.get(connection.connectionId) !== connection) return;
-    this.connections.delete(connection.connectionId);
+    if (!this.local.remove(connection)) return;
     this.desired.delete(this.connectionChannel(connection.connectionId));
-    const left = [...connection.groups].map((group) => this.leaveLocal(connection, group));
-    left.push(this.enqueue(() => this.syncSubscriptions()));
-    await Promise.all(left);
+    const groups = [...connection.groups];
+    const emptied = groups.filter((group) => this.local.leave(connection, group));
+    const done = emptied.map((group) => this.lastMemberLeft(group));
+    if (groups.length > 0) done.push(this.recordMembership(connection));
+    done.push(this.enqueue(() => this.syncSubscriptions()));
+    await Promise.all(done);
+  }
+
+  onRemoteDisconnected(listener: RemoteDisconnectListener): void {
+    this.remoteDisconnected = listener;
   }
 
   async sendAll(method: string, args: readonly unknown[]): Promise<void> {
@@ -252,7 +284,7 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
 
   async sendAllExcept(method: string, args: readonly unknown[], excluded: readonly string[]): Promise<void> {
     const message = invocation(method, args);
-    const local = this.deliverLocally(() => writeTo(this.connections.values(), message, excluded));
+    const local = this.deliverLocally(() => writeTo(this.local.allConnections(), message, excluded));
     if (this.remote.size === 0) return local;
     await Promise.all([
       local,
@@ -271,12 +303,12 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     const message = invocation(method, args);
     const localIds: string[] = [];
     const remoteIds: string[] = [];
-    for (const id of new Set(connectionIds)) (this.connections.has(id) ? localIds : remoteIds).push(id);
+    for (const id of new Set(connectionIds)) (this.local.connection(id) ? localIds : remoteIds).push(id);
     const local =
       localIds.length === 0
         ? undefined
         : this.deliverLocally(() => {
-            for (const id of localIds) this.connections.get(id)?.write(message);
+            for (const id of localIds) this.local.connection(id)?.write(message);
           });
     // An id that is not here may be on another server, if there is one; Redis knows who subscribed to it.
     if (remoteIds.length === 0 || this.remote.size === 0) return local;
@@ -304,13 +336,13 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
   }
 
   async addToGroup(connectionId: string, groupName: string): Promise<void> {
-    const connection = this.connections.get(connectionId);
+    const connection = this.local.connection(connectionId);
     if (connection) return this.joinLocal(connection, groupName);
     await this.changeRemoteGroup(connectionId, groupName, Action.Add);
   }
 
   async removeFromGroup(connectionId: string, groupName: string): Promise<void> {
-    const connection = this.connections.get(connectionId);
+    const connection = this.local.connection(connectionId);
     if (connection) return this.leaveLocal(connection, groupName);
     await this.changeRemoteGroup(connectionId, groupName, Action.Remove);
   }
@@ -327,7 +359,9 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
       }
       this.helloAnswers?.done();
       // Tell the others to forget this server now rather than after its heartbeat stops.
+      // Its connections were closed before this (and told their peers Leave), so its record goes too.
       if (this.publisher.status === 'ready') {
+        await this.publisher.del(this.membersKey).catch(() => {});
         await this.publishPresence(Kind.Bye, []).catch(() => {});
       }
       await Promise.all([quit(this.publisher), quit(this.subscriber)]);
@@ -347,8 +381,7 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
   ): Promise<void> {
     const message = invocation(method, args);
     // A connection in two of the groups receives the message once.
-    const targets = new Set<LifetimeConnection>();
-    for (const name of groupNames) for (const member of this.groups.get(name) ?? []) targets.add(member);
+    const targets = this.local.membersOf(groupNames);
     const local = targets.size === 0 ? undefined : this.deliverLocally(() => writeTo(targets, message, excluded));
 
     const remoteGroups = [...new Set(groupNames)].filter((name) => (this.remoteGroups.get(name)?.size ?? 0) > 0);
@@ -441,32 +474,35 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
       clearTimeout(lingering);
       this.lingering.delete(group);
     }
-    connection.groups.add(group);
-    let members = this.groups.get(group);
-    if (!members) this.groups.set(group, (members = new Set()));
-    members.add(connection);
-    if (members.size > 1) return;
+    const first = this.local.join(connection, group);
+    const recorded = this.recordMembership(connection);
+    if (!first) return recorded;
     this.desired.add(this.groupChannel(group));
     // Subscribe first, then announce, then wait until every announcement Redis had before ours has been
     // handled here. Of two servers whose first members join one group at the same moment, at least one
     // then knows of the other before its Join notification goes out, and that one publishes it.
-    await this.enqueue(async () => {
-      await this.syncSubscriptions();
-      await this.announceGroup(group);
-      await this.barrier();
-    });
+    await Promise.all([
+      recorded,
+      this.enqueue(async () => {
+        await this.syncSubscriptions();
+        await this.announceGroup(group);
+        await this.barrier();
+      }),
+    ]);
   }
 
   private async leaveLocal(connection: LifetimeConnection, group: string): Promise<void> {
-    connection.groups.delete(group);
-    const members = this.groups.get(group);
-    if (!members || !members.delete(connection) || members.size > 0) return;
-    this.groups.delete(group);
+    if (!connection.groups.has(group)) return;
+    const emptied = this.local.leave(connection, group);
+    await Promise.all([this.recordMembership(connection), emptied ? this.lastMemberLeft(group) : undefined]);
+  }
+
+  private async lastMemberLeft(group: string): Promise<void> {
     // Announce at once, but stay on the channel a while: a server that publishes before it hears the
     // announcement still finds this one subscribed, and does not report a receiver missing.
     const timer = setTimeout(() => {
       this.lingering.delete(group);
-      if (this.groups.has(group)) return;
+      if (this.local.hasGroup(group)) return;
       this.desired.delete(this.groupChannel(group));
       void this.enqueue(() => this.syncSubscriptions());
     }, UNSUBSCRIBE_DELAY_MS);
@@ -534,7 +570,7 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     switch (kind) {
       case Kind.All: {
         const [, , excluded, bytes] = payload as [number, string, string[], Record<string, Uint8Array>];
-        writeTo(this.connections.values(), this.fromPayload(bytes), excluded);
+        writeTo(this.local.allConnections(), this.fromPayload(bytes), excluded);
         return;
       }
       case Kind.Groups: {
@@ -545,13 +581,12 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
           if (this.lastBatch.get(from) === batchId) return;
           this.lastBatch.set(from, batchId);
         }
-        const targets = new Set<LifetimeConnection>();
-        for (const name of groups) for (const member of this.groups.get(name) ?? []) targets.add(member);
+        const targets = this.local.membersOf(groups);
         if (targets.size > 0) writeTo(targets, this.fromPayload(bytes), excluded);
         return;
       }
       case Kind.Connection: {
-        const connection = this.connections.get(this.connectionIdOf(channelBytes));
+        const connection = this.local.connection(this.connectionIdOf(channelBytes));
         if (connection) connection.write(this.fromPayload(payload[2] as Record<string, Uint8Array>));
         return;
       }
@@ -569,7 +604,7 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
   }
 
   private async applyGroupCommand(connectionId: string, from: string, ackId: number, action: number, group: string) {
-    const connection = this.connections.get(connectionId);
+    const connection = this.local.connection(connectionId);
     if (connection) {
       if (action === Action.Add) await this.joinLocal(connection, group);
       else await this.leaveLocal(connection, group);
@@ -605,7 +640,7 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
       this.setRemoteGroups(from, server, new Set(payload[3] as string[]));
       server.seq = seq;
       server.lastSeen = Date.now();
-      if (kind === Kind.Hello) void this.publishPresence(Kind.State, [[...this.groups.keys()]]).catch(() => {});
+      if (kind === Kind.Hello) void this.publishPresence(Kind.State, [[...this.local.groupNames()]]).catch(() => {});
       const answers = this.helloAnswers;
       if (kind === Kind.State && answers) {
         answers.from.add(from);
@@ -655,7 +690,7 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
   private async announceGroup(group: string): Promise<void> {
     // Until this server has said Hello (with all its groups) on this link, the Hello tells it.
     if (!this.synced || this.publisher.status !== 'ready') return;
-    await this.publishPresence(Kind.Group, [group, this.groups.has(group)]).catch(() => {});
+    await this.publishPresence(Kind.Group, [group, this.local.hasGroup(group)]).catch(() => {});
   }
 
   private async publishPresence(kind: number, rest: unknown[]): Promise<number> {
@@ -671,22 +706,100 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
       this.helloScheduled = false;
       if (this.closing || this.publisher.status !== 'ready') return;
       void this.enqueue(async () => {
-        await this.publishPresence(Kind.Hello, [[...this.groups.keys()]]).catch(() => {});
+        await this.publishPresence(Kind.Hello, [[...this.local.groupNames()]]).catch(() => {});
       });
     });
   }
 
   private tick(): void {
+    if (this.publisher.status === 'ready' && !this.closing) {
+      // Keep this server's membership record alive (a no-op while it has no members anywhere).
+      void this.publisher.pexpire(this.membersKey, this.recordTtl).catch(() => {});
+    }
     if (!this.healthy) return;
     void this.publishPresence(Kind.Heartbeat, []).catch(() => {});
-    // While this server hears Redis, a server it has not heard from for three heartbeats is gone.
+    // While this server hears Redis, a server it has not heard from for three heartbeats is dead.
     const limit = Date.now() - 3 * this.heartbeatInterval;
     for (const [id, server] of this.remote) {
       if (server.lastSeen < limit) {
-        this.logger.warn(`Hub server ${id} has not been heard from on Redis for ${3 * this.heartbeatInterval} ms; forgetting it.`);
+        this.logger.warn(`Hub server ${id} has not been heard from on Redis for ${3 * this.heartbeatInterval} ms; taking it for dead.`);
         this.forget(id);
+        void this.serverDied(id);
       }
     }
+  }
+
+  /**
+   * A server died without closing its connections: for each of them in a group that has members here,
+   * run the listener (the hub's onDisconnected, which tells the members here `Leave`). Its record is left
+   * to expire, since the other survivors read it too.
+   */
+  private async serverDied(serverId: string): Promise<void> {
+    const listener = this.remoteDisconnected;
+    if (!listener) return;
+    let record: Record<string, Buffer>;
+    try {
+      record = await this.publisher.hgetallBuffer(this.membersKeyOf(serverId));
+    } catch {
+      this.logger.warn(`Could not read the connections of dead hub server ${serverId} from Redis; their peers here are not told.`);
+      return;
+    }
+    const local = this.local;
+    let told = 0;
+    for (const [connectionId, encoded] of Object.entries(record)) {
+      let groups: unknown;
+      try {
+        groups = decode(encoded);
+      } catch {
+        continue;
+      }
+      if (!Array.isArray(groups)) continue;
+      const shared = new Set(groups.filter((group): group is string => typeof group === 'string' && local.hasGroup(group)));
+      if (shared.size === 0) continue;
+      told++;
+      try {
+        await listener(connectionId, shared, local);
+      } catch (error) {
+        this.logger.error(`Telling this server's connections that ${connectionId} is gone failed`, error);
+      }
+    }
+    if (told > 0) this.logger.info(`Told this server's connections that ${told} connections of dead hub server ${serverId} left.`);
+  }
+
+  /**
+   * Writes the connection's groups to this server's record in Redis, or removes it from the record when it
+   * has none; and (re)sets the record's expiry. Never throws: while Redis is away this fails, and the whole
+   * record is written again when it returns (onReady). Commands on one link run in order, so the last
+   * write for a connection is its current state.
+   */
+  private async recordMembership(connection: LifetimeConnection): Promise<void> {
+    if (this.publisher.status !== 'ready' || this.closing) return;
+    const multi = this.publisher.multi();
+    if (connection.groups.size > 0 && this.local.connection(connection.connectionId) === connection) {
+      multi.hset(this.membersKey, connection.connectionId, encodePayload([...connection.groups]));
+    } else {
+      multi.hdel(this.membersKey, connection.connectionId);
+    }
+    await multi.pexpire(this.membersKey, this.recordTtl).exec().catch(() => {});
+  }
+
+  /** Replaces this server's record in Redis with what it holds now, in one transaction. */
+  private async rewriteMembership(): Promise<void> {
+    const multi = this.publisher.multi().del(this.membersKey);
+    const fields: Array<string | Buffer> = [];
+    for (const connection of this.local.allConnections()) {
+      if (connection.groups.size > 0) fields.push(connection.connectionId, encodePayload([...connection.groups]));
+    }
+    if (fields.length > 0) multi.hset(this.membersKey, ...fields).pexpire(this.membersKey, this.recordTtl);
+    await multi.exec();
+  }
+
+  private get recordTtl(): number {
+    return RECORD_TTL_HEARTBEATS * this.heartbeatInterval;
+  }
+
+  private membersKeyOf(serverId: string): string {
+    return this.channel(`internal:members:${serverId}`);
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -732,18 +845,27 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     if (this.closing || this.publisher.status !== 'ready' || this.subscriber.status !== 'ready') return;
     void this.enqueue(async () => {
       if (this.closing || this.publisher.status !== 'ready' || this.subscriber.status !== 'ready' || this.synced) return;
+      // Group changes made while Redis was away, or a Redis that restarted empty: write the record anew.
+      try {
+        await this.rewriteMembership();
+      } catch {
+        return; // the link dropped again; the next `ready` starts over
+      }
       await this.syncSubscriptions();
       // Hello goes to every server subscribed to the presence channel, this one included, and each of the
-      // others answers with its groups. Whoever does not answer within the timeout is forgotten by the
-      // heartbeat check (its clock restarts now: while we could not hear, nobody could be heard).
+      // others answers with its groups. A server we knew that does not answer is kept, with its groups:
+      // after a Redis restart it may simply not be back yet, and until it is, a send to its members must
+      // fail loudly rather than be delivered here only. It says Hello itself when it is back; if it never
+      // is, the heartbeat check takes it for dead. Its clock restarts now (while we could not hear, nobody
+      // could be heard), with a grace for its own reconnection backoff.
       const now = Date.now();
-      for (const server of this.remote.values()) server.lastSeen = now;
+      for (const server of this.remote.values()) server.lastSeen = now + RECONNECT_GRACE_MS;
       let receivers = 0;
       const answered = new Promise<void>((resolve) => {
         this.helloAnswers = { expected: Infinity, from: new Set(), done: resolve };
       });
       try {
-        receivers = await this.publishPresence(Kind.Hello, [[...this.groups.keys()]]);
+        receivers = await this.publishPresence(Kind.Hello, [[...this.local.groupNames()]]);
       } catch {
         this.helloAnswers = null;
         return; // the link dropped again; the next `ready` starts over
@@ -755,10 +877,6 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
       await answered;
       clearTimeout(timer);
       this.helloAnswers = null;
-      if (answers.from.size >= answers.expected) {
-        // Everyone alive answered: a server we knew that did not answer is gone.
-        for (const id of [...this.remote.keys()]) if (!answers.from.has(id)) this.forget(id);
-      }
       if (this.subscriber.status !== 'ready' || this.publisher.status !== 'ready' || this.closing) return;
       this.synced = true;
       if (this.outageSince !== null) {

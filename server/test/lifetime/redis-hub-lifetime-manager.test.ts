@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
+import { decode } from '@msgpack/msgpack';
 import { Redis } from 'ioredis';
 import { HubError } from '../../src/hub/hub.js';
 import type { LifetimeConnection } from '../../src/lifetime/hub-lifetime-manager.js';
@@ -49,6 +50,8 @@ class Connection implements LifetimeConnection {
     this.received.push([parsed.target, parsed.arguments]);
   }
 }
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -128,12 +131,21 @@ describe('RedisHubLifetimeManager when Redis or a server goes away', () => {
     }
   });
 
-  it('forgets a server that dies without a word, and Redis keeps nothing of it', async () => {
+  it('takes a server that dies without a word for dead: its peers here are told, and its record in Redis expires', async () => {
     const channelPrefix = `death-${randomUUID()}`;
-    const survivor = new RedisHubLifetimeManager({ url: redis.url, channelPrefix, heartbeatInterval: 100 });
+    const heartbeatInterval = 100;
+    const survivor = new RedisHubLifetimeManager({ url: redis.url, channelPrefix, heartbeatInterval });
+    const lost: Array<{ id: string; groups: string[]; at: number }> = [];
+    survivor.onRemoteDisconnected(async (id, groups, local) => {
+      lost.push({ id, groups: [...groups], at: Date.now() });
+      // What the hub does with it: tell the members here, through `local`, which reaches nobody elsewhere.
+      for (const group of groups) await local.sendGroup(group, 'Leave', [id]);
+    });
     const observer = new Redis(redis.url);
+    const records = async () => (await observer.keys(`${channelPrefix}:internal:members:*`)).sort();
     const fixture = new URL('../helpers/lifetime-server.ts', import.meta.url).pathname;
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, redis.url, channelPrefix, 'room', '100'], {
+    // The other server's connection is in 'room', shared with the survivor, and in 'elsewhere', which is not.
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, redis.url, channelPrefix, 'room,elsewhere', String(heartbeatInterval)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise((resolve) => child.on('exit', resolve));
@@ -150,34 +162,78 @@ describe('RedisHubLifetimeManager when Redis or a server goes away', () => {
 
       await survivor.sendGroup('room', 'Hello', ['there']);
       await until('the other server received it', () => lines.includes('got Hello ["there"]'));
+      // One record per server, each with an expiry: nothing in Redis lives forever.
+      const both = await records();
+      assert.equal(both.length, 2);
+      for (const key of both) {
+        const ttl = await observer.pttl(key);
+        assert.ok(ttl > 0 && ttl <= 6 * heartbeatInterval, `${key} expires (pttl ${ttl})`);
+      }
 
       child.kill('SIGKILL');
+      const killedAt = Date.now();
       await exited;
-      // Redis drops a dead server's subscriptions with its connections; no key was ever written.
+      // Redis drops a dead server's subscriptions with its connections.
       const numsub = async (channel: string) => Number(((await observer.pubsub('NUMSUB', channel)) as unknown[])[1]);
       await until('Redis dropped its subscriptions', async () => (await numsub(`${channelPrefix}:connection:${childConnection}`)) === 0);
       assert.equal(await numsub(`${channelPrefix}:group:room`), 1, 'only the survivor is left in the room');
-      assert.equal(await observer.dbsize(), 0, 'no keys in Redis');
-      // Until the survivor notices, a send to the room reports the missing server; within three missed
-      // heartbeats it forgets it, and the room is local again.
-      await until(
-        'the survivor forgets the dead server',
-        async () => {
-          try {
-            await survivor.sendGroup('room', 'Probe', []);
-            return true;
-          } catch (error) {
-            assert.ok(unavailable(error), String(error));
-            return false;
-          }
-        },
-        2_000,
-      );
-      assert.ok(here.received.length >= 2, 'local delivery went on all along');
+      // Within three to four missed heartbeats the survivor takes it for dead and tells its own members,
+      // for the groups they share with the dead server's connection, and no others.
+      await until('the survivor was told the connection is gone', () => lost.length > 0, 2_000);
+      assert.ok(lost[0]!.at - killedAt <= 4 * heartbeatInterval + 200, `told after ${lost[0]!.at - killedAt} ms`);
+      assert.deepEqual(lost, [{ id: childConnection, groups: ['room'], at: lost[0]!.at }]);
+      assert.deepEqual(here.received.at(-1), ['Leave', [childConnection]]);
+      // The room is local again: a send there needs no other server and succeeds.
+      await survivor.sendGroup('room', 'Probe', []);
+      assert.deepEqual(here.received.at(-1), ['Probe', []]);
+      // The dead server's record expires on its own; the survivor's stays.
+      await until('the dead server\'s record expired', async () => (await records()).length === 1, 2_000);
+      assert.deepEqual(await records(), [`${channelPrefix}:internal:members:${survivor.serverId}`]);
+      await delay(4 * heartbeatInterval);
+      assert.equal(lost.length, 1, 'told once');
     } finally {
       child.kill('SIGKILL');
       observer.disconnect();
       await survivor.close();
+    }
+  });
+
+  it('deletes its record when it closes, and writes it anew after Redis restarts empty', async () => {
+    const own = await startRedis();
+    const channelPrefix = `record-${randomUUID()}`;
+    const manager = new RedisHubLifetimeManager({ url: own.url, channelPrefix, heartbeatInterval: 100 });
+    const observer = new Redis(own.url, { retryStrategy: () => 50 });
+    observer.on('error', () => {});
+    const record = async () => {
+      const raw = await observer.hgetallBuffer(`${channelPrefix}:internal:members:${manager.serverId}`);
+      return Object.fromEntries(Object.entries(raw).map(([id, groups]) => [id, decode(groups)]));
+    };
+    try {
+      await manager.whenReady();
+      const [a, b] = [new Connection(), new Connection()];
+      await manager.onConnected(a);
+      await manager.onConnected(b);
+      await manager.addToGroup(a.connectionId, 'x');
+      await manager.addToGroup(a.connectionId, 'y');
+      await manager.addToGroup(b.connectionId, 'x');
+      assert.deepEqual(await record(), { [a.connectionId]: ['x', 'y'], [b.connectionId]: ['x'] });
+      await manager.removeFromGroup(a.connectionId, 'x');
+      await manager.onDisconnected(b);
+      assert.deepEqual(await record(), { [a.connectionId]: ['y'] });
+
+      await own.stop();
+      await until('the outage is seen', () => !manager.healthy);
+      await manager.addToGroup(a.connectionId, 'z'); // while Redis is away: written when it returns
+      await own.start();
+      await until('healthy again', () => manager.healthy);
+      assert.deepEqual(await record(), { [a.connectionId]: ['y', 'z'] });
+
+      await manager.close();
+      assert.equal(await observer.dbsize(), 0, 'nothing left after a clean close');
+    } finally {
+      observer.disconnect();
+      await manager.close();
+      await own.dispose();
     }
   });
 });
