@@ -4,6 +4,7 @@
 // proves nothing about calls: integration tests (test/call-behaviour.test.ts and the like) must use the
 // real RtcService against the real hub.
 import type { CallState } from '../src/services/rtc/call-state.js';
+import type { CallStats } from '../src/services/rtc/call-stats.js';
 import { RtcError, type RtcErrorCode } from '../src/services/rtc/rtc-error.js';
 import { RtcService } from '../src/services/rtc/rtc-service.js';
 
@@ -24,6 +25,10 @@ export interface FakeRtcServiceOptions {
   failOn?: 'start' | 'call';
   /** Milliseconds each step of `start()` and `call()` takes. Default 0 (the next task). */
   stepMs?: number;
+  /** The quality report it holds, as a connected call's last `rtc-stats`. */
+  stats?: CallStats;
+  /** Starts with the microphone and the camera muted. */
+  muted?: boolean;
 }
 
 const DEFAULT_ERROR = { code: 'ice-failed', message: 'No network path to the peer was found. A TURN relay may be needed; see ice-servers-url.' } as const;
@@ -56,6 +61,8 @@ export class FakeRtcService extends RtcService {
     const state = options.state ?? 'idle';
     this.state = state;
     if (state === 'failed') this.error = toError(options.error ?? DEFAULT_ERROR);
+    this.stats = options.stats ?? null;
+    this.audioMuted = this.videoMuted = options.muted ?? false;
     const peers = options.peers ?? ['peer-1'];
     this.joined = state === 'ready' || state === 'connecting' || state === 'connected';
     if (this.joined) for (const peer of peers) this.peers.add(peer);

@@ -52,6 +52,17 @@ export const AsyncVariant: Story = { args: { variant: 'async' }, parameters: { r
 /** The `then` variant: its own promise chains put the streams straight into its videos; press Start, then Call. */
 export const ThenVariant: Story = { args: { variant: 'then' }, parameters: { rtc: { state: 'idle' } }, render: renderCall };
 
+/** In a call with the microphone and camera muted: both toggles are pressed (`aria-pressed="true"`). */
+export const Muted: Story = { parameters: { rtc: { state: 'connected', muted: true } }, render: renderCall };
+
+/** `show-quality`: the quality part shows the call's last `rtc-stats` report. */
+export const WithQuality: Story = {
+  parameters: {
+    rtc: { state: 'connected', stats: { rtt: 12, bitrateIn: 1_200_000, bitrateOut: 1_150_000, packetLoss: 0, fps: 30, width: 640, height: 480, candidateType: 'host' } },
+  },
+  render: (args, { loaded }) => html`<rtc-call .service=${loaded.service} channel=${args.channel} variant=${args.variant} show-quality></rtc-call>`,
+};
+
 /** Your own layout: `<rtc-remote-video>` and `<rtc-local-video>` inside take the call's service through context. */
 export const CustomLayout: Story = {
   parameters: { rtc: { state: 'connected' } },

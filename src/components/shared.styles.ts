@@ -20,3 +20,21 @@ export const videoStyles = css`
     object-fit: var(--rtc-video-object-fit, cover);
   }
 `;
+
+/** The "click to play" button over a video whose autoplay the browser blocked. */
+export const playStyles = css`
+  .play {
+    position: absolute;
+    inset: 0;
+    margin: auto;
+    width: fit-content;
+    height: fit-content;
+    font: inherit;
+    padding: 0.6rem 1.2rem;
+    border: 0;
+    border-radius: 6px;
+    color: #fff;
+    background: #1d4ed8;
+    cursor: pointer;
+  }
+`;

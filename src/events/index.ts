@@ -4,3 +4,4 @@ export { RtcPeerLeaveEvent } from './rtc-peer-leave.js';
 export { RtcRemoteStreamEvent } from './rtc-remote-stream.js';
 export { RtcSignalingStateEvent } from './rtc-signaling-state.js';
 export { RtcStateChangeEvent } from './rtc-state-change.js';
+export { RtcStatsEvent } from './rtc-stats.js';

@@ -1,6 +1,5 @@
 import { provide } from '@lit/context';
 import { html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { ServiceSubscriptionController } from '../../controllers/service-subscription-controller.js';
 import { RtcErrorEvent } from '../../events/rtc-error.js';
 import { RtcPeerJoinEvent } from '../../events/rtc-peer-join.js';
@@ -8,11 +7,15 @@ import { RtcPeerLeaveEvent } from '../../events/rtc-peer-leave.js';
 import { RtcRemoteStreamEvent } from '../../events/rtc-remote-stream.js';
 import { RtcSignalingStateEvent } from '../../events/rtc-signaling-state.js';
 import { RtcStateChangeEvent } from '../../events/rtc-state-change.js';
+import { RtcStatsEvent } from '../../events/rtc-stats.js';
 import { RtcElement } from '../../internal/rtc-element.js';
 import type { CallState } from '../../services/rtc/call-state.js';
+import type { CallStats } from '../../services/rtc/call-stats.js';
 import type { RtcError } from '../../services/rtc/rtc-error.js';
 import { getDefaultRtcService, rtcServiceContext } from '../../services/rtc/context.js';
 import type { CallVariant, RtcService } from '../../services/rtc/rtc-service.js';
+import { play, playButton } from '../playback.js';
+import { playStyles } from '../shared.styles.js';
 import { styles } from './rtc-call.styles.js';
 import { ThenCallEngine } from './then-variant.js';
 
@@ -28,6 +31,7 @@ import { ThenCallEngine } from './then-variant.js';
  * @event {RtcPeerJoinEvent} rtc-peer-join - A peer joined the channel.
  * @event {RtcPeerLeaveEvent} rtc-peer-leave - A peer left the channel.
  * @event {RtcSignalingStateEvent} rtc-signaling-state - The link to the hub changed.
+ * @event {RtcStatsEvent} rtc-stats - Every 2 s while connected: `rtt` (ms), `bitrateIn`/`bitrateOut` (bit/s), `packetLoss` (0–1), `fps`, `width`, `height`, `candidateType`.
  *
  * @slot - Your own layout, replacing the default page.
  *
@@ -37,6 +41,14 @@ import { ThenCallEngine } from './then-variant.js';
  * @csspart start-button - The Start button.
  * @csspart call-button - The Call button.
  * @csspart hangup-button - The Hang Up button.
+ * @csspart mute-audio-button - Mute the microphone; `aria-pressed` while muted.
+ * @csspart mute-video-button - Turn the camera off; `aria-pressed` while off.
+ * @csspart screen-button - Share a screen; `aria-pressed` while sharing. Absent where the browser cannot.
+ * @csspart camera-select - The camera to use.
+ * @csspart microphone-select - The microphone to use.
+ * @csspart speaker-select - The speaker to play the peer on. Absent where the browser cannot choose.
+ * @csspart quality - The call quality line, with `show-quality`; `data-level` is `good`, `fair` or `poor`.
+ * @csspart play-button - "Click to play", over the remote video when the browser blocked autoplay (`then` variant; `<rtc-remote-video>` has its own).
  * @csspart status - The line that says the state.
  * @csspart videos - The box around both videos.
  * @csspart local-video - The local video.
@@ -50,32 +62,57 @@ import { ThenCallEngine } from './then-variant.js';
  * @cssproperty [--rtc-call-font=inherit] - The font of the controls.
  */
 export default class RtcCall extends RtcElement {
-  static override styles = styles;
+  static override styles = [styles, playStyles];
+  // Declared here rather than with @property/@state: the decorator module costs bundle bytes (see docs/bundles.md).
+  static override properties = {
+    hubUrl: { attribute: 'hub-url' },
+    channel: {},
+    variant: {},
+    iceServersUrl: { attribute: 'ice-servers-url' },
+    iceServers: { attribute: false },
+    iceTransportPolicy: { attribute: 'ice-transport-policy' },
+    audioMuted: { type: Boolean, reflect: true, attribute: 'audio-muted' },
+    videoMuted: { type: Boolean, reflect: true, attribute: 'video-muted' },
+    showQuality: { type: Boolean, attribute: 'show-quality' },
+    service: { attribute: false },
+    hasChildren: { state: true },
+    blocked: { state: true },
+  };
 
   /** The hub's URL, absolute or relative to the page. */
-  @property({ attribute: 'hub-url' }) hubUrl = '/messagehub';
+  hubUrl = '/messagehub';
 
   /** The channel to join; both peers use the same one. */
-  @property() channel = '';
+  channel = '';
 
   /** `async` (the default) signals with `SignalWebRtc`; `then` with `Offer`, `Answer` and `Candidate`. */
-  @property() variant: CallVariant = 'async';
+  variant: CallVariant = 'async';
 
   /** Fetch `{iceServers}` from this URL before each call, so TURN credentials are always fresh. */
-  @property({ attribute: 'ice-servers-url' }) iceServersUrl: string | null = null;
+  iceServersUrl: string | null = null;
 
   /** ICE servers given directly, as `RTCIceServer` objects. */
-  @property({ attribute: false }) iceServers: RTCIceServer[] | null = null;
+  iceServers: RTCIceServer[] | null = null;
 
   /** `all` (the default) or `relay`, to allow only TURN-relayed paths. */
-  @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: RTCIceTransportPolicy = 'all';
+  iceTransportPolicy: RTCIceTransportPolicy = 'all';
+
+  /** Mutes the microphone: the peer hears nothing. Reflected as `audio-muted`. */
+  audioMuted = false;
+
+  /** Turns the camera off: the peer gets no video frames. Reflected as `video-muted`. */
+  videoMuted = false;
+
+  /** Shows a line with the call's quality (round-trip time, bitrate, frame rate, resolution, path) while connected. */
+  showQuality = false;
 
   /** The WebRTC service this call uses. Without one, the page's default service. */
   @provide({ context: rtcServiceContext })
-  @property({ attribute: false })
   service: RtcService = getDefaultRtcService();
 
-  @state() private hasChildren = false;
+  private hasChildren = false;
+  /** The `then` variant's remote video could not autoplay: its play button shows. */
+  private blocked = false;
 
   private thenEngine: ThenCallEngine | null = null;
   private readonly childObserver = typeof MutationObserver === 'undefined' ? null : new MutationObserver(() => this.updateChildren());
@@ -83,10 +120,19 @@ export default class RtcCall extends RtcElement {
   private readonly subscription = new ServiceSubscriptionController(this, {
     statechange: ({ detail }) => this.dispatchEvent(new RtcStateChangeEvent(detail)),
     error: ({ detail }) => this.dispatchEvent(new RtcErrorEvent(detail.error)),
-    remotestream: ({ detail }) => this.dispatchEvent(new RtcRemoteStreamEvent(detail)),
+    remotestream: ({ detail }) => {
+      // The then engine put the stream in its video before announcing it.
+      if (this.thenEngine) this.#playRemote();
+      this.dispatchEvent(new RtcRemoteStreamEvent(detail));
+    },
     peerjoin: ({ detail }) => this.dispatchEvent(new RtcPeerJoinEvent(detail)),
     peerleave: ({ detail }) => this.dispatchEvent(new RtcPeerLeaveEvent(detail)),
     signalingstate: ({ detail }) => this.dispatchEvent(new RtcSignalingStateEvent(detail)),
+    stats: ({ detail }) => this.dispatchEvent(new RtcStatsEvent(detail.stats)),
+    mediachange: () => {
+      this.audioMuted = this.service.audioMuted;
+      this.videoMuted = this.service.videoMuted;
+    },
   });
 
   /**
@@ -101,6 +147,24 @@ export default class RtcCall extends RtcElement {
   /** The last error, while the call is `failed`. */
   get error(): RtcError | null {
     return this.service.error;
+  }
+
+  /**
+   * Whether a screen is shared in place of the camera. Read-only, reflected as `screen-sharing`.
+   * @attr screen-sharing
+   */
+  get screenSharing(): boolean {
+    return !!this.service.screenStream;
+  }
+
+  /** The cameras, microphones and speakers the browser lists (after `start()`, when it may show their names). */
+  get devices(): MediaDeviceInfo[] {
+    return this.service.devices;
+  }
+
+  /** The last `rtc-stats` report, while connected. */
+  get stats(): CallStats | null {
+    return this.service.stats;
   }
 
   override connectedCallback(): void {
@@ -145,6 +209,21 @@ export default class RtcCall extends RtcElement {
     await this.service.hangup();
   }
 
+  /** Uses this camera (`videoinput`) or microphone (`audioinput`) from `devices`, even mid-call; or this speaker (`audiooutput`). */
+  selectDevice(kind: MediaDeviceKind, deviceId: string): Promise<void> {
+    return this.service.selectDevice(kind, deviceId);
+  }
+
+  /** Shares a screen in place of the camera; the user picks it, unless a `stream` is given (a canvas's `captureStream()`). */
+  shareScreen(stream?: MediaStream): Promise<void> {
+    return this.service.shareScreen(stream);
+  }
+
+  /** Stops screen sharing; the camera goes out again. */
+  stopScreenShare(): Promise<void> {
+    return this.service.stopScreenShare();
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('service')) {
       this.subscription.setService(this.service);
@@ -154,16 +233,27 @@ export default class RtcCall extends RtcElement {
     }
     if (changed.has('service') || changed.has('variant')) this.applyVariant();
     this.configureService();
+    // The element's mute settings (attributes, properties, buttons) go to the service; the service's own
+    // changes come back through `mediachange`. On first render or with a new service, a mute on either side wins.
+    const service = this.service;
+    for (const kind of ['audio', 'video'] as const) {
+      const key = `${kind}Muted` as const;
+      if (!this.hasUpdated || changed.has('service')) this[key] ||= service[key];
+      if (this[key] !== service[key]) void service.setMuted(kind, this[key]);
+    }
   }
 
   protected override updated(): void {
     // `state` is the service's; it is reflected here so CSS can select on it.
     if (this.getAttribute('state') !== this.state) this.setAttribute('state', this.state);
+    this.toggleAttribute('screen-sharing', this.screenSharing);
+    const remote = this.#thenVideo('remote');
+    if (remote?.setSinkId && remote.sinkId !== this.service.sinkId) remote.setSinkId(this.service.sinkId).catch(() => {});
   }
 
   protected override render() {
-    const error = this.service.error;
-    const errorPart = error ? html`<p part="error" role="alert">${error.message}</p>` : nothing;
+    const { error, stats } = this.service;
+    const errorPart = html`${error ? html`<p part="error" role="alert">${error.message}</p>` : nothing}${this.showQuality && stats ? quality(stats) : nothing}`;
     if (this.hasChildren) return html`<slot></slot>${errorPart}`;
     const state = this.state;
     const busy = state === 'connecting' || state === 'connected' || state === 'reconnecting';
@@ -173,7 +263,7 @@ export default class RtcCall extends RtcElement {
     const videos =
       this.variant === 'then'
         ? html`<video part="local-video" class="video" autoplay playsinline muted .muted=${true} aria-label="Your camera"></video>
-            <video part="remote-video" class="video" autoplay playsinline aria-label="Remote video"></video>`
+            <div class="remote"><video part="remote-video" class="video" autoplay playsinline aria-label="Remote video"></video>${this.blocked ? playButton(() => this.#playRemote()) : nothing}</div>`
         : html`<rtc-local-video part="local-video"></rtc-local-video><rtc-remote-video part="remote-video"></rtc-remote-video>`;
     return html`
       <div part="base" class="base">
@@ -197,12 +287,52 @@ export default class RtcCall extends RtcElement {
           <button part="hangup-button" type="button" ?disabled=${!canHangup} aria-label="Hang up and leave the channel" @click=${() => this.run(() => this.hangup())}>
             Hang Up
           </button>
+          ${this.#renderMediaControls()}
         </div>
         <p part="status" class="status" role="status">${STATE_LABELS[state]}</p>
         <div part="videos" class="videos">${videos}</div>
         ${errorPart}
       </div>
     `;
+  }
+
+  /** Mute toggles, screen sharing where the browser has it, and device choice once the browser lists devices. */
+  #renderMediaControls() {
+    const service = this.service;
+    const toggle = (part: string, label: string, pressed: boolean, onClick: () => unknown) =>
+      html`<button part=${part} type="button" aria-pressed=${pressed ? 'true' : 'false'} @click=${onClick}>${label}</button>`;
+    const canShare = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getDisplayMedia;
+    const canPickSpeaker = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+    const select = (kind: MediaDeviceKind, part: string, label: string) => {
+      const list = service.devices.filter((d) => d.kind === kind && d.deviceId);
+      if (!list.length) return nothing;
+      const current = kind === 'audiooutput' ? service.sinkId : service.localStream?.getTracks().find((t) => kind.startsWith(t.kind))?.getSettings().deviceId;
+      return html`<label class="channel"
+        ><span>${label}</span>
+        <select part=${part} @change=${(e: Event) => this.run(() => this.selectDevice(kind, (e.target as HTMLSelectElement).value))}>
+          ${list.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || `${label} ${i + 1}`}</option>`)}
+        </select></label
+      >`;
+    };
+    return html`
+      ${toggle('mute-audio-button', 'Mute mic', this.audioMuted, () => (this.audioMuted = !this.audioMuted))}
+      ${toggle('mute-video-button', 'Camera off', this.videoMuted, () => (this.videoMuted = !this.videoMuted))}
+      ${canShare ? toggle('screen-button', 'Share screen', this.screenSharing, () => this.run(() => (this.screenSharing ? this.stopScreenShare() : this.shareScreen()))) : nothing}
+      ${select('videoinput', 'camera-select', 'Camera')} ${select('audioinput', 'microphone-select', 'Microphone')}
+      ${canPickSpeaker ? select('audiooutput', 'speaker-select', 'Speaker') : nothing}
+    `;
+  }
+
+  /** The `then` variant's own videos (none in the other variant, or with children). */
+  #thenVideo(which: 'local' | 'remote'): HTMLVideoElement | null {
+    return this.renderRoot?.querySelector<HTMLVideoElement>(`video[part="${which}-video"]`) ?? null;
+  }
+
+  /** The `then` variant's remote video got a stream or lost it: play it, and offer a button if autoplay is blocked. */
+  #playRemote(): void {
+    const video = this.#thenVideo('remote');
+    const stream = video?.srcObject;
+    void (stream ? play(video) : Promise.resolve(true)).then((ok) => video?.srcObject === stream && (this.blocked = !ok));
   }
 
   /** Runs a button's action. Its failure is already an `rtc-error` event and shown in the error part. */
@@ -223,10 +353,7 @@ export default class RtcCall extends RtcElement {
 
   private applyVariant(): void {
     if (this.variant === 'then') {
-      this.thenEngine ??= new ThenCallEngine(this.service, () => ({
-        local: this.renderRoot?.querySelector<HTMLVideoElement>('video[part="local-video"]') ?? null,
-        remote: this.renderRoot?.querySelector<HTMLVideoElement>('video[part="remote-video"]') ?? null,
-      }));
+      this.thenEngine ??= new ThenCallEngine(this.service, () => ({ local: this.#thenVideo('local'), remote: this.#thenVideo('remote') }));
       this.service.useEngine(this.thenEngine);
     } else if (this.thenEngine) {
       this.thenEngine = null;
@@ -237,6 +364,16 @@ export default class RtcCall extends RtcElement {
   private updateChildren(): void {
     this.hasChildren = this.childElementCount > 0;
   }
+}
+
+/** The quality line: a level for a glance, then the numbers. */
+function quality(s: CallStats) {
+  const rtt = s.rtt ?? 0;
+  const level = s.packetLoss > 0.1 || rtt > 400 ? 'poor' : s.packetLoss > 0.02 || rtt > 150 ? 'fair' : 'good';
+  return html`<p part="quality" class="status" data-level=${level}>
+    Quality ${level}: ${Math.round(rtt)} ms, ↓${Math.round(s.bitrateIn / 1e3)} ↑${Math.round(s.bitrateOut / 1e3)} kbit/s, ${Math.round(s.packetLoss * 100)}% loss, ${s.fps} fps, ${s.width}×${s.height},
+    ${s.candidateType}
+  </p>`;
 }
 
 const STATE_LABELS: Record<CallState, string> = {

@@ -40,6 +40,22 @@ export const styles = css`
   button[part='hangup-button'] {
     background: var(--rtc-call-danger, #dc2626);
   }
+  [aria-pressed] {
+    color: var(--rtc-call-accent, #2563eb);
+    background: #fff;
+    box-shadow: inset 0 0 0 1px currentColor;
+  }
+  [aria-pressed='true'] {
+    color: #fff;
+    background: #374151;
+  }
+  select {
+    font: inherit;
+    padding: 0.4rem;
+  }
+  .remote {
+    position: relative;
+  }
   button:disabled {
     background: #6b7280;
     cursor: not-allowed;

@@ -441,4 +441,69 @@ describe('<rtc-call>', () => {
       expect(a.listenerCount() + b.listenerCount()).to.equal(0);
     });
   });
+
+  describe('call controls (stories Muted, WithQuality)', () => {
+    const pressed = (el: RtcCall, name: string) => part(el, name)!.getAttribute('aria-pressed');
+
+    it('Connected: the toggles are not pressed; clicking flips aria-pressed, the property, the attribute and the service', async () => {
+      const { el, service } = await renderStory(stories.Connected);
+      expect(pressed(el, 'mute-audio-button')).to.equal('false');
+      expect(pressed(el, 'mute-video-button')).to.equal('false');
+      part(el, 'mute-video-button')!.click();
+      await settle(el);
+      expect(pressed(el, 'mute-video-button')).to.equal('true');
+      expect(el.videoMuted).to.equal(true);
+      expect(el.hasAttribute('video-muted')).to.equal(true);
+      expect(service.videoMuted).to.equal(true);
+      expect(service.localStream!.getVideoTracks()[0]!.enabled).to.equal(false, 'the preview shows the camera is off');
+      part(el, 'mute-audio-button')!.click();
+      part(el, 'mute-video-button')!.click();
+      await settle(el);
+      expect(pressed(el, 'mute-audio-button')).to.equal('true');
+      expect(pressed(el, 'mute-video-button')).to.equal('false');
+      expect(el.audioMuted && !el.videoMuted).to.equal(true);
+      expect(el.hasAttribute('video-muted')).to.equal(false);
+    });
+
+    it('Muted: a service that is muted shows both toggles pressed and the attributes; passes axe', async () => {
+      const { el } = await renderStory(stories.Muted);
+      expect(pressed(el, 'mute-audio-button')).to.equal('true');
+      expect(pressed(el, 'mute-video-button')).to.equal('true');
+      expect(el.hasAttribute('audio-muted') && el.hasAttribute('video-muted')).to.equal(true);
+      await expect(el).to.be.accessible();
+    });
+
+    it('the audio-muted attribute mutes the service', async () => {
+      const service = fake({ state: 'ready' });
+      const el = await fixture<RtcCall>(html`<rtc-call .service=${service} channel="demo" audio-muted></rtc-call>`);
+      await settle(el);
+      expect(service.audioMuted).to.equal(true);
+      expect(service.localStream!.getAudioTracks().every((t) => !t.enabled)).to.equal(true);
+    });
+
+    it('WithQuality: the quality part shows the last report, with a level; passes axe; absent without show-quality', async () => {
+      const { el } = await renderStory(stories.WithQuality);
+      const quality = part(el, 'quality')!;
+      expect(quality.getAttribute('data-level')).to.equal('good');
+      expect(quality.textContent!.replace(/\s+/g, ' ')).to.contain('12 ms').and.contain('640×480').and.contain('host');
+      await expect(el).to.be.accessible();
+      const plain = await renderStory(stories.Connected, fake({ state: 'connected', stats: stories.WithQuality.parameters.rtc.stats }));
+      expect(part(plain.el, 'quality')).to.equal(null);
+    });
+
+    it('the screen button is there where getDisplayMedia is, and absent where it is not', async () => {
+      const { el } = await renderStory(stories.Connected);
+      expect(part(el, 'screen-button')).to.exist;
+      expect(part(el, 'screen-button')!.getAttribute('aria-pressed')).to.equal('false');
+      const original = Object.getOwnPropertyDescriptor(MediaDevices.prototype, 'getDisplayMedia')!;
+      delete (MediaDevices.prototype as Partial<MediaDevices>).getDisplayMedia;
+      try {
+        el.requestUpdate();
+        await settle(el);
+        expect(part(el, 'screen-button'), 'hidden without getDisplayMedia').to.equal(null);
+      } finally {
+        Object.defineProperty(MediaDevices.prototype, 'getDisplayMedia', original);
+      }
+    });
+  });
 });

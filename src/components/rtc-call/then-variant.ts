@@ -1,4 +1,3 @@
-import { addLocalMedia } from '../../services/rtc/local-media.js';
 import { encodeCandidate, encodeDescription, decodeCandidate, decodeDescription, HubMethod, type SignalType } from '../../services/signaling/hub-contract.js';
 import { IceRecovery } from '../../services/rtc/ice-recovery.js';
 import { RtcError } from '../../services/rtc/rtc-error.js';
@@ -50,7 +49,7 @@ export class ThenCallEngine implements CallEngine {
 
   /** Adding the local media fires `negotiationneeded`, which sends the offer. */
   call(): Promise<void> {
-    return (this.pc ? Promise.resolve(this.pc) : this.createPeerConnection()).then((pc) => addLocalMedia(pc, this.service.localStream));
+    return (this.pc ? Promise.resolve(this.pc) : this.createPeerConnection()).then((pc) => this.service.attachLocalMedia(pc));
   }
 
   signal(type: SignalType, payload: string): void {
@@ -93,7 +92,7 @@ export class ThenCallEngine implements CallEngine {
         .setRemoteDescription(description)
         .then(() => {
           // The callee adds its media after the offer, so its tracks reuse the offered transceivers.
-          if (fresh) addLocalMedia(pc, this.service.localStream);
+          if (fresh) this.service.attachLocalMedia(pc);
         })
         .then(() => this.addPending(pc))
         .then(() => {

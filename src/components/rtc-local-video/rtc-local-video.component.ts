@@ -1,6 +1,5 @@
 import { consume } from '@lit/context';
 import { html, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
 import { MediaStreamController } from '../../controllers/media-stream-controller.js';
 import { ServiceSubscriptionController } from '../../controllers/service-subscription-controller.js';
 import { RtcElement } from '../../internal/rtc-element.js';
@@ -19,10 +18,11 @@ import { videoStyles } from '../shared.styles.js';
  */
 export default class RtcLocalVideo extends RtcElement {
   static override styles = videoStyles;
+  // Declared here rather than with @property/@state: the decorator module costs bundle bytes (see docs/bundles.md).
+  static override properties = { service: { attribute: false } };
 
   /** The call's service; taken from the surrounding `<rtc-call>`, or the page's default. */
   @consume({ context: rtcServiceContext, subscribe: true })
-  @property({ attribute: false })
   service?: RtcService;
 
   private readonly media = new MediaStreamController(this, () => this.renderRoot?.querySelector('video') ?? null);

@@ -1,3 +1,4 @@
+import { callStats, STATS_INTERVAL_MS, type CallStats } from './call-stats.js';
 import { addLocalMedia } from './local-media.js';
 import { HubEvent, HubMethod, decodeCandidate, decodeDescription, encodeCandidate, encodeDescription, type SignalType } from '../signaling/hub-contract.js';
 import { HubClient, type SignalingStateEvent } from '../signaling/hub-client.js';
@@ -65,10 +66,27 @@ export class RtcService extends CountingEventTarget {
   readonly peers = new Set<string>();
   config: RtcServiceConfig = { ...DEFAULT_CONFIG };
   signaling: HubClient | null = null;
+  /** Whether the microphone is muted: the peer gets no audio. Kept across calls. */
+  audioMuted = false;
+  /** Whether the camera is off: the peer gets no video frames at all. Kept across calls. */
+  videoMuted = false;
+  /** The shared screen, while screen sharing; it goes out in place of the camera. */
+  screenStream: MediaStream | null = null;
+  /** The cameras, microphones and speakers the browser lists; refreshed on start and on `devicechange`. */
+  devices: MediaDeviceInfo[] = [];
+  /** The speaker chosen with `selectDevice('audiooutput', id)`; '' is the system default. */
+  sinkId = '';
+  /** The last quality report of the call, while connected. */
+  stats: CallStats | null = null;
   private engine: CallEngine;
   private readonly defaultEngine: CallEngine;
   private starting: Promise<void> | null = null;
   private unsubscribe: Array<() => void> = [];
+  /** The peer connection our media was put on, and its sender for each kind, found even while it sends nothing. */
+  #sendersOf: RTCPeerConnection | null = null;
+  #senders = new Map<string, RTCRtpSender>();
+  #statsTimer: ReturnType<typeof setInterval> | undefined;
+  #unfollowDevices: (() => void) | null = null;
 
   constructor(config: Partial<RtcServiceConfig> = {}) {
     super();
@@ -112,6 +130,9 @@ export class RtcService extends CountingEventTarget {
     this.engine.close();
     this.clearRemoteStreams();
     this.releaseLocalMedia();
+    this.stopScreenShare();
+    this.#unfollowDevices?.();
+    this.#unfollowDevices = null;
     const signaling = this.signaling;
     this.signaling = null;
     for (const off of this.unsubscribe.splice(0)) off();
@@ -127,6 +148,96 @@ export class RtcService extends CountingEventTarget {
   /** The current peer connection, while a call is on. */
   get peerConnection(): RTCPeerConnection | null {
     return this.engine.peerConnection;
+  }
+
+  // ----- Call controls -----------------------------------------------------------------------------
+
+  /**
+   * Mutes or unmutes the microphone (`audio`) or the camera (`video`). The sender is emptied with
+   * `replaceTrack(null)`, without renegotiation: a disabled video track would still send black frames.
+   * The local track is disabled too, so the preview shows the camera is off.
+   */
+  setMuted(kind: 'audio' | 'video', muted: boolean): Promise<void> {
+    if (kind === 'audio') this.audioMuted = muted;
+    else this.videoMuted = muted;
+    return this.#updateMedia();
+  }
+
+  /**
+   * Switches to the camera (`videoinput`) or microphone (`audioinput`) with this device id, during a
+   * call too, with `replaceTrack` (no renegotiation); or plays the peer on this speaker (`audiooutput`).
+   * An empty id means the default device.
+   */
+  async selectDevice(kind: MediaDeviceKind, deviceId: string): Promise<void> {
+    if (kind === 'audiooutput') {
+      this.sinkId = deviceId;
+      return this.#updateMedia();
+    }
+    const type = kind === 'audioinput' ? 'audio' : 'video';
+    // The configured constraints (a `true` spreads to nothing), for this device.
+    const constraints = { ...(this.config.media[type] as MediaTrackConstraints), deviceId: deviceId ? { exact: deviceId } : undefined };
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ [type]: constraints });
+    } catch (cause) {
+      // The call goes on with the device it had; the error is announced, not fatal.
+      const error = mediaError(cause);
+      this.emit('error', { error });
+      throw error;
+    }
+    await this.useTrack(stream.getTracks()[0]!);
+  }
+
+  /**
+   * Puts `track` in place of the local track of its kind, in the local stream and on the call, with
+   * `replaceTrack` (no renegotiation). The old track is stopped. `selectDevice()` uses this; so can a
+   * page with a track of its own (a processed camera, a canvas).
+   */
+  async useTrack(track: MediaStreamTrack): Promise<void> {
+    const stream = (this.localStream ??= new MediaStream());
+    for (const old of stream.getTracks()) {
+      if (old.kind !== track.kind || old === track) continue;
+      stream.removeTrack(old);
+      old.stop();
+    }
+    stream.addTrack(track);
+    await this.#updateMedia();
+  }
+
+  /**
+   * Shares a screen in place of the camera, until `stopScreenShare()` or the browser's own "Stop
+   * sharing". Without `stream` it asks the user to pick a screen with `getDisplayMedia()`; a page or a
+   * test may pass any stream instead (a canvas's `captureStream()`). Where the call sends no video yet
+   * (receive-only), the screen is added as a track, and perfect negotiation renegotiates.
+   */
+  async shareScreen(stream?: MediaStream): Promise<void> {
+    stream ??= await navigator.mediaDevices.getDisplayMedia({ video: true });
+    this.stopScreenShare();
+    this.screenStream = stream;
+    const track = stream.getVideoTracks()[0];
+    track?.addEventListener('ended', () => this.screenStream === stream && this.stopScreenShare());
+    const pc = this.peerConnection;
+    if (track && pc && pc === this.#sendersOf && !this.#senders.has('video')) this.#senders.set('video', pc.addTrack(track, stream));
+    await this.#updateMedia();
+  }
+
+  /** Stops screen sharing and sends the camera again. Harmless when not sharing. */
+  async stopScreenShare(): Promise<void> {
+    const stream = this.screenStream;
+    if (!stream) return;
+    this.screenStream = null;
+    for (const track of stream.getTracks()) track.stop();
+    await this.#updateMedia();
+  }
+
+  /** For engines: puts the local media on `pc` once, then applies mute and screen sharing to it. */
+  attachLocalMedia(pc: RTCPeerConnection): void {
+    if (this.#sendersOf !== pc) {
+      addLocalMedia(pc, this.localStream);
+      this.#sendersOf = pc;
+      this.#senders = new Map(pc.getSenders().filter((s) => s.track).map((s) => [s.track!.kind, s]));
+    }
+    void this.#updateMedia();
   }
 
   /** Which kind of path the call ended up on (`host`, `srflx` or `relay`), once connected. */
@@ -153,6 +264,7 @@ export class RtcService extends CountingEventTarget {
     }
     this.state = next;
     if (next !== 'failed') this.error = null;
+    this.#pollStats();
     this.emit('statechange', { state: next, previous });
   }
 
@@ -164,6 +276,7 @@ export class RtcService extends CountingEventTarget {
     if (this.state !== 'failed') {
       const previous = this.state;
       this.state = 'failed';
+      this.#pollStats();
       this.emit('statechange', { state: 'failed', previous });
     }
     this.emit('error', { error });
@@ -206,11 +319,13 @@ export class RtcService extends CountingEventTarget {
           try {
             this.localStream = await navigator.mediaDevices.getUserMedia(media);
             this.emit('localstream', { stream: this.localStream });
+            await this.#updateMedia();
           } catch (cause) {
             mediaProblem = mediaError(cause);
           }
         }
       }
+      this.#followDevices();
       this.setState('ready');
       if (mediaProblem) {
         this.error = mediaProblem;
@@ -221,6 +336,65 @@ export class RtcService extends CountingEventTarget {
       this.fail(error);
       throw error;
     }
+  }
+
+  /**
+   * The one place that applies the media settings: each local track enabled unless muted, and each of
+   * our senders carrying what it should (nothing when muted, the screen while sharing, else the local
+   * track). `replaceTrack` never renegotiates. Then the device list is refreshed and elements are told.
+   */
+  async #updateMedia(): Promise<void> {
+    const muted = (kind: string) => (kind === 'audio' ? this.audioMuted : this.videoMuted);
+    for (const track of this.localStream?.getTracks() ?? []) track.enabled = !muted(track.kind);
+    const pc = this.peerConnection;
+    if (pc && pc === this.#sendersOf) {
+      await Promise.all(
+        [...this.#senders].map(([kind, sender]) => {
+          const screen = kind === 'video' ? this.screenStream?.getVideoTracks()[0] : undefined;
+          const track = muted(kind) ? null : (screen ?? this.localStream?.getTracks().find((t) => t.kind === kind) ?? null);
+          // A connection closed meanwhile refuses; the next call starts from these settings anyway.
+          return sender.track === track ? null : sender.replaceTrack(track).catch(() => {});
+        }),
+      );
+    }
+    this.devices = (await navigator.mediaDevices?.enumerateDevices?.().catch(() => null)) ?? this.devices;
+    this.emit('mediachange', null);
+  }
+
+  /** While started: on `devicechange`, refresh the list, and if a device in use is gone, fall back to the default one. */
+  #followDevices(): void {
+    const media = navigator.mediaDevices;
+    if (!media?.addEventListener || this.#unfollowDevices) return;
+    const onChange = async () => {
+      await this.#updateMedia();
+      for (const track of this.localStream?.getTracks() ?? []) {
+        const id = track.getSettings().deviceId;
+        // Tracks that are not from a device (a canvas given to useTrack) have no id and stay.
+        if (id && (track.readyState === 'ended' || !this.devices.some((d) => d.deviceId === id))) {
+          await this.selectDevice(track.kind === 'audio' ? 'audioinput' : 'videoinput', '').catch(() => {}); // selectDevice announced it
+        }
+      }
+    };
+    media.addEventListener('devicechange', onChange);
+    this.#unfollowDevices = () => media.removeEventListener('devicechange', onChange);
+  }
+
+  /** While connected, reports the call's quality every STATS_INTERVAL_MS, as `stats` events. */
+  #pollStats(): void {
+    clearInterval(this.#statsTimer);
+    this.#statsTimer = undefined;
+    this.stats = null;
+    const pc = this.peerConnection;
+    if (this.state !== 'connected' || !pc) return;
+    let previous: RTCStatsReport | null = null;
+    const sample = async () => {
+      const report = await pc.getStats().catch(() => null);
+      if (!report || this.#statsTimer !== timer) return;
+      if (previous) this.emit('stats', { stats: (this.stats = callStats(report, previous)) });
+      previous = report;
+    };
+    const timer = (this.#statsTimer = setInterval(sample, STATS_INTERVAL_MS));
+    void sample();
   }
 
   private connectSignaling(hubUrl: string): HubClient {
@@ -333,7 +507,7 @@ class AsyncCallEngine implements CallEngine {
   async call(): Promise<void> {
     // Adding the local media fires `negotiationneeded`, which sends the offer.
     const pc = this.pc ?? (await this.createPeerConnection());
-    addLocalMedia(pc, this.service.localStream);
+    this.service.attachLocalMedia(pc);
   }
 
   signal(type: SignalType, payload: string): void {
@@ -391,7 +565,7 @@ class AsyncCallEngine implements CallEngine {
     if (description.type === 'offer' && (service.state === 'ready' || service.state === 'ended')) service.setState('connecting');
     await pc.setRemoteDescription(description);
     // The callee adds its media after the offer, so its tracks reuse the offered transceivers.
-    if (fresh) addLocalMedia(pc, this.service.localStream);
+    if (fresh) this.service.attachLocalMedia(pc);
     for (const candidate of this.pending.splice(0)) await this.addCandidate(pc, candidate);
     if (description.type === 'offer') {
       await pc.setLocalDescription();

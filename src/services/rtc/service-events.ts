@@ -1,5 +1,6 @@
 import type { SignalingState } from '../signaling/hub-client.js';
 import type { CallState } from './call-state.js';
+import type { CallStats } from './call-stats.js';
 import type { RtcError } from './rtc-error.js';
 
 /** What the service announces, by event type. Elements turn these into `rtc-*` DOM events. */
@@ -11,6 +12,10 @@ export interface RtcServiceEventMap {
   peerjoin: { peerId: string };
   peerleave: { peerId: string };
   signalingstate: { state: SignalingState };
+  /** Mute, the device list or choice, or screen sharing changed; read them from the service. */
+  mediachange: null;
+  /** The call's quality, every 2 s while connected. */
+  stats: { stats: CallStats };
   /** A signal from the peer, whichever hub method carried it. The active call engine handles it. */
   signal: { type: 'offer' | 'answer' | 'candidate'; payload: string };
 }
