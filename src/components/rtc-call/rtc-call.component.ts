@@ -1,4 +1,4 @@
-import { provide } from '@lit/context';
+import { ContextProvider } from '@lit/context';
 import { html, nothing, type PropertyValues } from 'lit';
 import { ServiceSubscriptionController } from '../../controllers/service-subscription-controller.js';
 import { RtcErrorEvent } from '../../events/rtc-error.js';
@@ -107,8 +107,10 @@ export default class RtcCall extends RtcElement {
   showQuality = false;
 
   /** The WebRTC service this call uses. Without one, the page's default service. */
-  @provide({ context: rtcServiceContext })
   service: RtcService = getDefaultRtcService();
+
+  // A controller rather than the @provide decorator: the same provider, with fewer bundle bytes.
+  readonly #provider = new ContextProvider(this, { context: rtcServiceContext, initialValue: this.service });
 
   private hasChildren = false;
   /** The `then` variant's remote video could not autoplay: its play button shows. */
@@ -226,6 +228,7 @@ export default class RtcCall extends RtcElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('service')) {
+      this.#provider.setValue(this.service);
       this.subscription.setService(this.service);
       const previous = changed.get('service') as RtcService | undefined;
       if (previous && this.thenEngine) previous.useEngine(null);
