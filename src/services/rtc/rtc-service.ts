@@ -1,5 +1,6 @@
 import { callStats, STATS_INTERVAL_MS, type CallStats } from './call-stats.js';
 import { addLocalMedia } from './local-media.js';
+import { stillReceiving } from './peer-liveness.js';
 import { HubEvent, HubMethod, decodeCandidate, decodeDescription, encodeCandidate, encodeDescription, type SignalType } from '../signaling/hub-contract.js';
 import { HubClient, type SignalingStateEvent } from '../signaling/hub-client.js';
 import { canTransition, type CallState } from './call-state.js';
@@ -433,6 +434,7 @@ export class RtcService extends CountingEventTarget {
     // A repeated Join (the seed's first page sends one before every signal) changes nothing.
     if (this.peers.has(peerId)) return;
     this.peers.add(peerId);
+    this.#joins++;
     this.emit('peerjoin', { peerId });
     // Join once more so the newcomer learns our id too; the hub makes a repeated Join harmless.
     signaling.join(this.config.channel).catch(() => {});
@@ -442,11 +444,35 @@ export class RtcService extends CountingEventTarget {
     const known = this.peers.delete(peerId);
     this.emit('peerleave', { peerId });
     // A peer that never announced itself may still be the one we were in a call with.
-    const inCall = this.state === 'connecting' || this.state === 'connected' || this.state === 'reconnecting';
-    if (inCall && (known || this.peers.size === 0)) {
-      this.engine.close();
-      this.clearRemoteStreams();
-      this.setState('ended');
+    if (this.#inCall() && (known || this.peers.size === 0)) void this.#endUnlessReceiving();
+  }
+
+  /** Peers that joined so far; a rise means someone (likely the peer, back with a new id) joined. */
+  #joins = 0;
+
+  #inCall(): boolean {
+    return this.state === 'connecting' || this.state === 'connected' || this.state === 'reconnecting';
+  }
+
+  /**
+   * The hub says the peer left. Mostly its page closed or its network died, and its packets stopped
+   * too: the call ends, within LEAVE_CHECK_MS. But a peer that lost only its hub server still sends,
+   * peer to peer; that call goes on while the peer reconnects and joins again, and is watched until
+   * then, so it still ends once the packets stop.
+   */
+  async #endUnlessReceiving(): Promise<void> {
+    const pc = this.peerConnection;
+    const joins = this.#joins;
+    const waiting = () => this.#inCall() && this.peerConnection === pc && this.#joins === joins;
+    while (waiting()) {
+      if (!(await stillReceiving(pc))) {
+        if (waiting()) {
+          this.engine.close();
+          this.clearRemoteStreams();
+          this.setState('ended');
+        }
+        return;
+      }
     }
   }
 
