@@ -1,0 +1,84 @@
+// bench/size: the bytes every page pays for rtc-kit, beside the floor.
+//
+// For dist/rtc-kit.js and dist/rtc-kit.iife.js, as `npm run build` left them: minified bytes, gzip -9 and
+// brotli (quality 11). The floor is Lit plus @microsoft/signalr alone (floor-entry.js), bundled in this
+// run with the project's own browser-bundle settings from rollup.config.mjs (same resolve conditions,
+// same esbuild and terser options), into a temporary folder. The difference is rtc-kit's own code.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { round, root } from '../lib/common.mjs';
+
+const TARGET_GZIP = 30 * 1024;
+
+function sizes(path) {
+  const code = readFileSync(path);
+  return {
+    minified: code.length,
+    gzip: gzipSync(code, { level: 9 }).length,
+    brotli: brotliCompressSync(code, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+        [constants.BROTLI_PARAM_SIZE_HINT]: code.length,
+      },
+    }).length,
+  };
+}
+
+async function buildFloor(dir) {
+  const { rollup } = await import('rollup');
+  const configs = (await import(join(root, 'rollup.config.mjs'))).default;
+  // The browser bundles are the config whose input is src/index.ts.
+  const browser = configs.find((c) => c.input === 'src/index.ts');
+  if (!browser) throw new Error('rollup.config.mjs has no browser-bundle config (input src/index.ts)');
+  const cwd = process.cwd();
+  process.chdir(root); // the config's paths (tsconfig.json) are relative to the project
+  try {
+    const bundle = await rollup({ ...browser, input: join(root, 'bench/size/floor-entry.js') });
+    const outputs = { es: join(dir, 'floor.js'), iife: join(dir, 'floor.iife.js') };
+    for (const output of browser.output) {
+      await bundle.write({ ...output, file: outputs[output.format], name: output.name ?? 'Floor', sourcemap: false });
+    }
+    await bundle.close();
+    return outputs;
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+export async function run() {
+  const files = { 'rtc-kit.js': join(root, 'dist/rtc-kit.js'), 'rtc-kit.iife.js': join(root, 'dist/rtc-kit.iife.js') };
+  for (const [name, path] of Object.entries(files)) {
+    if (!existsSync(path)) throw new Error(`dist/${name} does not exist: run "npm run build" first`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'rtc-bench-size-'));
+  try {
+    const floor = await buildFloor(dir);
+    const bundles = {
+      'rtc-kit.js': sizes(files['rtc-kit.js']),
+      'rtc-kit.iife.js': sizes(files['rtc-kit.iife.js']),
+      'floor.js': sizes(floor.es),
+      'floor.iife.js': sizes(floor.iife),
+    };
+    const kit = bundles['rtc-kit.js'];
+    const base = bundles['floor.js'];
+    const iife = bundles['rtc-kit.iife.js'];
+    const baseIife = bundles['floor.iife.js'];
+    const kb = (bytes) => round(bytes / 1024);
+    const rows = [
+      { metric: 'dist/rtc-kit.js gzip (KB)', value: kb(kit.gzip), baseline: `floor ${kb(base.gzip)}`, ratio: round(kit.gzip / base.gzip), target: `<= ${TARGET_GZIP / 1024}`, ok: kit.gzip <= TARGET_GZIP },
+      { metric: 'dist/rtc-kit.js minified (KB)', value: kb(kit.minified), baseline: `floor ${kb(base.minified)}`, ratio: round(kit.minified / base.minified), target: '', ok: null },
+      { metric: 'dist/rtc-kit.js brotli (KB)', value: kb(kit.brotli), baseline: `floor ${kb(base.brotli)}`, ratio: round(kit.brotli / base.brotli), target: '', ok: null },
+      { metric: 'dist/rtc-kit.iife.js gzip (KB)', value: kb(iife.gzip), baseline: `floor ${kb(baseIife.gzip)}`, ratio: round(iife.gzip / baseIife.gzip), target: `<= ${TARGET_GZIP / 1024}`, ok: iife.gzip <= TARGET_GZIP },
+    ];
+    return { bundles, ownGzipBytes: kit.gzip - base.gzip, rows };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await run(), null, 2));
+}
