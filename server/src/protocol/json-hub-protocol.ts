@@ -20,6 +20,7 @@ import {
   encodeTextRecord,
   findRecordSeparator,
 } from './text-message-format.js';
+import { rawJsonOf, rememberRawArguments } from './raw-json-strings.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -44,8 +45,10 @@ export const jsonHubProtocol: HubProtocol = {
       throw new InvalidDataError('Message is missing the 0x1E record separator.');
     }
     let value: unknown;
+    let text: string;
     try {
-      value = JSON.parse(decodeTextRecord(frame, 0, end));
+      text = decodeTextRecord(frame, 0, end);
+      value = JSON.parse(text);
     } catch (cause) {
       if (cause instanceof InvalidDataError) throw cause;
       throw new InvalidDataError('Error reading JSON.', { cause });
@@ -53,7 +56,11 @@ export const jsonHubProtocol: HubProtocol = {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new InvalidDataError('Expected the message to be a JSON object.');
     }
-    return bindMessage(value as JsonObject);
+    const message = bindMessage(value as JsonObject);
+    if (message && (message.type === MessageType.Invocation || message.type === MessageType.StreamInvocation)) {
+      rememberRawArguments(text, message.arguments);
+    }
+    return message;
   },
 
   write(message: HubMessage): Uint8Array {
@@ -304,8 +311,20 @@ function writeInvocationId(invocationId: string | undefined): string {
 }
 
 function writeArguments(args: unknown[]): string {
-  // JSON.stringify already writes undefined and functions inside an array as null, as ASP.NET writes nulls.
-  return JSON.stringify(args);
+  // JSON.stringify writes undefined and functions inside an array as null, as ASP.NET writes nulls.
+  // A long string relayed as it came is written as it came, not stringified again (raw-json-strings.ts).
+  let raws: Array<string | undefined> | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const raw = typeof arg === 'string' ? rawJsonOf(arg) : undefined;
+    if (raw !== undefined) (raws ??= [])[i] = raw;
+  }
+  if (!raws) return JSON.stringify(args);
+  let json = '';
+  for (let i = 0; i < args.length; i++) {
+    json += (i ? ',' : '') + (raws[i] ?? JSON.stringify([args[i]]).slice(1, -1));
+  }
+  return `[${json}]`;
 }
 
 /** Stringifies a payload value; `undefined` (and anything else JSON cannot hold) is written as null. */
