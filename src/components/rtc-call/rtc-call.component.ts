@@ -310,10 +310,12 @@ export default class RtcCall extends RtcElement {
       const list = service.devices.filter((d) => d.kind === kind && d.deviceId);
       if (!list.length) return nothing;
       const current = kind === 'audiooutput' ? service.sinkId : service.localStream?.getTracks().find((t) => kind.startsWith(t.kind))?.getSettings().deviceId;
+      // `.selected`, not `?selected`: once the user has picked an option, the attribute no longer moves the
+      // selection (HTML: an option's "dirtiness"), and a later selectDevice() would not show.
       return html`<label class="channel"
         ><span>${label}</span>
         <select part=${part} @change=${(e: Event) => this.run(() => this.selectDevice(kind, (e.target as HTMLSelectElement).value))}>
-          ${list.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || `${label} ${i + 1}`}</option>`)}
+          ${list.map((d, i) => html`<option value=${d.deviceId} .selected=${d.deviceId === current}>${d.label || `${label} ${i + 1}`}</option>`)}
         </select></label
       >`;
     };

@@ -170,15 +170,18 @@ export class RtcService extends CountingEventTarget {
    * An empty id means the default device.
    */
   async selectDevice(kind: MediaDeviceKind, deviceId: string): Promise<void> {
-    if (kind === 'audiooutput') {
-      this.sinkId = deviceId;
-      return this.#updateMedia();
-    }
-    const type = kind === 'audioinput' ? 'audio' : 'video';
-    // The configured constraints (a `true` spreads to nothing), for this device.
-    const constraints = { ...(this.config.media[type] as MediaTrackConstraints), deviceId: deviceId ? { exact: deviceId } : undefined };
     let stream: MediaStream;
     try {
+      if (kind === 'audiooutput') {
+        // setSinkId would refuse an unknown speaker only inside the media elements; refuse it here, loudly.
+        const known = (await navigator.mediaDevices.enumerateDevices()).some((d) => d.kind === kind && d.deviceId === deviceId);
+        if (deviceId && !known) throw new DOMException(`No speaker ${deviceId}`, 'NotFoundError');
+        this.sinkId = deviceId;
+        return this.#updateMedia();
+      }
+      const type = kind === 'audioinput' ? 'audio' : 'video';
+      // The configured constraints (a `true` spreads to nothing), for this device.
+      const constraints = { ...(this.config.media[type] as MediaTrackConstraints), deviceId: deviceId ? { exact: deviceId } : undefined };
       stream = await navigator.mediaDevices.getUserMedia({ [type]: constraints });
     } catch (cause) {
       // The call goes on with the device it had; the error is announced, not fatal.
