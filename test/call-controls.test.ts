@@ -5,21 +5,7 @@ import { expect } from '@open-wc/testing';
 import '../src/index.js';
 import type { CallVariant, RtcCall } from '../src/index.js';
 import { cleanUpCalls, createCall, newChannel, waitForFrames, waitForState } from './helpers/call-helpers.js';
-import { centrePixel, paintedStream, received, remoteVideo, sleep, until } from './helpers/media-helpers.js';
-
-/** Two calls in one channel, connected, with frames showing on both sides. */
-async function connectedPair(variant: CallVariant, withChildren: boolean): Promise<[RtcCall, RtcCall]> {
-  const channel = newChannel(`controls-${variant}`);
-  const a = createCall(variant, channel, { withChildren });
-  const b = createCall(variant, channel, { withChildren });
-  await a.start();
-  await b.start();
-  await a.call();
-  await waitForState(b, 'connected');
-  await waitForFrames(remoteVideo(a));
-  await waitForFrames(remoteVideo(b));
-  return [a, b];
-}
+import { connectedPair, centrePixel, paintedStream, received, remoteVideo, sleep, until } from './helpers/media-helpers.js';
 
 /** How much of `kind` the far end `b` receives in `ms`. */
 async function growth(b: RtcCall, kind: 'audio' | 'video', ms: number) {
@@ -45,7 +31,7 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
       afterEach(cleanUpCalls);
 
       it('muting video stops frames at the far end (framesDecoded stops), unmuting resumes them; audio likewise', async () => {
-        const [a, b] = await connectedPair(variant, withChildren);
+        const [a, b] = await connectedPair(variant, withChildren, 'controls');
         expect((await growth(b, 'video', 1000)).frames).to.be.greaterThan(10, 'frames flow before muting');
 
         a.videoMuted = true;
@@ -70,8 +56,27 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
         await until(async () => (await growth(b, 'audio', 500)).packets > 5, 'audio to resume');
       });
 
+      it('a mute and an unmute in quick succession leave the camera on, and the reverse leaves it off', async () => {
+        const [a, b] = await connectedPair(variant, withChildren, 'controls');
+        // The second change comes before the first one's replaceTrack has settled.
+        a.videoMuted = true;
+        await a.updateComplete;
+        a.videoMuted = false;
+        await a.updateComplete;
+        await sleep(500);
+        expect((await growth(b, 'video', 1000)).frames).to.be.greaterThan(5, 'frames flow: the unmute won');
+        a.videoMuted = true;
+        await a.updateComplete;
+        a.videoMuted = false;
+        await a.updateComplete;
+        a.videoMuted = true;
+        await a.updateComplete;
+        await sleep(500);
+        expect((await growth(b, 'video', 1500)).frames).to.be.at.most(1, 'no frames: the last mute won');
+      });
+
       it('switching the camera keeps the call connected and frames flowing, without renegotiating', async () => {
-        const [a, b] = await connectedPair(variant, withChildren);
+        const [a, b] = await connectedPair(variant, withChildren, 'controls');
         const offers = countOffers(b);
         // The fake camera is a single device, so "another camera" is proved two ways: the real
         // selection path reopens a device by id and puts its new track on the sender, and a canvas
@@ -97,7 +102,7 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
       });
 
       it('a shared screen (a canvas stream) is what the far end shows, and stopping it brings the camera back', async () => {
-        const [a, b] = await connectedPair(variant, withChildren);
+        const [a, b] = await connectedPair(variant, withChildren, 'controls');
         const video = remoteVideo(b);
         expect(video.videoWidth).to.equal(640, 'the fake camera');
         await a.shareScreen(paintedStream('#00ff00', 400, 300));
@@ -121,7 +126,7 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
 
       if (!withChildren) {
         it('the default page: the toggles flip aria-pressed and mute, and the device lists are there', async () => {
-          const [a, b] = await connectedPair(variant, withChildren);
+          const [a, b] = await connectedPair(variant, withChildren, 'controls');
           const part = (name: string) => a.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`)!;
           expect(part('mute-video-button').getAttribute('aria-pressed')).to.equal('false');
           part('mute-video-button').click();

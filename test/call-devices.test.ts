@@ -12,21 +12,7 @@ import { expect } from '@open-wc/testing';
 import '../src/index.js';
 import type { CallVariant, RtcCall } from '../src/index.js';
 import { cleanUpCalls, createCall, newChannel, waitForDecodedFrames, waitForState } from './helpers/call-helpers.js';
-import { received, remoteVideo, sleep, until } from './helpers/media-helpers.js';
-
-/** Two calls in one channel, connected, with video decoded on both sides. */
-async function connectedPair(variant: CallVariant, withChildren: boolean): Promise<[RtcCall, RtcCall]> {
-  const channel = newChannel(`devices-${variant}`);
-  const a = createCall(variant, channel, { withChildren });
-  const b = createCall(variant, channel, { withChildren });
-  await a.start();
-  await b.start();
-  await a.call();
-  await waitForState(b, 'connected');
-  await waitForDecodedFrames(a, 5);
-  await waitForDecodedFrames(b, 5);
-  return [a, b];
-}
+import { connectedPair, received, remoteVideo, sleep, until } from './helpers/media-helpers.js';
 
 /** Every `<video>`/`<audio>` in `root` and in the shadow roots below it. */
 function mediaElementsIn(root: ParentNode): HTMLMediaElement[] {
@@ -66,7 +52,7 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
       afterEach(cleanUpCalls);
 
       it("selectDevice('audiooutput', id) sets sinkId on the one element that plays the peer's sound", async () => {
-        const [a, b] = await connectedPair(variant, withChildren);
+        const [a, b] = await connectedPair(variant, withChildren, 'devices');
         // Where the sound plays: exactly one element, the peer's video (in the then variant's default page
         // its own <video part="remote-video">, else the <video> inside <rtc-remote-video>), and it plays.
         const audible = audibleElements(b);
@@ -114,7 +100,7 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
 
       if (!withChildren) {
         it('the speaker select lists the audiooutput devices, and choosing one applies it', async () => {
-          const [, b] = await connectedPair(variant, withChildren);
+          const [, b] = await connectedPair(variant, withChildren, 'devices');
           expect(hasPart(b, 'speaker-select'), 'setSinkId exists in Chromium, so the speaker select is there').to.equal(true);
           const select = part<HTMLSelectElement>(b, 'speaker-select');
           const outputs = await speakers();
@@ -149,7 +135,7 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
           delete (HTMLMediaElement.prototype as Partial<HTMLMediaElement>).setSinkId;
           try {
             expect('setSinkId' in HTMLMediaElement.prototype).to.equal(false);
-            const [, b] = await connectedPair(variant, withChildren);
+            const [, b] = await connectedPair(variant, withChildren, 'devices');
             await b.updateComplete;
             expect(hasPart(b, 'camera-select'), 'the device selects are rendered').to.equal(true);
             expect(hasPart(b, 'microphone-select')).to.equal(true);

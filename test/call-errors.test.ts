@@ -2,23 +2,10 @@
 // its own code and leaves the call ready to receive.
 import { expect } from '@open-wc/testing';
 import '../src/index.js';
-import type { RtcCall, RtcErrorEvent } from '../src/index.js';
+import type { RtcCall } from '../src/index.js';
 import { hubUrl } from '/__rtc-test-env.js';
+import { nextError } from './helpers/media-helpers.js';
 import { cleanUpCalls, createCall, newChannel } from './helpers/call-helpers.js';
-
-function nextError(target: EventTarget, timeoutMs: number): Promise<RtcErrorEvent> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no rtc-error within ${timeoutMs} ms`)), timeoutMs);
-    target.addEventListener(
-      'rtc-error',
-      (event) => {
-        clearTimeout(timer);
-        resolve(event as RtcErrorEvent);
-      },
-      { once: true },
-    );
-  });
-}
 
 for (const variant of ['async', 'then'] as const) {
   describe(`errors, variant="${variant}"`, () => {

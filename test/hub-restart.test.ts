@@ -4,21 +4,9 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../src/index.js';
+import { paintedStream, until, waitForSignaling } from './helpers/media-helpers.js';
 import type { CallVariant, RtcCall } from '../src/index.js';
-import { canvasStream, cleanUpCalls, waitForDecodedFrames, createCall, newChannel, recordEvents, remoteVideoOf, waitForFrames, waitForState } from './helpers/call-helpers.js';
-
-/** Resolves when the call's signaling link reports `state`, or rejects after `timeoutMs`. */
-function waitForSignaling(call: RtcCall, state: string, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no rtc-signaling-state '${state}' within ${timeoutMs} ms`)), timeoutMs);
-    call.addEventListener('rtc-signaling-state', function onState(event) {
-      if (event.detail.state !== state) return;
-      clearTimeout(timer);
-      call.removeEventListener('rtc-signaling-state', onState);
-      resolve();
-    });
-  });
-}
+import { cleanUpCalls, waitForDecodedFrames, createCall, newChannel, recordEvents, remoteVideoOf, waitForFrames, waitForState } from './helpers/call-helpers.js';
 
 /** Resolves with the first remote track of `kind` that arrives after now, on `call`'s peer connection. */
 function nextRemoteTrack(call: RtcCall, kind: string, timeoutMs: number): Promise<MediaStreamTrack> {
@@ -32,14 +20,6 @@ function nextRemoteTrack(call: RtcCall, kind: string, timeoutMs: number): Promis
       resolve(event.track);
     });
   });
-}
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 for (const variant of ['async', 'then'] as CallVariant[]) {
@@ -89,12 +69,12 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
       const after = [caller.service.signaling!.connectionId, callee.service.signaling!.connectionId];
       expect(after[0]).to.not.equal(before[0]);
       expect(after[1]).to.not.equal(before[1]);
-      await until(() => caller.service.peerId === after[1] && callee.service.peerId === after[0], 5_000, 'peers learn the new ids');
+      await until(() => caller.service.peerId === after[1] && callee.service.peerId === after[0], 'peers learn the new ids', 5_000);
 
       // Signaling works again: the caller shares a screen (a canvas), which needs a new offer and answer
       // through the restarted hub, from members of the channel only.
       const arrived = nextRemoteTrack(callee, 'video', 15_000);
-      const screen = canvasStream();
+      const screen = paintedStream('#2a7');
       caller.service.peerConnection!.addTrack(screen.getVideoTracks()[0], screen);
       const track = await arrived;
       const shown = document.createElement('video');
@@ -103,7 +83,7 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
       document.body.append(shown);
       try {
         await shown.play();
-        await until(() => shown.videoWidth === 320, 10_000, 'the shared canvas shows at its size');
+        await until(() => shown.videoWidth === 320, 'the shared canvas shows at its size', 10_000);
         // And it is live: its receiver keeps decoding frames.
         const receiver = callee.service.peerConnection!.getReceivers().find((r) => r.track === track)!;
         const decoded = async () => {

@@ -2,22 +2,9 @@
 // shows the other side's video (receive-only).
 import { expect } from '@open-wc/testing';
 import '../src/index.js';
-import type { CallVariant, RtcCall, RtcErrorEvent } from '../src/index.js';
+import type { CallVariant, RtcCall } from '../src/index.js';
+import { nextError } from './helpers/media-helpers.js';
 import { cleanUpCalls, createCall, newChannel, remoteVideoOf, waitForDecodedFrames, waitForFrames, waitForState } from './helpers/call-helpers.js';
-
-function nextError(target: EventTarget, timeoutMs: number): Promise<RtcErrorEvent> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no rtc-error within ${timeoutMs} ms`)), timeoutMs);
-    target.addEventListener(
-      'rtc-error',
-      (event) => {
-        clearTimeout(timer);
-        resolve(event as RtcErrorEvent);
-      },
-      { once: true },
-    );
-  });
-}
 
 /** A side whose camera is not there: it asks for one by an id no device has, as a page does for a camera unplugged since. */
 function withoutCamera(call: RtcCall): RtcCall {

@@ -8,8 +8,9 @@ import { expect } from '@open-wc/testing';
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../src/index.js';
+import { paintedStream, until, waitForSignaling } from './helpers/media-helpers.js';
 import type { CallVariant, RtcCall } from '../src/index.js';
-import { canvasStream, cleanUpCalls, createCall, newChannel, remoteVideoOf, waitForDecodedFrames, waitForFrames, waitForState } from './helpers/call-helpers.js';
+import { cleanUpCalls, createCall, newChannel, remoteVideoOf, waitForDecodedFrames, waitForFrames, waitForState } from './helpers/call-helpers.js';
 
 interface Started {
   id: string;
@@ -46,27 +47,6 @@ function callOn(hub: Started, variant: CallVariant, channel: string): RtcCall {
   const call = createCall(variant, channel);
   call.hubUrl = `${hub.url}/messagehub`;
   return call;
-}
-
-/** Resolves when the call's signaling link reports `state`, or rejects after `timeoutMs`. */
-function waitForSignaling(call: RtcCall, state: string, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no rtc-signaling-state '${state}' within ${timeoutMs} ms`)), timeoutMs);
-    call.addEventListener('rtc-signaling-state', function onState(event) {
-      if (event.detail.state !== state) return;
-      clearTimeout(timer);
-      call.removeEventListener('rtc-signaling-state', onState);
-      resolve();
-    });
-  });
-}
-
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms: ${check}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Places a call from `a` to `b` and waits until each shows live video from the other. */
@@ -140,14 +120,14 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
       await reconnected;
       const newId = one.service.signaling!.connectionId;
       expect(newId).to.not.equal(oneId);
-      await until(() => two.service.peerId === newId && one.service.peerId === two.service.signaling!.connectionId, 5_000);
+      await until(() => two.service.peerId === newId && one.service.peerId === two.service.signaling!.connectionId, 'the pages learn the new ids', 5_000);
       expect([one.state, two.state]).to.deep.equal(['connected', 'connected']);
 
       // Signaling across the hubs works again mid-call: a shared screen (a canvas) is negotiated.
       const arrived = new Promise<MediaStreamTrack>((resolve) =>
         two.service.peerConnection!.addEventListener('track', (event) => resolve(event.track), { once: true }),
       );
-      const screen = canvasStream();
+      const screen = paintedStream('#2a7');
       one.service.peerConnection!.addTrack(screen.getVideoTracks()[0], screen);
       const track = await arrived;
       expect(track.kind).to.equal('video');
@@ -160,6 +140,31 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
     });
   });
 }
+
+describe('scale-out: a muted call outlives its hub', function () {
+  this.timeout(60_000);
+  afterEach(async () => {
+    await cleanUpCalls();
+    await executeServerCommand('resume-service', { id: hub1.id });
+  });
+
+  it('both sides muted, hub 1 killed: after Leave the call stays up, kept alive by ICE checks alone', async () => {
+    const channel = newChannel('muted-death');
+    const one = callOn(hub1, 'async', channel);
+    const two = callOn(hub2, 'async', channel);
+    await connectCall(one, two);
+    for (const call of [one, two]) {
+      call.audioMuted = call.videoMuted = true;
+      await call.updateComplete;
+    }
+    const left = new Promise<void>((resolve) => two.addEventListener('rtc-peer-leave', () => resolve(), { once: true }));
+    await executeServerCommand('pause-service', { id: hub1.id, signal: 'SIGKILL' });
+    await left;
+    // No media either way; the peer still answers ICE checks, so the call is not taken for gone.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    expect([one.state, two.state]).to.deep.equal(['connected', 'connected']);
+  });
+});
 
 describe('scale-out: Redis restarts', function () {
   this.timeout(60_000);
@@ -202,25 +207,18 @@ describe('scale-out: Redis restarts', function () {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     })();
-    const until = async (check: () => boolean, timeoutMs: number, what: string) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!check()) {
-        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    };
     try {
-      await until(() => received.length >= 5, 5_000, 'the stream flows across the hubs');
+      await until(() => received.length >= 5, 'the stream flows across the hubs', 5_000);
 
       await executeServerCommand('pause-service', { id: redis.id, signal: 'SIGTERM' });
       // While Redis is away, sends across hubs fail loudly, and the call's media goes on, peer to peer.
-      await until(() => sent.some((entry) => entry.error), 5_000, 'a send fails while Redis is away');
+      await until(() => sent.some((entry) => entry.error), 'a send fails while Redis is away', 5_000);
       await Promise.all([waitForFrames(remoteVideoOf(one), 20, 5_000), waitForFrames(remoteVideoOf(two), 20, 5_000)]);
 
       await executeServerCommand('resume-service', { id: redis.id });
       const backAt = Date.now();
       const sentBefore = sent.length;
-      await until(() => received.some((n) => n > sentBefore), 5_000, 'a signal sent after Redis came back arrives');
+      await until(() => received.some((n) => n > sentBefore), 'a signal sent after Redis came back arrives', 5_000);
       expect(Date.now() - backAt).to.be.below(5_000);
       await new Promise((resolve) => setTimeout(resolve, 500));
     } finally {

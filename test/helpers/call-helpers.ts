@@ -85,35 +85,6 @@ export async function cleanUpCalls(): Promise<void> {
   for (const c of calls) c.remove();
 }
 
-/**
- * A 320×240 video stream from a canvas that repaints itself, so it yields frames the way a camera or a
- * shared screen would. Stopping its track stops the painting.
- */
-export function canvasStream(colour = '#2a7'): MediaStream {
-  const canvas = document.createElement('canvas');
-  canvas.width = 320;
-  canvas.height = 240;
-  const context = canvas.getContext('2d')!;
-  let tick = 0;
-  const paint = () => {
-    context.fillStyle = colour;
-    context.fillRect(0, 0, 320, 240);
-    context.fillStyle = '#fff';
-    context.fillRect((tick++ * 4) % 320, 100, 20, 20);
-  };
-  paint();
-  const timer = setInterval(paint, 33);
-  const stream = canvas.captureStream(30);
-  stream.getVideoTracks()[0].addEventListener('ended', () => clearInterval(timer));
-  const stop = MediaStreamTrack.prototype.stop;
-  const track = stream.getVideoTracks()[0];
-  track.stop = function () {
-    clearInterval(timer);
-    stop.call(this);
-  };
-  return stream;
-}
-
 /** The video frames `call`'s peer connection has decoded so far, from getStats. */
 export async function framesDecoded(call: RtcCall): Promise<number> {
   const pc = call.service.peerConnection;

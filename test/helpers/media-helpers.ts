@@ -1,6 +1,7 @@
 // Helpers for the call-control, stats and autoplay tests: media the tests can recognise at the far end,
 // and what the far end's own getStats() says it receives.
-import type { RtcCall } from '../../src/index.js';
+import type { CallVariant, RtcCall, RtcErrorEvent } from '../../src/index.js';
+import { createCall, newChannel, waitForDecodedFrames, waitForState } from './call-helpers.js';
 
 /** A live video stream of `width`×`height` filled with `colour`, with a moving square so frames keep coming. */
 export function paintedStream(colour: string, width = 320, height = 240): MediaStream {
@@ -18,7 +19,13 @@ export function paintedStream(colour: string, width = 320, height = 240): MediaS
   paint();
   const timer = setInterval(paint, 33);
   const stream = canvas.captureStream(30);
-  stream.getVideoTracks()[0]!.addEventListener('ended', () => clearInterval(timer));
+  // 'ended' does not fire for a track the page stops itself, so stop() stops the painting too.
+  const track = stream.getVideoTracks()[0]!;
+  const stop = track.stop;
+  track.stop = () => {
+    clearInterval(timer);
+    stop.call(track);
+  };
   return stream;
 }
 
@@ -64,4 +71,46 @@ export function centrePixel(video: HTMLVideoElement): [number, number, number] {
   context.drawImage(video, 0, 0);
   const [r, g, b] = context.getImageData(canvas.width >> 1, canvas.height >> 1, 1, 1).data;
   return [r!, g!, b!];
+}
+
+/** Two calls in one channel on the test hub, connected, with video decoded on both sides. */
+export async function connectedPair(variant: CallVariant, withChildren = true, prefix = 'pair'): Promise<[RtcCall, RtcCall]> {
+  const channel = newChannel(`${prefix}-${variant}`);
+  const a = createCall(variant, channel, { withChildren });
+  const b = createCall(variant, channel, { withChildren });
+  await a.start();
+  await b.start();
+  await a.call();
+  await waitForState(b, 'connected');
+  await waitForDecodedFrames(a, 5);
+  await waitForDecodedFrames(b, 5);
+  return [a, b];
+}
+
+/** Resolves when the call's signaling link reports `state`, or rejects after `timeoutMs`. */
+export function waitForSignaling(call: RtcCall, state: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no rtc-signaling-state '${state}' within ${timeoutMs} ms`)), timeoutMs);
+    call.addEventListener('rtc-signaling-state', function onState(event) {
+      if (event.detail.state !== state) return;
+      clearTimeout(timer);
+      call.removeEventListener('rtc-signaling-state', onState);
+      resolve();
+    });
+  });
+}
+
+/** The next rtc-error from `target`, or a rejection after `timeoutMs`. */
+export function nextError(target: EventTarget, timeoutMs: number): Promise<RtcErrorEvent> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no rtc-error within ${timeoutMs} ms`)), timeoutMs);
+    target.addEventListener(
+      'rtc-error',
+      (event) => {
+        clearTimeout(timer);
+        resolve(event as RtcErrorEvent);
+      },
+      { once: true },
+    );
+  });
 }

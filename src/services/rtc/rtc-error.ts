@@ -30,13 +30,13 @@ export function mediaError(cause: unknown): RtcError {
   switch (name) {
     case 'NotAllowedError':
     case 'SecurityError':
-      return new RtcError('media-permission-denied', 'Camera or microphone access was denied, so this side can only receive. Allow it in the browser and start again.', { cause });
+      return new RtcError('media-permission-denied', 'Camera or microphone access was denied. Allow it in the browser and try again.', { cause });
     case 'NotFoundError':
     case 'OverconstrainedError':
-      return new RtcError('media-device-not-found', 'No camera or microphone was found, so this side can only receive.', { cause });
+      return new RtcError('media-device-not-found', 'No camera or microphone was found.', { cause });
     case 'NotReadableError':
     case 'AbortError':
-      return new RtcError('media-device-busy', 'The camera or microphone is in use by another application, so this side can only receive.', { cause });
+      return new RtcError('media-device-busy', 'The camera or microphone is in use by another application.', { cause });
     default:
       return new RtcError('media-failed', 'The camera or microphone could not be opened.', { cause });
   }

@@ -86,6 +86,7 @@ export class RtcService extends CountingEventTarget {
   /** The peer connection our media was put on, and its sender for each kind, found even while it sends nothing. */
   #sendersOf: RTCPeerConnection | null = null;
   #senders = new Map<string, RTCRtpSender>();
+  #applying: Promise<unknown> = Promise.resolve();
   #statsTimer: ReturnType<typeof setInterval> | undefined;
   #unfollowDevices: (() => void) | null = null;
 
@@ -174,8 +175,7 @@ export class RtcService extends CountingEventTarget {
     try {
       if (kind === 'audiooutput') {
         // setSinkId would refuse an unknown speaker only inside the media elements; refuse it here, loudly.
-        const known = (await navigator.mediaDevices.enumerateDevices()).some((d) => d.kind === kind && d.deviceId === deviceId);
-        if (deviceId && !known) throw new DOMException(`No speaker ${deviceId}`, 'NotFoundError');
+        if (deviceId && !this.devices.some((d) => d.kind === kind && d.deviceId === deviceId)) throw { name: 'NotFoundError' };
         this.sinkId = deviceId;
         return this.#updateMedia();
       }
@@ -220,8 +220,6 @@ export class RtcService extends CountingEventTarget {
     this.screenStream = stream;
     const track = stream.getVideoTracks()[0];
     track?.addEventListener('ended', () => this.screenStream === stream && this.stopScreenShare());
-    const pc = this.peerConnection;
-    if (track && pc && pc === this.#sendersOf && !this.#senders.has('video')) this.#senders.set('video', pc.addTrack(track, stream));
     await this.#updateMedia();
   }
 
@@ -326,6 +324,7 @@ export class RtcService extends CountingEventTarget {
             await this.#updateMedia();
           } catch (cause) {
             mediaProblem = mediaError(cause);
+            mediaProblem.message += ' This side can only receive.';
           }
         }
       }
@@ -352,14 +351,25 @@ export class RtcService extends CountingEventTarget {
     for (const track of this.localStream?.getTracks() ?? []) track.enabled = !muted(track.kind);
     const pc = this.peerConnection;
     if (pc && pc === this.#sendersOf) {
-      await Promise.all(
-        [...this.#senders].map(([kind, sender]) => {
-          const screen = kind === 'video' ? this.screenStream?.getVideoTracks()[0] : undefined;
-          const track = muted(kind) ? null : (screen ?? this.localStream?.getTracks().find((t) => t.kind === kind) ?? null);
-          // A connection closed meanwhile refuses; the next call starts from these settings anyway.
-          return sender.track === track ? null : sender.replaceTrack(track).catch(() => {});
-        }),
+      // One change at a time: `sender.track` changes only once a replaceTrack settles, so a mute and an
+      // unmute in quick succession must not both compare against the track from before either.
+      const applied = this.#applying.then(() =>
+        Promise.all(
+          ['audio', 'video'].map((kind) => {
+            const screen = kind === 'video' ? this.screenStream : null;
+            const stream = screen ?? this.localStream;
+            const track = muted(kind) ? null : (stream?.getTracks().find((t) => t.kind === kind) ?? null);
+            const sender = this.#senders.get(kind);
+            // A kind the call has not sent yet (a receive-only side that picks a camera or shares a
+            // screen) is added as a track, and perfect negotiation renegotiates.
+            if (!sender) return track && pc.signalingState !== 'closed' && this.#senders.set(kind, pc.addTrack(track, stream!));
+            // A connection closed meanwhile refuses; the next call starts from these settings anyway.
+            return sender.track === track ? null : sender.replaceTrack(track).catch(() => {});
+          }),
+        ),
       );
+      this.#applying = applied.catch(() => {});
+      await applied;
     }
     this.devices = (await navigator.mediaDevices?.enumerateDevices?.().catch(() => null)) ?? this.devices;
     this.emit('mediachange', null);
@@ -452,6 +462,8 @@ export class RtcService extends CountingEventTarget {
 
   /** Peers that joined so far; a rise means someone (likely the peer, back with a new id) joined. */
   #joins = 0;
+  /** The connection whose peer left, while it is watched for signs of life. */
+  #watching: RTCPeerConnection | null = null;
 
   #inCall(): boolean {
     return this.state === 'connecting' || this.state === 'connected' || this.state === 'reconnecting';
@@ -465,6 +477,9 @@ export class RtcService extends CountingEventTarget {
    */
   async #endUnlessReceiving(): Promise<void> {
     const pc = this.peerConnection;
+    // One watch per connection: a repeated Leave changes nothing.
+    if (pc && this.#watching === pc) return;
+    this.#watching = pc;
     const joins = this.#joins;
     const waiting = () => this.#inCall() && this.peerConnection === pc && this.#joins === joins;
     while (waiting()) {
@@ -474,9 +489,10 @@ export class RtcService extends CountingEventTarget {
           this.clearRemoteStreams();
           this.setState('ended');
         }
-        return;
+        break;
       }
     }
+    if (this.#watching === pc) this.#watching = null;
   }
 
   private clearRemoteStreams(): void {

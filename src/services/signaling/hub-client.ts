@@ -95,26 +95,18 @@ export class HubClient extends EventTarget {
   async invoke(method: string, ...args: unknown[]): Promise<void> {
     try {
       // A signal sent while the link is being rebuilt waits for it, instead of failing the call.
-      if (this.state === 'reconnecting') await this.reconnected();
+      if (this.state === 'reconnecting') {
+        // The next change of state ends the reconnect: connected, or given up.
+        await new Promise<void>((resolve, reject) =>
+          this.addEventListener('signalingstate', () => (this.state === 'connected' ? resolve() : reject(new Error('the link to the hub was lost'))), { once: true }),
+        );
+      }
       await this.connection.invoke(method, ...args);
     } catch (cause) {
       const message = (cause as Error).message ?? String(cause);
       const code = this.connection.state === HubConnectionState.Connected ? 'signaling-rejected' : 'signaling-unavailable';
       throw new RtcError(code, `The hub refused '${method}': ${message}`, { cause });
     }
-  }
-
-  /** Resolves once the link is back, after the join that follows a reconnect; rejects if it gives up. */
-  private reconnected(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onState = () => {
-        if (this.state === 'reconnecting') return;
-        this.removeEventListener('signalingstate', onState);
-        if (this.state === 'connected') resolve();
-        else reject(new Error('the link to the hub was lost'));
-      };
-      this.addEventListener('signalingstate', onState);
-    });
   }
 
   /** Listens for a hub event; returns the function that stops listening. */
