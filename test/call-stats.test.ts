@@ -30,7 +30,8 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
         const [first, second, third] = events;
         expect(first!.event.bubbles && first!.event.composed).to.equal(true);
         const gap = third!.at - second!.at;
-        expect(gap).to.be.within(1500, 2600, 'two seconds apart');
+        // Two seconds apart, give or take what getStats takes on a busy machine.
+        expect(gap).to.be.within(1200, 3500, 'two seconds apart');
         const s = third!.event.detail;
         expect(s.rtt, 'rtt (ms)').to.be.a('number');
         expect(s.rtt!).to.be.at.least(0);
@@ -39,16 +40,18 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
         expect(s.bitrateOut, 'bits/s sent').to.be.greaterThan(10_000);
         expect(s.packetLoss).to.be.within(0, 1);
         expect(s.fps).to.be.greaterThan(5);
-        expect(s.width).to.equal(640);
-        expect(s.height).to.equal(480);
+        // The fake camera sends 640×480; Chromium may scale it down when the CPU is busy.
+        expect(s.width).to.be.within(160, 640);
+        expect(s.height).to.be.within(120, 480);
         expect(s.candidateType).to.equal('host');
         expect(a.stats).to.deep.equal(events.at(-1)!.event.detail);
 
         await a.updateComplete;
         const quality = a.shadowRoot!.querySelector('[part~="quality"]')!;
         expect(quality, 'quality part').to.exist;
-        expect(quality.getAttribute('data-level')).to.equal('good');
-        expect(quality.textContent).to.contain('host').and.to.contain('640×480');
+        // Loopback is good, unless the machine is so busy that the round trip passes 150 ms.
+        expect(quality.getAttribute('data-level')).to.be.oneOf(['good', 'fair']);
+        expect(quality.textContent).to.contain('host').and.to.contain(`${s.width}×${s.height}`);
 
         await a.hangup();
         const count = events.length;

@@ -13,7 +13,8 @@ const CLI = new URL('../src/cli.ts', import.meta.url).pathname;
 const WS_JSON = CLIENT_KINDS.find((k) => k.transport === 'WebSockets' && k.protocol === 'json' && k.client === '@microsoft/signalr')!;
 const LP_MSGPACK = CLIENT_KINDS.find((k) => k.transport === 'LongPolling' && k.protocol === 'messagepack')!;
 /** Short, so a dead hub is noticed within a second: between 3 and 4 heartbeats after it last spoke. */
-const HEARTBEAT = 200;
+// Short, to keep the test quick, but long enough that a busy 2-core machine does not miss a beat.
+const HEARTBEAT = 500;
 const UNAVAILABLE =
   "An unexpected error occurred invoking 'SignalWebRtc' on the server. HubException: The message could not reach the other servers: the backplane is unavailable.";
 

@@ -171,6 +171,8 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
   private helloScheduled = false;
   private outageSince: number | null = null;
   private readonly heartbeat: NodeJS.Timeout;
+  /** When the heartbeat last ran: a tick much later than that means this process stalled. */
+  private lastTick = 0;
   private readyPromise: Promise<void>;
   private resolveReady!: () => void;
   private closing: Promise<void> | null = null;
@@ -231,6 +233,7 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     this.desired.add(this.channel('internal:servers'));
     this.desired.add(this.channel(`internal:ack:${this.serverId}`));
 
+    this.lastTick = Date.now();
     this.heartbeat = setInterval(() => this.tick(), this.heartbeatInterval);
     this.heartbeat.unref();
   }
@@ -712,14 +715,27 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
   }
 
   private tick(): void {
+    const now = Date.now();
+    const late = now - this.lastTick > 2 * this.heartbeatInterval;
+    this.lastTick = now;
     if (this.publisher.status === 'ready' && !this.closing) {
-      // Keep this server's membership record alive (a no-op while it has no members anywhere).
-      void this.publisher.pexpire(this.membersKey, this.recordTtl).catch(() => {});
+      // Keep this server's membership record alive. If it had expired (a missed refresh, an eviction)
+      // while this server has members, write it again whole: a partial record would leave peers untold.
+      void this.publisher
+        .pexpire(this.membersKey, this.recordTtl)
+        .then((kept) => (kept === 0 && this.hasMembers() ? this.rewriteMembership() : undefined))
+        .catch(() => {});
     }
     if (!this.healthy) return;
     void this.publishPresence(Kind.Heartbeat, []).catch(() => {});
+    // This process stalled (a long GC, a busy loop, a suspended VM): the others' heartbeats are waiting
+    // unread behind this timer. Judge no one on stale news; start counting again.
+    if (late) {
+      for (const server of this.remote.values()) server.lastSeen = Math.max(server.lastSeen, now);
+      return;
+    }
     // While this server hears Redis, a server it has not heard from for three heartbeats is dead.
-    const limit = Date.now() - 3 * this.heartbeatInterval;
+    const limit = now - 3 * this.heartbeatInterval;
     for (const [id, server] of this.remote) {
       if (server.lastSeen < limit) {
         this.logger.warn(`Hub server ${id} has not been heard from on Redis for ${3 * this.heartbeatInterval} ms; taking it for dead.`);
@@ -781,6 +797,11 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
       multi.hdel(this.membersKey, connection.connectionId);
     }
     await multi.pexpire(this.membersKey, this.recordTtl).exec().catch(() => {});
+  }
+
+  private hasMembers(): boolean {
+    for (const connection of this.local.allConnections()) if (connection.groups.size > 0) return true;
+    return false;
   }
 
   /** Replaces this server's record in Redis with what it holds now, in one transaction. */

@@ -11,9 +11,9 @@ const ABNORMAL_CLOSURE = 1006;
  * queued, and each socket then gets one frame with all its messages, once the burst is done. A frame
  * may carry several whole hub messages (signalr-wire.md B.3), and every client splits them. One frame
  * instead of N means one write system call instead of N: the relay benchmark spent over half the hub's
- * CPU in `writev` before this (docs/benchmarks.md). The flush runs on `process.nextTick`, which Node
- * runs after the promise jobs of the current burst, before it goes back to the network: no timer, and
- * no added wait beyond the burst itself.
+ * CPU in `writev` before this (docs/benchmarks.md). The flush runs on `process.nextTick`: once the
+ * synchronous part of the burst is done, before Node goes back to the network. No timer, and no added
+ * wait. (Messages sent after an `await` in the same burst may go in a second frame; that is harmless.)
  */
 const flushQueue: WebSocketTransport[] = [];
 let flushScheduled = false;
@@ -22,7 +22,14 @@ function flushAll(): void {
   flushScheduled = false;
   // A flush only writes to sockets, so nothing joins the queue while it runs; copy it anyway.
   const queued = flushQueue.splice(0, flushQueue.length);
-  for (const transport of queued) transport.flush();
+  for (const transport of queued) {
+    // One socket's failure must not leave the others' messages queued for good.
+    try {
+      transport.flush();
+    } catch {
+      // `ws` reports a broken socket through its own 'error' and 'close' events.
+    }
+  }
 }
 
 /**

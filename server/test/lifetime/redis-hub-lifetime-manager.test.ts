@@ -198,6 +198,46 @@ describe('RedisHubLifetimeManager when Redis or a server goes away', () => {
     }
   });
 
+  it('does not take the others for dead after this process stalled, and rewrites a record that vanished', async () => {
+    const channelPrefix = `stall-${randomUUID()}`;
+    const heartbeatInterval = 100;
+    const one = new RedisHubLifetimeManager({ url: redis.url, channelPrefix, heartbeatInterval });
+    const two = new RedisHubLifetimeManager({ url: redis.url, channelPrefix, heartbeatInterval });
+    const observer = new Redis(redis.url);
+    const lost: string[] = [];
+    for (const manager of [one, two]) manager.onRemoteDisconnected(async (id) => void lost.push(id));
+    try {
+      await Promise.all([one.whenReady(), two.whenReady()]);
+      const [a, b] = [new Connection(), new Connection()];
+      await one.onConnected(a);
+      await two.onConnected(b);
+      await one.addToGroup(a.connectionId, 'room');
+      await two.addToGroup(b.connectionId, 'room');
+      await delay(3 * heartbeatInterval);
+
+      // Five heartbeats of a blocked event loop (a long GC pause, say). Both servers' heartbeats wait
+      // unread behind the timers that run first when it ends; no one may be judged on that.
+      const until = Date.now() + 5 * heartbeatInterval;
+      while (Date.now() < until) {
+        // busy
+      }
+      await delay(4 * heartbeatInterval);
+      assert.deepEqual(lost, [], 'no server was taken for dead');
+
+      // The record expires or is evicted behind this server's back: the next heartbeat writes it whole.
+      const key = `${channelPrefix}:internal:members:${one.serverId}`;
+      await observer.del(key);
+      await delay(3 * heartbeatInterval);
+      assert.deepEqual(
+        Object.fromEntries(Object.entries(await observer.hgetallBuffer(key)).map(([id, groups]) => [id, decode(groups)])),
+        { [a.connectionId]: ['room'] },
+      );
+    } finally {
+      observer.disconnect();
+      await Promise.all([one.close(), two.close()]);
+    }
+  });
+
   it('deletes its record when it closes, and writes it anew after Redis restarts empty', async () => {
     const own = await startRedis();
     const channelPrefix = `record-${randomUUID()}`;
