@@ -27,6 +27,7 @@ import { createServer } from 'node:net';
 import { defaultReporter } from '@web/test-runner';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { coturnConfig } from './scripts/coturn-config.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const logDir = join(root, '.test-tmp', 'logs');
@@ -214,10 +215,10 @@ function freePort() {
 }
 
 /**
- * Starts a real coturn on loopback with `use-auth-secret` and a fresh random secret (toolchain.md).
- * `allow-loopback-peers` is here only because both test peers are on 127.0.0.1; a production config
- * never has it. coturn is stopped by the PID in its pidfile. Paused and resumed, it comes back on the same
- * port with the same secret, like a TURN server that restarted.
+ * Starts a real coturn on loopback with `use-auth-secret` and a fresh random secret (toolchain.md;
+ * the configuration is in scripts/coturn-config.mjs). coturn is stopped by the PID in its pidfile.
+ * Paused and resumed, it comes back on the same port with the same secret, like a TURN server that
+ * restarted.
  */
 async function startCoturn() {
   const dir = mkdtempSync(join(tmpdir(), 'rtc-coturn-'));
@@ -225,31 +226,7 @@ async function startCoturn() {
   const secret = randomBytes(24).toString('base64url');
   const pidfile = join(dir, 'turn.pid');
   const config = join(dir, 'turnserver.conf');
-  writeFileSync(
-    config,
-    [
-      'listening-ip=127.0.0.1',
-      'relay-ip=127.0.0.1',
-      `listening-port=${port}`,
-      'min-port=49152',
-      'max-port=49352',
-      'realm=rtc-kit.test',
-      'fingerprint',
-      'no-tls',
-      'no-dtls',
-      'no-cli',
-      'no-multicast-peers',
-      'no-software-attribute',
-      'simple-log',
-      'log-file=stdout',
-      'use-auth-secret',
-      `static-auth-secret=${secret}`,
-      'allow-loopback-peers',
-      `userdb=${join(dir, 'turndb')}`,
-      `pidfile=${pidfile}`,
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(config, coturnConfig({ port, secret, dir }));
   const launch = async () => {
     const started = await startProcess({ name: 'coturn', command: 'turnserver', args: ['-c', config], ready: /Total General servers/ });
     const pid = Number(readFileSync(pidfile, 'utf8').trim()) || started.pid;

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root, startHub, startProcess } from '../lib/common.mjs';
+import { coturnConfig } from '../../scripts/coturn-config.mjs';
 
 const runs = Number(process.argv[2] ?? 15);
 
@@ -36,31 +37,7 @@ async function startCoturn() {
   const dir = mkdtempSync(join(tmpdir(), 'rtc-bench-coturn-'));
   const secret = randomBytes(24).toString('base64url');
   const config = join(dir, 'turnserver.conf');
-  writeFileSync(
-    config,
-    [
-      'listening-ip=127.0.0.1',
-      'relay-ip=127.0.0.1',
-      'listening-port=3478',
-      'min-port=49152',
-      'max-port=49352',
-      'realm=rtc-kit.bench',
-      'fingerprint',
-      'no-tls',
-      'no-dtls',
-      'no-cli',
-      'no-multicast-peers',
-      'no-software-attribute',
-      'simple-log',
-      'log-file=stdout',
-      'use-auth-secret',
-      `static-auth-secret=${secret}`,
-      'allow-loopback-peers',
-      `userdb=${join(dir, 'turndb')}`,
-      `pidfile=${join(dir, 'turn.pid')}`,
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(config, coturnConfig({ port: 3478, secret, dir, realm: 'rtc-kit.bench' }));
   const started = await startProcess({ name: 'coturn', command: 'turnserver', args: ['-c', config], ready: /Total General servers/ });
   return {
     url: 'turn:127.0.0.1:3478',
