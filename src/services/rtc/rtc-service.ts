@@ -117,7 +117,7 @@ export class RtcService extends CountingEventTarget {
   async call(): Promise<void> {
     // After a hangup the hub link and the camera are gone: a new call starts them again.
     if (this.state === 'idle' || this.state === 'failed' || !this.signaling) await this.start();
-    if (this.state === 'connecting' || this.state === 'connected' || this.state === 'reconnecting') return this.settled();
+    if (this.#inCall()) return this.settled();
     this.setState('connecting');
     try {
       await this.engine.call();
