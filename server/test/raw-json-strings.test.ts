@@ -44,28 +44,40 @@ describe('argumentSpans', () => {
       ];
       fields.sort(() => next() - 0.5);
       const text = JSON.stringify(Object.fromEntries(fields), null, next() < 0.5 ? 0 : 2);
-      const spans = argumentSpans(text);
+      const bytes = encoder.encode(text);
+      const spans = argumentSpans(bytes);
       assert.ok(spans, text);
       assert.equal(spans.length, args.length);
       spans.forEach((span, i) => {
         if (typeof args[i] !== 'string') return assert.equal(span, null);
-        assert.deepEqual(JSON.parse(text.slice(span![0], span![1])), args[i]);
+        assert.deepEqual(JSON.parse(decoder.decode(bytes.subarray(span![0], span![1]))), args[i]);
       });
     }
   });
 
   it('takes the last "arguments" when the key repeats, as JSON.parse does', () => {
-    const text = '{"arguments":["first"],"type":1,"arguments":["second","x"]}';
-    const spans = argumentSpans(text)!;
-    assert.deepEqual(spans.map((s) => JSON.parse(text.slice(s![0], s![1]))), ['second', 'x']);
+    const bytes = encoder.encode('{"arguments":["first"],"type":1,"arguments":["second","x"]}');
+    const spans = argumentSpans(bytes)!;
+    assert.deepEqual(spans.map((s) => JSON.parse(decoder.decode(bytes.subarray(s![0], s![1])))), ['second', 'x']);
   });
 
   it('trusts nothing when a top-level key is escaped', () => {
-    assert.equal(argumentSpans('{"argu\\u006dents":["a"],"arguments":["b"]}'), null);
+    assert.equal(argumentSpans(encoder.encode('{"argu\\u006dents":["a"],"arguments":["b"]}')), null);
   });
 });
 
 describe('the JSON protocol relays long strings as they came', () => {
+  it('copies the bytes of a relayed string with non-ASCII text unescaped, as a JS client sends it', () => {
+    forgetRawStrings();
+    const sdp = sdpLike(4);
+    const incoming = jsonHubProtocol.parse(frame(JSON.stringify({ type: 1, target: 'SignalWebRtc', arguments: ['room', sdp] }))) as InvocationMessage;
+    const bytes = jsonHubProtocol.write({ type: MessageType.Invocation, target: 'SignalWebRtc', arguments: incoming.arguments });
+    assert.equal(bytes.at(-1), 0x1e);
+    // Byte for byte what writing it from scratch gives, since a JS client escapes as JSON.stringify does.
+    forgetRawStrings();
+    assert.deepEqual(bytes, jsonHubProtocol.write({ type: MessageType.Invocation, target: 'SignalWebRtc', arguments: ['room', sdp] }));
+  });
+
   beforeEach(forgetRawStrings);
 
   it('writes a relayed SDP with its source escaping, and it decodes to the same arguments', () => {

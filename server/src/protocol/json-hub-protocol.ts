@@ -45,10 +45,8 @@ export const jsonHubProtocol: HubProtocol = {
       throw new InvalidDataError('Message is missing the 0x1E record separator.');
     }
     let value: unknown;
-    let text: string;
     try {
-      text = decodeTextRecord(frame, 0, end);
-      value = JSON.parse(text);
+      value = JSON.parse(decodeTextRecord(frame, 0, end));
     } catch (cause) {
       if (cause instanceof InvalidDataError) throw cause;
       throw new InvalidDataError('Error reading JSON.', { cause });
@@ -58,12 +56,21 @@ export const jsonHubProtocol: HubProtocol = {
     }
     const message = bindMessage(value as JsonObject);
     if (message && (message.type === MessageType.Invocation || message.type === MessageType.StreamInvocation)) {
-      rememberRawArguments(text, message.arguments);
+      rememberRawArguments(frame.subarray(0, end), message.arguments);
     }
     return message;
   },
 
   write(message: HubMessage): Uint8Array {
+    if (message.type === MessageType.Invocation || message.type === MessageType.StreamInvocation) {
+      // A long string relayed as it came is copied as it came (raw-json-strings.ts).
+      let raws: Array<Uint8Array | undefined> | null = null;
+      message.arguments.forEach((arg, i) => {
+        const raw = typeof arg === 'string' ? rawJsonOf(arg) : undefined;
+        if (raw) (raws ??= [])[i] = raw;
+      });
+      if (raws) return writeInvocationWithRaw(message, raws);
+    }
     return encodeTextRecord(writeMessageCore(message));
   },
 };
@@ -248,12 +255,8 @@ function writeMessageCore(message: HubMessage): string {
   switch (message.type) {
     case MessageType.Invocation:
     case MessageType.StreamInvocation: {
-      let json = `{"type":${message.type}` + writeHeaders(message.headers) + writeInvocationId(message.invocationId);
-      json += `,"target":${JSON.stringify(message.target)},"arguments":${writeArguments(message.arguments)}`;
-      if (message.streamIds && message.streamIds.length > 0) {
-        json += `,"streamIds":${JSON.stringify(message.streamIds)}`;
-      }
-      return json + '}';
+      const [head, tail] = invocationEnvelope(message);
+      return head + writeArguments(message.arguments) + tail;
     }
 
     case MessageType.StreamItem:
@@ -310,21 +313,52 @@ function writeInvocationId(invocationId: string | undefined): string {
   return invocationId ? `,"invocationId":${JSON.stringify(invocationId)}` : '';
 }
 
+/** An invocation's JSON before and after its arguments array, in ASP.NET's property order. */
+function invocationEnvelope(message: InvocationMessage | StreamInvocationMessage): [string, string] {
+  const head =
+    `{"type":${message.type}` +
+    writeHeaders(message.headers) +
+    writeInvocationId(message.invocationId) +
+    `,"target":${JSON.stringify(message.target)},"arguments":`;
+  const streams = message.streamIds && message.streamIds.length > 0 ? `,"streamIds":${JSON.stringify(message.streamIds)}` : '';
+  return [head, streams + '}'];
+}
+
 function writeArguments(args: unknown[]): string {
-  // JSON.stringify writes undefined and functions inside an array as null, as ASP.NET writes nulls.
-  // A long string relayed as it came is written as it came, not stringified again (raw-json-strings.ts).
-  let raws: Array<string | undefined> | null = null;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const raw = typeof arg === 'string' ? rawJsonOf(arg) : undefined;
-    if (raw !== undefined) (raws ??= [])[i] = raw;
+  // JSON.stringify already writes undefined and functions inside an array as null, as ASP.NET writes nulls.
+  return JSON.stringify(args);
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * Writes an invocation whose arguments include relayed strings (`raws[i]` set): the bytes they came as
+ * are copied in; everything else is written as usual. The record separator ends it.
+ */
+function writeInvocationWithRaw(message: InvocationMessage | StreamInvocationMessage, raws: Array<Uint8Array | undefined>): Uint8Array {
+  const [head, tail] = invocationEnvelope(message);
+  const parts: Uint8Array[] = [];
+  let text = head + '[';
+  message.arguments.forEach((arg, i) => {
+    if (i > 0) text += ',';
+    const raw = raws[i];
+    if (!raw) {
+      text += JSON.stringify([arg]).slice(1, -1);
+      return;
+    }
+    parts.push(utf8.encode(text), raw);
+    text = '';
+  });
+  parts.push(utf8.encode(text + ']' + tail + '\x1e'));
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
   }
-  if (!raws) return JSON.stringify(args);
-  let json = '';
-  for (let i = 0; i < args.length; i++) {
-    json += (i ? ',' : '') + (raws[i] ?? JSON.stringify([args[i]]).slice(1, -1));
-  }
-  return `[${json}]`;
+  return out;
 }
 
 /** Stringifies a payload value; `undefined` (and anything else JSON cannot hold) is written as null. */
