@@ -12,10 +12,14 @@ import { isTrackable, type MessageBuffer } from './message-buffer.js';
  */
 export type HubConnectionState = 'handshake' | 'connected' | 'closing' | 'closed';
 
+// Shared by every connection until it needs its own: a held connection costs memory (docs/benchmarks.md).
+const SETTLED: Promise<void> = Promise.resolve();
+const noop = () => {};
+
 /** One client's hub connection: its protocol, its groups, its timers' clocks and its unread bytes. */
 export class HubConnectionContext implements LifetimeConnection {
   readonly groups = new Set<string>();
-  readonly items = new Map<string, unknown>();
+  #items: Map<string, unknown> | null = null;
   state: HubConnectionState = 'handshake';
   protocol: HubProtocol | null = null;
   /** Times on the handler's coarse clock, so a write costs no system call. */
@@ -27,13 +31,18 @@ export class HubConnectionContext implements LifetimeConnection {
   /** Bytes of an incomplete message, kept until the rest arrives. */
   unread: Uint8Array | null = null;
   /** Invocations run one at a time, in order (MaximumParallelInvocationsPerClient = 1). */
-  queue: Promise<void> = Promise.resolve();
+  queue: Promise<void> = SETTLED;
   /** Ends the connection with a Close that does not allow reconnect; set by the connection handler. */
-  abort: () => void = () => {};
+  abort: () => void = noop;
   /** Why the connection ended, passed to the hub's onDisconnected. */
   closeError: Error | undefined;
   /** Set by a version 2 handshake on a stateful reconnect connection: numbering, Acks and the replay buffer. */
   messageBuffer: MessageBuffer | null = null;
+
+  /** Per-connection storage for hub code, made on first use: most connections never need it. */
+  get items(): Map<string, unknown> {
+    return (this.#items ??= new Map());
+  }
 
   constructor(
     readonly connection: HttpConnection,

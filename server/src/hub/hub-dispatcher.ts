@@ -104,7 +104,9 @@ export class HubDispatcher {
     hub.context = {
       connectionId: context.connectionId,
       groups: context.groups,
-      items: context.items,
+      get items() {
+        return context.items;
+      },
       abort: () => context.abort(),
     };
     const caller = { send: async (method: string, ...args: unknown[]) => context.write(invocation(method, args)) };
