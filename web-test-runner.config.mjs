@@ -27,6 +27,7 @@ import { createServer } from 'node:net';
 import { defaultReporter } from '@web/test-runner';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromiumArgs } from './scripts/chromium-args.mjs';
 import { coturnConfig } from './scripts/coturn-config.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -36,17 +37,7 @@ const PORT = Number(process.env.RTC_WTR_PORT || 8765);
 const ENV_MODULE = '/__rtc-test-env.js';
 rmSync(logDir, { recursive: true, force: true });
 
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--allow-loopback-in-peer-connection',
-];
+export { chromiumArgs };
 
 // ---------------------------------------------------------------------------------------------------
 // Child processes: started by this process, stopped by their PID, never by name.

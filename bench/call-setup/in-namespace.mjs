@@ -13,20 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root, startHub, startProcess } from '../lib/common.mjs';
+import { chromiumArgs as testChromiumArgs } from '../../scripts/chromium-args.mjs';
 import { coturnConfig } from '../../scripts/coturn-config.mjs';
 
 const runs = Number(process.argv[2] ?? 15);
 
 const chromiumArgs = [
-  '--no-sandbox',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--allow-loopback-in-peer-connection',
+  ...testChromiumArgs,
   // Keep timers and video running at full rate in a headless page that is never focused.
   '--disable-background-timer-throttling',
   '--disable-renderer-backgrounding',

@@ -11,6 +11,7 @@
 //   {cmd:'count'}   replies {open}: connections still open and joined
 //   {cmd:'exit'}
 import { Peer } from '../lib/wire.mjs';
+import { serveCommands } from '../lib/serve-commands.mjs';
 
 let peers = [];
 let keepAlive = null;
@@ -56,12 +57,4 @@ const commands = {
   },
 };
 
-process.on('message', async (message) => {
-  try {
-    const reply = await commands[message.cmd](message);
-    process.send({ ok: true, ...reply });
-  } catch (error) {
-    process.send({ ok: false, error: error?.stack ?? String(error) });
-  }
-});
-process.on('disconnect', () => process.exit(0));
+serveCommands(commands);

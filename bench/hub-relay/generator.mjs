@@ -14,6 +14,7 @@
 //        {latencies, sent, received}: one latency (ms) per message sent after the warm-up.
 //   {cmd:'exit'}
 import { Peer, payloads, forEachStamp } from '../lib/wire.mjs';
+import { serveCommands } from '../lib/serve-commands.mjs';
 
 let peers = []; // [a0, b0, a1, b1, ...]: peers[i ^ 1] is the other peer of peers[i]
 let templates = new Map(); // payload name -> per peer [before, after]
@@ -146,12 +147,4 @@ function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-process.on('message', async (message) => {
-  try {
-    const reply = await commands[message.cmd](message);
-    process.send({ ok: true, ...reply });
-  } catch (error) {
-    process.send({ ok: false, error: error?.stack ?? String(error) });
-  }
-});
-process.on('disconnect', () => process.exit(0));
+serveCommands(commands);
