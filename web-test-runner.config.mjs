@@ -214,7 +214,8 @@ function freePort() {
 async function startCoturn() {
   const dir = mkdtempSync(join(tmpdir(), 'rtc-coturn-'));
   const port = await freePort();
-  const secret = randomBytes(24).toString('base64url');
+  // Hex, not base64url: a secret that starts with '-' reads as an option on the hub's command line.
+  const secret = randomBytes(24).toString('hex');
   const pidfile = join(dir, 'turn.pid');
   const config = join(dir, 'turnserver.conf');
   writeFileSync(config, coturnConfig({ port, secret, dir }));

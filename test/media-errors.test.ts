@@ -3,8 +3,8 @@
 import { expect } from '@open-wc/testing';
 import '../src/index.js';
 import type { CallVariant, RtcCall } from '../src/index.js';
-import { nextError } from './helpers/media-helpers.js';
-import { cleanUpCalls, createCall, newChannel, remoteVideoOf, waitForDecodedFrames, waitForFrames, waitForState } from './helpers/call-helpers.js';
+import { nextError, paintedStream } from './helpers/media-helpers.js';
+import { cleanUpCalls, createCall, framesDecoded, newChannel, remoteVideoOf, waitForDecodedFrames, waitForFrames, waitForState } from './helpers/call-helpers.js';
 
 /** A side whose camera is not there: it asks for one by an id no device has, as a page does for a camera unplugged since. */
 function withoutCamera(call: RtcCall): RtcCall {
@@ -44,6 +44,22 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
       // Nothing is sent back: the viewer has no camera, so the caller decodes no video.
       const sending = viewer.service.peerConnection!.getSenders().filter((s) => s.track?.kind === 'video');
       expect(sending).to.deep.equal([]);
+    });
+
+    it('a receive-only side that shares a screen mid-call sends it, through a renegotiation', async () => {
+      const channel = newChannel('recv-share');
+      const viewer = withoutCamera(createCall(variant, channel));
+      const caller = createCall(variant, channel);
+      await viewer.start();
+      await caller.start();
+      await caller.call();
+      await waitForState(viewer, 'connected');
+      expect(await framesDecoded(caller), 'nothing comes from the viewer yet').to.equal(0);
+      const screen = paintedStream('#36c');
+      await viewer.shareScreen(screen);
+      await waitForDecodedFrames(caller, 10, 15_000);
+      expect([viewer.state, caller.state]).to.deep.equal(['connected', 'connected']);
+      screen.getTracks().forEach((track) => track.stop());
     });
 
     it('a receive-only side can place the call, and still shows the other side’s video', async () => {

@@ -28,7 +28,8 @@ const chromiumArgs = [
 /** coturn on loopback, as web-test-runner.config.mjs starts it; `allow-loopback-peers` only because both peers are local. */
 async function startCoturn() {
   const dir = mkdtempSync(join(tmpdir(), 'rtc-bench-coturn-'));
-  const secret = randomBytes(24).toString('base64url');
+  // Hex, not base64url: a secret that starts with '-' reads as an option on the hub's command line.
+  const secret = randomBytes(24).toString('hex');
   const config = join(dir, 'turnserver.conf');
   writeFileSync(config, coturnConfig({ port: 3478, secret, dir, realm: 'rtc-kit.bench' }));
   const started = await startProcess({ name: 'coturn', command: 'turnserver', args: ['-c', config], ready: /Total General servers/ });
