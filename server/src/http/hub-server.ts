@@ -29,6 +29,8 @@ export interface HubServer {
   readonly lifetime: HubLifetimeManager;
   /** Connected hub clients (past their handshake or in it). */
   readonly connectionCount: number;
+  /** HTTP connections held: negotiated and not started yet, or running. A refused request adds none. */
+  readonly httpConnectionCount: number;
   /** Sends every client a Close that allows reconnect, ends every transport, and stops listening. Idempotent. */
   close(): Promise<void>;
 }
@@ -297,6 +299,9 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
     lifetime,
     get connectionCount() {
       return handler.connectionCount;
+    },
+    get httpConnectionCount() {
+      return connections.size;
     },
     close() {
       closing ??= (async () => {

@@ -200,6 +200,11 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
   /** Every channel this server wants; `subscribed` is what the current subscriber connection has. */
   private readonly desired = new Set<string>();
   private readonly subscribed = new Set<string>();
+  /**
+   * Channels whose SUBSCRIBE or UNSUBSCRIBE has been sent and not answered yet: Redis may or may not count this
+   * server among their subscribers at this moment (see publishOrFail).
+   */
+  private readonly changing = new Set<string>();
   /** Group channels to unsubscribe from soon (see leaveLocal). */
   private readonly lingering = new Map<string, NodeJS.Timeout>();
   /** Subscription changes and presence announcements, one at a time, in order. */
@@ -543,14 +548,28 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
    * server whose subscriber is down, or not resubscribed yet after an outage, is reported to the sender,
    * not skipped in silence. Servers join a group's channel before they announce it and leave it a while
    * after they announce leaving (see leaveLocal), so a stale view errs towards expecting fewer.
+   *
+   * PUBLISH's count includes this server when its own subscriber is on the channel, so this server counts
+   * itself out, and must never count itself out when Redis did not count it in: that would take its own copy
+   * for another server's and report a message as delivered that another server never got. While a SUBSCRIBE
+   * or UNSUBSCRIBE is on its way (it reaches Redis on the subscriber's link, the PUBLISH on the publisher's,
+   * in no order this server can know), this server is taken as subscribed. The error of that guess is a send
+   * reported as failed that may have arrived, never the other way round. (Taking the count only after the
+   * SUBSCRIBE's answer lost messages: a publication right after a Redis restart reached only its own server,
+   * whose subscription Redis had and this server did not know of yet, and was reported as delivered.)
    */
   private async publishOrFail(targets: Array<{ channel: string; expected: number }>, payload: Buffer): Promise<void> {
     if (this.publisher.status !== 'ready' || this.closing) throw new HubError(BACKPLANE_UNAVAILABLE);
+    // Whether Redis may count this server, read before the PUBLISH goes out: a SUBSCRIBE sent after that
+    // reaches Redis after it, and does not count.
+    const maySelf = targets.map(({ channel }) => (this.subscribed.has(channel) || this.changing.has(channel) ? 1 : 0));
     // Issued together, so the publications of one call are next to each other in Redis's order.
     const results = await Promise.allSettled(targets.map(({ channel }) => this.publisher.publish(channel, payload)));
     const delivered = results.every((result, i) => {
       const { channel, expected } = targets[i]!;
-      const self = this.subscribed.has(channel) ? 1 : 0;
+      // And whether it may still be counted now: a SUBSCRIBE answered meanwhile was sent before the PUBLISH
+      // was answered, so it may have reached Redis first.
+      const self = maySelf[i]! || this.subscribed.has(channel) || this.changing.has(channel) ? 1 : 0;
       return result.status === 'fulfilled' && result.value >= expected + self;
     });
     if (!delivered) throw new HubError(BACKPLANE_UNAVAILABLE);
@@ -960,21 +979,31 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     if (this.subscriber.status !== 'ready') return;
     const add = [...this.desired].filter((channel) => !this.subscribed.has(channel));
     const remove = [...this.subscribed].filter((channel) => !this.desired.has(channel));
+    // `changing` holds each batch while its command is on its way, so that publishOrFail never counts this
+    // server out of a channel Redis may count it in.
+    let batch: string[] = [];
     try {
       for (let i = 0; i < add.length; i += SUBSCRIBE_BATCH) {
-        const batch = add.slice(i, i + SUBSCRIBE_BATCH);
+        batch = add.slice(i, i + SUBSCRIBE_BATCH);
+        for (const channel of batch) this.changing.add(channel);
         await this.subscriber.subscribe(...batch);
-        for (const channel of batch) this.subscribed.add(channel);
+        for (const channel of batch) {
+          this.subscribed.add(channel);
+          this.changing.delete(channel);
+        }
       }
       for (let i = 0; i < remove.length; i += SUBSCRIBE_BATCH) {
-        const batch = remove.slice(i, i + SUBSCRIBE_BATCH);
-        // Forgotten before the command, added after it: `subscribed` never claims more than Redis has,
-        // which publishOrFail counts on.
-        for (const channel of batch) this.subscribed.delete(channel);
+        batch = remove.slice(i, i + SUBSCRIBE_BATCH);
+        for (const channel of batch) {
+          this.changing.add(channel);
+          this.subscribed.delete(channel);
+        }
         await this.subscriber.unsubscribe(...batch);
+        for (const channel of batch) this.changing.delete(channel);
       }
     } catch {
-      // The link dropped; `ready` runs this again with everything.
+      // The link dropped, and Redis dropped its subscriptions with it; `ready` runs this again with everything.
+      for (const channel of batch) this.changing.delete(channel);
     }
   }
 
