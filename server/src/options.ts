@@ -30,6 +30,15 @@ export interface HubServerOptions {
   /** Answer a long poll that has nothing to send after this long, in ms. Default 90 000. */
   longPollTimeout?: number;
   /**
+   * Bytes written to a connection and not yet sent (or polled) above which its client counts as not reading,
+   * ASP.NET's TransportMaxBufferSize. A connection that stays above it for `transportSendTimeout` is closed, and
+   * one that goes past 16 times it (1 MiB by default) is closed at once: a client that does not read must not
+   * make the server queue for it without end. Default 65 536.
+   */
+  transportMaxBufferSize?: number;
+  /** How long, in ms, a connection may stay above `transportMaxBufferSize` (ASP.NET's TransportSendTimeout). Default 10 000. */
+  transportSendTimeout?: number;
+  /**
    * Stateful reconnect (SignalR 8+, WebSockets only; signalr-wire.md E): a client built with
    * `withStatefulReconnect()` that loses its WebSocket without a Close frame gets `disconnectTimeout` to
    * open a new one with the same connection token. It then resumes the same connection, with its id and
@@ -118,6 +127,8 @@ export const DEFAULT_OPTIONS = {
   maximumReceiveMessageSize: 32 * 1024,
   disconnectTimeout: 15_000,
   longPollTimeout: 90_000,
+  transportMaxBufferSize: 65_536,
+  transportSendTimeout: 10_000,
   allowStatefulReconnects: true,
   statefulReconnectBufferSize: 100_000,
   turnUrls: [],
@@ -158,6 +169,7 @@ export function resolveOptions(options: HubServerOptions = {}): ResolvedHubServe
     'longPollTimeout',
     'redisHeartbeatInterval',
     'rateLimitCloseAfter',
+    'transportSendTimeout',
   ] as const) {
     const value = resolved[name];
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
@@ -170,6 +182,9 @@ export function resolveOptions(options: HubServerOptions = {}): ResolvedHubServe
   }
   if (typeof resolved.allowStatefulReconnects !== 'boolean') {
     throw new TypeError('The "allowStatefulReconnects" option must be true or false.');
+  }
+  if (!Number.isInteger(resolved.transportMaxBufferSize) || resolved.transportMaxBufferSize <= 0) {
+    throw new TypeError('The "transportMaxBufferSize" option must be a positive whole number of bytes.');
   }
   if (!Number.isInteger(resolved.statefulReconnectBufferSize) || resolved.statefulReconnectBufferSize <= 0) {
     throw new TypeError('The "statefulReconnectBufferSize" option must be a positive whole number of bytes.');

@@ -35,6 +35,9 @@ export interface HubServer {
   close(): Promise<void>;
 }
 
+/** A connection with this many times `transportMaxBufferSize` unsent is dropped at once, without waiting. */
+const TRANSPORT_HARD_LIMIT_FACTOR = 16;
+
 /** How long shutdown waits for clients to finish their close handshakes before it cuts them off. */
 const SHUTDOWN_GRACE_MS = 1_000;
 
@@ -81,6 +84,8 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
     disconnectTimeout: config.disconnectTimeout,
     maxInvocationsPerSecond: config.maxInvocationsPerSecond,
     rateLimitCloseAfter: config.rateLimitCloseAfter,
+    transportMaxBufferSize: config.transportMaxBufferSize,
+    transportSendTimeout: config.transportSendTimeout,
     settings: { maxChannelMembers: config.maxChannelMembers, maxChannelsPerConnection: config.maxChannelsPerConnection },
     logger,
   });
@@ -90,6 +95,7 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
     longPollTimeout: config.longPollTimeout,
     allowStatefulReconnects: config.allowStatefulReconnects,
     maxFramePayload: max === null ? 100 * 1024 * 1024 : Math.max(8 * 1024 * 1024, 4 * max),
+    maxBufferedBytes: TRANSPORT_HARD_LIMIT_FACTOR * config.transportMaxBufferSize,
   });
 
   const serveStatic: Handler | null = config.staticDir ? sirv(config.staticDir, { dev: false, etag: true }) : null;

@@ -42,6 +42,8 @@ export class HubConnectionContext implements LifetimeConnection {
   messageBuffer: MessageBuffer | null = null;
   /** The invocation budget, when the server limits invocations; set at the handshake. */
   rateLimit: InvocationRateLimit | null = null;
+  /** Since when (handler clock) the transport has held more unsent bytes than it should; 0 when it has not. */
+  congestedSince = 0;
   /** Channels this connection may join beyond its token's claim (an accepted invitation); made on first grant. */
   grants: Set<string> | null = null;
 
