@@ -4,8 +4,9 @@
 import * as signalr from '@microsoft/signalr';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterEach, before, describe, it } from 'node:test';
 import { MessageHub, createHubServer, silentLogger, type HubClass, type HubServer, type HubServerOptions } from '../src/index.js';
+import { testServers } from './helpers/servers.js';
 import { connect, type ClientKind, type TestClient } from './helpers/clients.js';
 import { HttpStream, RawSocket, handshakeRequest, http, negotiate, record, wsUrl } from './helpers/raw.js';
 import { claimsOf, mint } from './helpers/tokens.js';
@@ -31,20 +32,12 @@ class WhoAmIHub extends MessageHub {
   }
 }
 
-const servers: HubServer[] = [];
+const startServer = testServers({ authSecret: SECRET });
+const start = (options: HubServerOptions = {}, hub: HubClass = WhoAmIHub) => startServer(options, hub);
 const clients: TestClient[] = [];
 afterEach(async () => {
   await Promise.allSettled(clients.splice(0).map((c) => c.stop()));
 });
-after(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
-
-async function start(options: HubServerOptions = {}, hub: HubClass = WhoAmIHub): Promise<HubServer> {
-  const server = await createHubServer({ port: 0, logger: silentLogger, authSecret: SECRET, ...options }, hub);
-  servers.push(server);
-  return server;
-}
 
 async function client(server: HubServer, kind: ClientKind, token: string | (() => Promise<string>)): Promise<TestClient> {
   const c = await connect(server.url, kind, undefined, { accessTokenFactory: typeof token === 'string' ? () => token : token });

@@ -10,19 +10,14 @@ import { encode } from '@msgpack/msgpack';
 import * as signalr from '@microsoft/signalr';
 import fc from 'fast-check';
 import assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { after, before, describe, it } from 'node:test';
-import { HubConnectionHandler } from '../src/hub/hub-connection-handler.js';
-import { createHubServer, MessageHub, type HubServer, type Logger } from '../src/index.js';
-import { InMemoryHubLifetimeManager } from '../src/lifetime/in-memory-hub-lifetime-manager.js';
-import { hubProtocols, InvalidDataError, jsonHubProtocol, messagePackHubProtocol, parseHandshakeRequest } from '../src/protocol/index.js';
+import type { HubConnectionHandler } from '../src/hub/hub-connection-handler.js';
+import { createHubServer, type HubServer, type Logger } from '../src/index.js';
+import { InvalidDataError, jsonHubProtocol, messagePackHubProtocol, parseHandshakeRequest } from '../src/protocol/index.js';
 import type { HubProtocol } from '../src/protocol/messages.js';
-import { HttpConnection, type TransportSink } from '../src/transport/http-connection.js';
-import { RS, RawSocket, http, msgpackFrame, negotiate, wsUrl } from './helpers/raw.js';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+import type { HttpConnection, TransportSink } from '../src/transport/http-connection.js';
+import { RS, RawSocket, http, lengthPrefixed, msgpackFrame, negotiate, wsUrl } from './helpers/raw.js';
+import { heldHeap, openConnection, testHandler } from './helpers/servers.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261204);
 const MAX = 32 * 1024;
@@ -107,19 +102,7 @@ const msgpackFrameArb: fc.Arbitrary<Uint8Array> = fc
     mutated(msgpackArray.map((items) => encode(items))),
     fc.uint8Array({ maxLength: 60 }),
   )
-  .map((body) => withPrefix(body));
-
-function withPrefix(body: Uint8Array): Uint8Array {
-  const prefix: number[] = [];
-  let length = body.length;
-  do {
-    let byte = length & 0x7f;
-    length >>>= 7;
-    if (length > 0) byte |= 0x80;
-    prefix.push(byte);
-  } while (length > 0);
-  return new Uint8Array([...prefix, ...body]);
-}
+  .map((body) => new Uint8Array(lengthPrefixed(body)));
 
 /** Bytes that may end mid-message: anything at all, a bad length prefix included. */
 const trailing = fc.oneof(fc.constant(new Uint8Array()), fc.uint8Array({ minLength: 1, maxLength: 40 }));
@@ -261,27 +244,8 @@ class Recorder implements TransportSink {
 const errors: string[] = [];
 const logger: Logger = { info() {}, warn() {}, error: (message) => void errors.push(message) };
 
-function handler(): { handler: HubConnectionHandler; lifetime: InMemoryHubLifetimeManager } {
-  const lifetime = new InMemoryHubLifetimeManager();
-  const h = new HubConnectionHandler({
-    hub: MessageHub,
-    lifetime,
-    protocols: hubProtocols,
-    keepAliveInterval: 15_000,
-    clientTimeoutInterval: 30_000,
-    handshakeTimeout: 15_000,
-    maximumReceiveMessageSize: MAX,
-    statefulReconnectBufferSize: 100_000,
-    disconnectTimeout: 15_000,
-    maxInvocationsPerSecond: 50,
-    rateLimitCloseAfter: 10_000,
-    settings: { maxChannelMembers: 6, maxChannelsPerConnection: 4 },
-    transportMaxBufferSize: 65_536,
-    transportSendTimeout: 10_000,
-    logger,
-  });
-  return { handler: h, lifetime };
-}
+/** The handler with the server's defaults (32 KB messages, 50 invocations a second...), and a logger that keeps errors. */
+const handler = () => testHandler({ logger });
 
 let nextConnection = 0;
 
@@ -290,13 +254,8 @@ let nextConnection = 0;
  * connection is gone (the client left, if the hub had not ended it), so nothing of it should stay behind.
  */
 async function feed(h: HubConnectionHandler, chunks: Uint8Array[]): Promise<Recorder> {
-  const id = `fuzz-${++nextConnection}`;
-  const connection = new HttpConnection(id, id, () => {});
-  connection.transportType = 'WebSockets';
-  connection.status = 'active';
-  const recorder = new Recorder(connection);
-  connection.transport = recorder;
-  h.onConnect(connection);
+  let recorder!: Recorder;
+  const connection = openConnection(h, (c) => (recorder = new Recorder(c)), `fuzz-${++nextConnection}`);
   for (const chunk of chunks) connection.receive(chunk);
   // Invocations run one after another on promises: let them all settle.
   const settle = async () => {
@@ -444,23 +403,16 @@ describe('fuzzing the connection handler (real MessageHub, recording transport)'
       for (let i = from; i < from + count; i++) await feed(h, [JSON_HANDSHAKE, badFrames[i % badFrames.length]!]);
     };
     await run(0, 2_000); // warm up: code compiled, pools filled
-    gc();
-    const before = process.memoryUsage().heapUsed;
+    const before = heldHeap();
     await run(2_000, 20_000);
-    gc();
-    const grown = process.memoryUsage().heapUsed - before;
+    const grown = heldHeap() - before;
     assert.ok(grown < 2 * 1024 * 1024, `the heap grew by ${grown} bytes over 20,000 bad connections`);
     assert.equal(h.connectionCount, 0, 'every bad connection is gone');
 
     // One connection that stays up through frames that each get an answer or nothing: unknown types, send() of
     // unknown methods (past the rate limit, too), Completions and StreamItems for ids never issued.
-    const id = 'long-lived';
-    const connection = new HttpConnection(id, id, () => {});
-    connection.transportType = 'WebSockets';
-    connection.status = 'active';
-    const recorder = new Recorder(connection);
-    connection.transport = recorder;
-    h.onConnect(connection);
+    let recorder!: Recorder;
+    const connection = openConnection(h, (c) => (recorder = new Recorder(c)), 'long-lived');
     connection.receive(JSON_HANDSHAKE);
     const skippable = utf8(
       ['{"type":99,"x":[1,2,3]}', '{"type":1,"target":"Nope","arguments":[1]}', '{"type":3,"invocationId":"9","result":1}', '{"type":2,"invocationId":"9","item":null}']
@@ -476,11 +428,9 @@ describe('fuzzing the connection handler (real MessageHub, recording transport)'
       for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
     };
     await feedMany(1_000);
-    gc();
-    const start = process.memoryUsage().heapUsed;
+    const start = heldHeap();
     await feedMany(5_000); // 20,000 frames
-    gc();
-    const growth = process.memoryUsage().heapUsed - start;
+    const growth = heldHeap() - start;
     assert.ok(growth < 1024 * 1024, `the heap grew by ${growth} bytes over 20,000 frames on one connection`);
     assert.equal(recorder.ended, false, 'the connection is still up');
     connection.dispose();

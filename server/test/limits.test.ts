@@ -4,10 +4,11 @@
 import * as signalr from '@microsoft/signalr';
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { createHubServer, silentLogger, type HubServer, type HubServerOptions } from '../src/index.js';
+import type { HubServer } from '../src/index.js';
 import { CLIENT_KINDS, connect, type ClientKind, type TestClient } from './helpers/clients.js';
 import { RawSocket, records, wsUrl } from './helpers/raw.js';
 import { startRedis, type RedisProcess } from './helpers/redis.js';
+import { testServers } from './helpers/servers.js';
 
 const hubError = (method: string, message: string) => `An unexpected error occurred invoking '${method}' on the server. HubException: ${message}`;
 const FULL = (channel: string) => hubError('Join', `Channel '${channel}' is full.`);
@@ -18,20 +19,11 @@ const WS = CLIENT_KINDS[0]!;
 /** The current client over each transport, with JSON. */
 const TRANSPORTS = CLIENT_KINDS.filter((k) => k.client === '@microsoft/signalr' && k.protocol === 'json');
 
-const servers: HubServer[] = [];
+const start = testServers();
 const clients: TestClient[] = [];
 afterEach(async () => {
   await Promise.allSettled(clients.splice(0).map((c) => c.stop()));
 });
-after(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
-
-async function start(options: HubServerOptions = {}): Promise<HubServer> {
-  const server = await createHubServer({ port: 0, logger: silentLogger, ...options });
-  servers.push(server);
-  return server;
-}
 
 async function client(server: HubServer, kind: ClientKind = WS): Promise<TestClient & { id: string }> {
   const c = await connect(server.url, kind);

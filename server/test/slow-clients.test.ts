@@ -6,29 +6,13 @@ import * as signalr from '@microsoft/signalr';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { createConnection } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { after, describe, it } from 'node:test';
-import { HubConnectionHandler } from '../src/hub/hub-connection-handler.js';
-import { createHubServer, MessageHub, silentLogger, type HubServer, type HubServerOptions } from '../src/index.js';
-import { InMemoryHubLifetimeManager } from '../src/lifetime/in-memory-hub-lifetime-manager.js';
-import { hubProtocols } from '../src/protocol/index.js';
-import { HttpConnection, type TransportSink } from '../src/transport/http-connection.js';
+import { describe, it } from 'node:test';
+import type { HubServer } from '../src/index.js';
+import type { TransportSink } from '../src/transport/http-connection.js';
 import { RawSocket, handshakeRequest, http, negotiate, record, wsUrl } from './helpers/raw.js';
+import { heldHeap as heap, openConnection, testHandler, testServers } from './helpers/servers.js';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-const servers: HubServer[] = [];
-after(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
-
-async function start(options: HubServerOptions = {}): Promise<HubServer> {
-  const server = await createHubServer({ port: 0, logger: silentLogger, ...options });
-  servers.push(server);
-  return server;
-}
+const start = testServers();
 
 async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -36,11 +20,6 @@ async function until(what: string, check: () => boolean, timeoutMs: number): Pro
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting until ${what}.`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-function heap(): number {
-  gc();
-  return process.memoryUsage().heapUsed;
 }
 
 /** An official WebSocket client with everything it receives as SignalWebRtc, and the ids it hears Leave. */
@@ -210,30 +189,11 @@ describe('the send timeout (ASP.NET TransportSendTimeout), on the connection han
   }
 
   it('a connection above transportMaxBufferSize for transportSendTimeout is dropped; one that drains in time is not', () => {
-    const handler = new HubConnectionHandler({
-      hub: MessageHub,
-      lifetime: new InMemoryHubLifetimeManager(),
-      protocols: hubProtocols,
-      keepAliveInterval: 15_000,
-      clientTimeoutInterval: 30_000,
-      handshakeTimeout: 15_000,
-      maximumReceiveMessageSize: 32_768,
-      statefulReconnectBufferSize: 100_000,
-      disconnectTimeout: 15_000,
-      maxInvocationsPerSecond: 50,
-      rateLimitCloseAfter: 10_000,
-      settings: { maxChannelMembers: 6, maxChannelsPerConnection: 4 },
-      transportMaxBufferSize: 65_536,
-      transportSendTimeout: 10_000,
-      logger: silentLogger,
-    });
+    // The defaults: 64 KB for 10 s.
+    const { handler } = testHandler();
     const open = (id: string) => {
-      const connection = new HttpConnection(id, id, () => {});
-      connection.transportType = 'WebSockets';
-      connection.status = 'active';
       const transport = new Stuck();
-      connection.transport = transport;
-      handler.onConnect(connection);
+      const connection = openConnection(handler, () => transport, id);
       connection.receive(new TextEncoder().encode(handshakeRequest()));
       return { connection, transport };
     };
