@@ -52,6 +52,9 @@ const DEFAULT_CONFIG: RtcServiceConfig = {
   videos: null,
 };
 
+/** How many candidates that came before their offer are kept, at most: a peer sends a handful. */
+const MAX_EARLY_CANDIDATES = 64;
+
 /** The engine of each variant, made on first use. The `then` variant is a chunk of its own. */
 const ENGINES: Record<CallVariant, () => Promise<new (host: EngineHost) => CallEngine>> = {
   async: async () => AsyncEngine,
@@ -74,6 +77,8 @@ export class RtcService extends CountingEventTarget {
   /** Whether the hub lists the members (rtc-kit's hub) or only announces them (the seed's). */
   #membersListed = false;
   #links: PeerLink[] = [];
+  /** Candidates that came before the offer they belong to, from peers we have no link with yet. */
+  #early: Signal[] = [];
   #engine: CallEngine | null = null;
   #engineVariant: CallVariant | null = null;
   #starting: Promise<void> | null = null;
@@ -176,6 +181,7 @@ export class RtcService extends CountingEventTarget {
     this.#media.close();
     for (const off of this.#unsubscribe.splice(0)) off();
     this.#members.clear();
+    this.#early = [];
     this.#iceServers = null;
     const signaling = this.#signaling;
     this.#signaling = null;
@@ -401,14 +407,20 @@ export class RtcService extends CountingEventTarget {
     // Everyone in the channel hears every signal; this one is for somebody else.
     if (signal.to && signal.to !== this.#tag && signal.to !== this.#signaling?.connectionId) return;
     let link = this.#linkFor(signal);
+    let early: Signal[] = [];
     if (!link) {
+      // A candidate may overtake the offer it belongs to (they are sent as gathered): keep a few for it.
+      if (signal.type === 'candidate') return void (this.#early.length < MAX_EARLY_CANDIDATES && this.#early.push(signal));
       // An offer from a peer we have no call with: answered without a click, from ready or in a call.
       const answering = this.#state === 'ready' || this.#state === 'ended' || inCall(this.#state);
       if (signal.type !== 'offer' || !answering) return;
       link = this.#addLink(signal.from ?? this.peerId ?? '', signal.tag ?? null, false);
+      const fromSender = (c: Signal) => c.tag === signal.tag && c.from === signal.from;
+      early = this.#early.filter(fromSender);
+      this.#early = this.#early.filter((c) => !fromSender(c));
     }
     link.identify(signal.from, signal.tag);
-    this.#engine!.signal(link, signal);
+    for (const next of [signal, ...early]) this.#engine!.signal(link, next);
   }
 
   /**
