@@ -17,21 +17,36 @@ class FakeConnection implements NegotiationTarget {
   readonly refuse = new Set<string>();
   /** Makes the next remote offer fail, as a browser fails SDP it cannot parse. */
   failNextRemote = false;
+  /** Makes the next local description fail to apply. */
+  failNextLocal = false;
   private offers = 0;
 
-  async setLocalDescription(description?: Description): Promise<void> {
+  async createOffer(): Promise<Description> {
     await tick();
-    const type = description?.type ?? (this.signalingState === 'have-remote-offer' ? 'answer' : 'offer');
-    if (type === 'offer') {
+    return { type: 'offer', sdp: `local offer ${++this.offers}` };
+  }
+
+  async createAnswer(): Promise<Description> {
+    await tick();
+    if (this.signalingState !== 'have-remote-offer') throw wrongState('createAnswer', this.signalingState);
+    return { type: 'answer', sdp: `answer to ${this.remoteDescription!.sdp}` };
+  }
+
+  async setLocalDescription(description: Description): Promise<void> {
+    await tick();
+    if (this.failNextLocal) {
+      this.failNextLocal = false;
+      throw new Error('InvalidModificationError: the SDP does not match the previously generated SDP');
+    }
+    if (description.type === 'offer') {
       if (this.signalingState !== 'stable' && this.signalingState !== 'have-local-offer') throw wrongState('setLocalDescription(offer)', this.signalingState);
-      this.localDescription = { type, sdp: `local offer ${++this.offers}` };
       this.signalingState = 'have-local-offer';
     } else {
       if (this.signalingState !== 'have-remote-offer') throw wrongState('setLocalDescription(answer)', this.signalingState);
-      this.localDescription = { type, sdp: `answer to ${this.remoteDescription!.sdp}` };
       this.signalingState = 'stable';
     }
-    this.log.push(`local ${type}`);
+    this.localDescription = description;
+    this.log.push(`local ${description.type}`);
   }
 
   async setRemoteDescription(description: Description): Promise<void> {
@@ -72,22 +87,36 @@ const candidate = (name: string): RTCIceCandidateInit => ({ candidate: name, sdp
 
 function negotiation(polite: boolean) {
   const pc = new FakeConnection();
-  return { pc, n: new Negotiation(pc, () => polite) };
+  const failures: unknown[] = [];
+  return { pc, failures, n: new Negotiation(pc, () => polite, (cause) => failures.push(cause)) };
 }
 
 describe('Negotiation: our offer', () => {
-  it('in stable: sets it and gives it back to send', async () => {
+  it('in stable: makes it and hands it out to send at once, while it is applied; the next step waits for that', async () => {
     const { pc, n } = negotiation(true);
     assert.deepEqual(await n.offer(), { type: 'offer', sdp: 'local offer 1' });
+    assert.equal(pc.signalingState, 'stable', 'handed out before setLocalDescription finished');
+    await n.candidate(candidate('x'));
+    await n.settled();
     assert.equal(pc.signalingState, 'have-local-offer');
+    await n.settled();
+    assert.deepEqual(pc.log, ['local offer']);
+  });
+
+  it('that fails to apply after it was handed out: the failure is reported', async () => {
+    const { pc, n, failures } = negotiation(true);
+    pc.failNextLocal = true;
+    assert.deepEqual(await n.offer(), { type: 'offer', sdp: 'local offer 1' });
+    await n.candidate(candidate('x'));
+    assert.match(String(failures[0]), /InvalidModificationError/);
   });
 
   it('not in stable (a description of the peer came first): none, so the browser asks again later', async () => {
     const { pc, n } = negotiation(true);
-    await n.receive(offer());
-    pc.signalingState = 'have-remote-offer'; // as if the answer had not been made yet
+    pc.signalingState = 'have-remote-offer'; // the peer's offer is applied, and our answer not made yet
     assert.equal(await n.offer(), null);
-    assert.deepEqual(pc.log, ['remote offer', 'local answer']);
+    await n.settled();
+    assert.deepEqual(pc.log, []);
   });
 
   it('runs after a step already asked for: an offer never interleaves with the peer\'s offer', async () => {
@@ -96,6 +125,7 @@ describe('Negotiation: our offer', () => {
     const ours = n.offer();
     assert.deepEqual(await theirs, { type: 'answer', sdp: 'answer to their offer' });
     assert.deepEqual(await ours, { type: 'offer', sdp: 'local offer 1' });
+    await n.settled();
     assert.deepEqual(pc.log, ['remote offer', 'local answer', 'local offer']);
   });
 });
@@ -105,8 +135,10 @@ describe('Negotiation: an offer from the peer', () => {
     it(`in stable (${polite ? 'polite' : 'impolite'}): applied and answered`, async () => {
       const { pc, n } = negotiation(polite);
       assert.deepEqual(await n.receive(offer()), { type: 'answer', sdp: 'answer to their offer' });
-      assert.equal(pc.signalingState, 'stable');
-      assert.deepEqual(pc.log, ['remote offer', 'local answer']);
+      await n.settled();
+    assert.equal(pc.signalingState, 'stable');
+      await n.settled();
+    assert.deepEqual(pc.log, ['remote offer', 'local answer']);
     });
   }
 
@@ -114,7 +146,9 @@ describe('Negotiation: an offer from the peer', () => {
     const { pc, n } = negotiation(true);
     await n.offer();
     assert.deepEqual(await n.receive(offer()), { type: 'answer', sdp: 'answer to their offer' });
+    await n.settled();
     assert.deepEqual(pc.log, ['local offer', 'rollback', 'remote offer', 'local answer']);
+    await n.settled();
     assert.equal(pc.signalingState, 'stable');
   });
 
@@ -122,10 +156,13 @@ describe('Negotiation: an offer from the peer', () => {
     const { pc, n } = negotiation(false);
     await n.offer();
     assert.equal(await n.receive(offer()), null);
+    await n.settled();
     assert.equal(pc.signalingState, 'have-local-offer');
+    await n.settled();
     assert.deepEqual(pc.log, ['local offer']);
     // The answer to our offer then completes the one negotiation.
     assert.equal(await n.receive(answer()), null);
+    await n.settled();
     assert.equal(pc.signalingState, 'stable');
   });
 
@@ -147,6 +184,7 @@ describe('Negotiation: an offer from the peer', () => {
     const { pc, n } = negotiation(false);
     pc.signalingState = 'have-remote-offer';
     assert.equal(await n.receive(offer()), null);
+    await n.settled();
     assert.deepEqual(pc.log, []);
   });
 });
@@ -156,6 +194,7 @@ describe('Negotiation: an answer from the peer', () => {
     const { pc, n } = negotiation(false);
     await n.offer();
     assert.equal(await n.receive(answer()), null);
+    await n.settled();
     assert.deepEqual(pc.log, ['local offer', 'remote answer']);
   });
 
@@ -164,8 +203,10 @@ describe('Negotiation: an answer from the peer', () => {
       const { pc, n } = negotiation(true);
       pc.signalingState = state;
       assert.equal(await n.receive(answer()), null);
-      assert.deepEqual(pc.log, []);
-      assert.equal(pc.signalingState, state);
+      await n.settled();
+    assert.deepEqual(pc.log, []);
+      await n.settled();
+    assert.equal(pc.signalingState, state);
     });
   }
 });
@@ -178,6 +219,7 @@ describe('Negotiation: candidates', () => {
     assert.equal(n.pendingCandidates, 2);
     assert.deepEqual(pc.added, []);
     await n.receive(offer());
+    await n.settled();
     assert.deepEqual(pc.log, ['remote offer', 'candidate a', 'candidate b', 'local answer']);
     assert.equal(n.pendingCandidates, 0);
   });
@@ -194,6 +236,7 @@ describe('Negotiation: candidates', () => {
     const described = n.receive(offer());
     const added = n.candidate(candidate('d'));
     await Promise.all([described, added]);
+    await n.settled();
     assert.deepEqual(pc.log, ['remote offer', 'local answer', 'candidate d']);
   });
 

@@ -52,6 +52,7 @@ export class LocalMedia {
       return error;
     }
     this.changed('localstream');
+    await this.#listDevices();
     await this.apply();
     return null;
   }
@@ -167,8 +168,12 @@ export class LocalMedia {
     );
     this.#applying = applied.catch(() => {});
     await applied;
-    this.devices = (await navigator.mediaDevices?.enumerateDevices?.().catch(() => null)) ?? this.devices;
     this.changed('mediachange');
+  }
+
+  /** Reads the list of devices again: after the camera opened (names show once it is allowed), and on `devicechange`. */
+  async #listDevices(): Promise<void> {
+    this.devices = (await navigator.mediaDevices?.enumerateDevices?.().catch(() => null)) ?? this.devices;
   }
 
   /** While open: on `devicechange`, refresh the list, and if a device in use is gone, fall back to the default one. */
@@ -176,6 +181,7 @@ export class LocalMedia {
     const media = typeof navigator === 'undefined' ? undefined : navigator.mediaDevices;
     if (!media?.addEventListener || this.#unfollow) return;
     const onChange = async () => {
+      await this.#listDevices();
       await this.apply();
       for (const track of this.stream?.getTracks() ?? []) {
         const id = track.getSettings().deviceId;

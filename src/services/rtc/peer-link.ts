@@ -11,10 +11,11 @@ export interface LinkHost {
   /** Our call tag (random per call, kept across hub reconnects) and hub connection id. */
   readonly tag: string;
   readonly connectionId: string | null;
-  /** The configuration for a connection; `fresh` fetches the ICE servers again (an ICE restart). */
-  rtcConfiguration(fresh?: boolean): Promise<RTCConfiguration>;
-  /** Puts our media on the connection, or stops tracking it. */
-  attachMedia(pc: RTCPeerConnection, offering: boolean): void;
+  /** A new connection with our media on it, for a call we place (`offering`) or answer. */
+  connection(offering: boolean): Promise<RTCPeerConnection>;
+  /** The configuration for an ICE restart, with freshly fetched ICE servers. */
+  rtcConfiguration(fresh: true): Promise<RTCConfiguration>;
+  /** The connection is done with: our media leaves it. */
   detachMedia(pc: RTCPeerConnection): void;
   /** Something the call shows of this peer changed: its state, id, stream or stats. */
   linkChanged(link: PeerLink, what: 'state' | 'id' | 'stream' | 'stats'): void;
@@ -156,11 +157,18 @@ export class PeerLink {
   }
 
   async #open(): Promise<void> {
-    const configuration = await this.host.rtcConfiguration();
-    if (this.#closed) return;
-    const pc = (this.#pc = new RTCPeerConnection(configuration));
+    const pc = await this.host.connection(this.offering);
+    if (this.#closed) {
+      this.host.detachMedia(pc);
+      return pc.close();
+    }
+    this.#pc = pc;
     const link = this;
-    this.#negotiation = new Negotiation(pc, (remote) => isPolite(this.host.tag, this.tag, pc.localDescription?.sdp, remote.sdp));
+    this.#negotiation = new Negotiation(
+      pc,
+      (remote) => isPolite(this.host.tag, this.tag, pc.localDescription?.sdp, remote.sdp),
+      (cause) => this.fail(negotiationError(cause, 'Our description could not be applied')),
+    );
     this.#recovery = new IceRecovery(
       {
         get state() {
@@ -179,7 +187,6 @@ export class PeerLink {
       this.driver.candidate(this, candidate);
     };
     pc.ontrack = ({ streams, track }) => this.driver.track(this, streams[0] ?? new MediaStream([track]));
-    this.host.attachMedia(pc, this.offering);
   }
 
   /** A negotiation step once the connection is open; after a local description is set, candidates must follow. */

@@ -87,6 +87,8 @@ export class RtcService extends CountingEventTarget {
   #tag = '';
   /** The ICE servers of this call, fetched once at start; restarts fetch fresh ones. */
   #iceServers: Promise<RTCIceServer[]> | null = null;
+  /** A connection made ahead while `ready`, for the first peer link (#connection). */
+  #spare: Promise<RTCPeerConnection> | null = null;
   readonly #media = new LocalMedia(
     (change) => this.#mediaChanged(change),
     () => this.config.media,
@@ -106,8 +108,8 @@ export class RtcService extends CountingEventTarget {
       get connectionId() {
         return service.#signaling?.connectionId ?? null;
       },
+      connection: (offering) => this.#connection(offering),
       rtcConfiguration: (fresh) => this.#rtcConfiguration(fresh),
-      attachMedia: (pc, offering) => this.#media.attach(pc, offering),
       detachMedia: (pc) => this.#media.detach(pc),
       linkChanged: (link, what) => {
         if (what === 'stream') this.emit('remotestream', { stream: link.stream, peerId: link.id });
@@ -142,7 +144,21 @@ export class RtcService extends CountingEventTarget {
   }
 
   configure(config: Partial<RtcServiceConfig>): void {
-    this.config = { ...this.config, ...stripUndefined(config) };
+    const before = this.config;
+    this.config = { ...before, ...stripUndefined(config) };
+    const { iceServers, iceServersUrl, iceTransportPolicy } = this.config;
+    // Once started, new ICE settings apply to the next connection; a spare made with the old ones is no use.
+    if (this.#iceServers && (iceServers !== before.iceServers || iceServersUrl !== before.iceServersUrl || iceTransportPolicy !== before.iceTransportPolicy)) {
+      this.#loadIceServers();
+      if (this.#spare) this.#makeSpare();
+    }
+  }
+
+  /** Fetches (ice-servers-url) or checks (iceServers) the ICE servers; errors show when a call needs them. */
+  #loadIceServers(): void {
+    const { iceServers, iceServersUrl } = this.config;
+    const loaded = (this.#iceServers = iceServersUrl ? fetchIceServers(iceServersUrl) : Promise.resolve().then(() => validateIceServers(iceServers ?? [])));
+    loaded.catch(() => {});
   }
 
   // ----- The call ----------------------------------------------------------------------------------
@@ -177,6 +193,7 @@ export class RtcService extends CountingEventTarget {
 
   /** Ends the call, leaves the channel and releases the camera. Harmless to call again. */
   async hangup(): Promise<void> {
+    this.#dropSpare();
     this.#closeLinks();
     this.#media.close();
     for (const off of this.#unsubscribe.splice(0)) off();
@@ -299,14 +316,12 @@ export class RtcService extends CountingEventTarget {
       if (!channel) throw new RtcError('invalid-state', 'Set the channel to join before starting the call.');
       await this.#useEngine();
       this.#tag = randomTag();
-      const { iceServers, iceServersUrl } = this.config;
-      this.#iceServers = iceServersUrl ? fetchIceServers(iceServersUrl) : Promise.resolve().then(() => validateIceServers(iceServers ?? []));
-      // Reported when a call needs them; until then, not an unhandled rejection.
-      this.#iceServers.catch(() => {});
+      this.#loadIceServers();
       const signaling = this.#signaling ?? this.#connectSignaling(hubUrl);
       // The camera opens while the hub link comes up.
       const [problem] = await Promise.all([this.#media.open(), signaling.connect().then(() => this.#join(signaling, channel))]);
       this.#setState('ready', problem);
+      this.#makeSpare();
       // Without a camera or microphone the call still joins and receives (receive-only). The reason is an
       // rtc-error, and stays in the error part until the next change of state.
       if (problem) this.emit('error', { error: problem });
@@ -495,10 +510,46 @@ export class RtcService extends CountingEventTarget {
     this.#setState(next);
   }
 
+  /**
+   * A connection with our media on it for a new peer link: the spare one made while `ready`, or a new one.
+   * The spare has gathered its candidates and put its tracks on already, so the first call of each start,
+   * placed or answered, is that much quicker to set up.
+   */
+  async #connection(offering: boolean): Promise<RTCPeerConnection> {
+    const spare = await this.#spare?.catch(() => null);
+    this.#spare = null;
+    if (spare && spare.signalingState !== 'closed') return spare;
+    const pc = new RTCPeerConnection(await this.#rtcConfiguration());
+    this.#media.attach(pc, offering);
+    return pc;
+  }
+
+  /** Makes the spare connection, with our tracks on it and a candidate gathered in advance. */
+  #makeSpare(): void {
+    this.#dropSpare();
+    if (!this.#media.stream) return;
+    this.#spare = this.#rtcConfiguration().then((configuration) => {
+      const pc = new RTCPeerConnection({ ...configuration, iceCandidatePoolSize: 1 });
+      this.#media.attach(pc, false);
+      return pc;
+    });
+    this.#spare.catch(() => {});
+  }
+
+  #dropSpare(): void {
+    const spare = this.#spare;
+    this.#spare = null;
+    void spare?.then((pc) => {
+      this.#media.detach(pc);
+      pc.close();
+    }, () => {});
+  }
+
+  /** The configuration for a connection; `fresh` fetches the ICE servers again, for an ICE restart's new TURN credentials. */
   async #rtcConfiguration(fresh = false): Promise<RTCConfiguration> {
     const { iceServersUrl, iceTransportPolicy } = this.config;
-    if (fresh && iceServersUrl) this.#iceServers = fetchIceServers(iceServersUrl);
-    return { iceServers: await (this.#iceServers ?? []), iceTransportPolicy };
+    const servers = fresh && iceServersUrl ? fetchIceServers(iceServersUrl) : this.#iceServers;
+    return { iceServers: await (servers ?? []), iceTransportPolicy };
   }
 
   #mediaChanged(change: LocalMediaChange): void {
