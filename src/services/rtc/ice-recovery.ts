@@ -31,36 +31,40 @@ export interface RecoveryHost {
  * one object per peer connection and disposes it with the connection.
  */
 export class IceRecovery {
-  private restarts = 0;
-  private restartTimer: ReturnType<typeof setTimeout> | null = null;
-  private candidateTimer: ReturnType<typeof setTimeout> | null = null;
-  private candidatesSent = 0;
-  private disposed = false;
-  private readonly unwatch: () => void;
+  #restarts = 0;
+  #restartTimer: ReturnType<typeof setTimeout> | null = null;
+  #candidateTimer: ReturnType<typeof setTimeout> | null = null;
+  #candidatesSent = 0;
+  #disposed = false;
+  readonly #unwatch: () => void;
+  readonly #host: RecoveryHost;
+  readonly #pc: RTCPeerConnection;
 
   constructor(
-    private readonly host: RecoveryHost,
-    private readonly pc: RTCPeerConnection,
+    host: RecoveryHost,
+    pc: RTCPeerConnection,
   ) {
-    pc.addEventListener('connectionstatechange', this.onState);
-    this.unwatch = watchIce(pc, (error) => {
-      if (!this.disposed) host.fail(error);
+    this.#host = host;
+    this.#pc = pc;
+    pc.addEventListener('connectionstatechange', this.#onState);
+    this.#unwatch = watchIce(pc, (error) => {
+      if (!this.#disposed) host.fail(error);
     });
   }
 
   /** Call for every local candidate sent to the peer. */
   candidateSent(): void {
-    this.candidatesSent++;
+    this.#candidatesSent++;
   }
 
   /** Call after setting a local description: no candidate out soon after it means gather again. */
   expectCandidates(): void {
-    const before = this.candidatesSent;
-    const pc = this.pc;
-    if (this.candidateTimer) clearTimeout(this.candidateTimer);
-    this.candidateTimer = setTimeout(() => {
-      this.candidateTimer = null;
-      if (this.disposed || this.candidatesSent !== before || pc.connectionState === 'connected') return;
+    const before = this.#candidatesSent;
+    const pc = this.#pc;
+    if (this.#candidateTimer) clearTimeout(this.#candidateTimer);
+    this.#candidateTimer = setTimeout(() => {
+      this.#candidateTimer = null;
+      if (this.#disposed || this.#candidatesSent !== before || pc.connectionState === 'connected') return;
       // With relay only and TURN refusing us, gathering again cannot help; the ICE watchdog reports it.
       if (pc.iceGatheringState === 'complete' && pc.getConfiguration().iceTransportPolicy === 'relay') return;
       pc.restartIce();
@@ -68,56 +72,56 @@ export class IceRecovery {
   }
 
   dispose(): void {
-    this.disposed = true;
-    this.unwatch();
-    this.clearTimers();
-    this.pc.removeEventListener('connectionstatechange', this.onState);
+    this.#disposed = true;
+    this.#unwatch();
+    this.#clearTimers();
+    this.#pc.removeEventListener('connectionstatechange', this.#onState);
   }
-
-  private readonly onState = (): void => {
-    if (this.disposed) return;
-    const host = this.host;
-    switch (this.pc.connectionState) {
+  readonly #onState = (): void => {
+    if (this.#disposed) return;
+    const host = this.#host;
+    switch (this.#pc.connectionState) {
       case 'connected':
-        this.clearTimers();
-        this.restarts = 0;
+        this.#clearTimers();
+        this.#restarts = 0;
         if (host.state === 'connecting' || host.state === 'reconnecting') host.setState('connected');
         return;
       case 'disconnected':
         // Often a blip that heals by itself; restart only if it lasts.
-        this.restartTimer ??= setTimeout(() => void this.restart(), DISCONNECTED_GRACE_MS);
+        this.#restartTimer ??= setTimeout(() => void this.#restart(), DISCONNECTED_GRACE_MS);
         return;
       case 'failed':
-        if (host.state === 'connected' || host.state === 'reconnecting') void this.restart();
+        if (host.state === 'connected' || host.state === 'reconnecting') void this.#restart();
         return;
     }
   };
 
-  private async restart(): Promise<void> {
-    const { pc, host } = this;
-    if (this.disposed || pc.connectionState === 'connected') return;
-    if (this.restarts >= MAX_ICE_RESTARTS) {
+  async #restart(): Promise<void> {
+    const pc = this.#pc;
+    const host = this.#host;
+    if (this.#disposed || pc.connectionState === 'connected') return;
+    if (this.#restarts >= MAX_ICE_RESTARTS) {
       host.fail(new RtcError('ice-failed', `The connection to the peer was lost and ${MAX_ICE_RESTARTS} ICE restarts did not bring it back.`));
       return;
     }
-    this.restarts++;
+    this.#restarts++;
     if (host.state === 'connected') host.setState('reconnecting');
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = null;
-      void this.restart();
+    if (this.#restartTimer) clearTimeout(this.#restartTimer);
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = null;
+      void this.#restart();
     }, RESTART_TIMEOUT_MS);
     try {
       pc.setConfiguration({ ...pc.getConfiguration(), ...(await host.rtcConfiguration()) });
     } catch {
       // Keep the old servers if fresh ones cannot be had; the restart may still work.
     }
-    if (!this.disposed) pc.restartIce();
+    if (!this.#disposed) pc.restartIce();
   }
 
-  private clearTimers(): void {
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    if (this.candidateTimer) clearTimeout(this.candidateTimer);
-    this.restartTimer = this.candidateTimer = null;
+  #clearTimers(): void {
+    if (this.#restartTimer) clearTimeout(this.#restartTimer);
+    if (this.#candidateTimer) clearTimeout(this.#candidateTimer);
+    this.#restartTimer = this.#candidateTimer = null;
   }
 }
