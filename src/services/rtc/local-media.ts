@@ -1,6 +1,6 @@
 import { chunk, mediaError, RtcError } from './rtc-error.js';
 
-const switching = () => chunk('device switching', import('./device-switching.js'));
+const switching = () => chunk('media switching', import('./media-switching.js'));
 
 /**
  * What local media tells its owner: a new or no local stream; a change of mute, device or screen; or a
@@ -115,10 +115,7 @@ export class LocalMedia {
 
   /** Sends `stream` (a screen) in place of the camera, until `stopScreenShare()` or the browser's "Stop sharing". */
   async shareScreen(stream: MediaStream): Promise<void> {
-    this.stopScreenShare();
-    this.screen = stream;
-    stream.getVideoTracks()[0]?.addEventListener('ended', () => this.screen === stream && this.stopScreenShare());
-    await this.apply();
+    return (await switching()).shareScreen(this, stream);
   }
 
   /** Sends the camera again. Harmless when not sharing. */

@@ -7,7 +7,7 @@ import {
 } from '@microsoft/signalr';
 import { RtcError } from '../rtc/rtc-error.js';
 import { HubMethod } from './hub-contract.js';
-import { JitteredRetryPolicy } from './retry-policy.js';
+import { retryDelay } from './retry-policy.js';
 
 /** How the signaling link is doing, as `rtc-signaling-state` reports it. */
 export type SignalingState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
@@ -38,7 +38,7 @@ export class RejoinEvent extends Event {
 }
 
 /**
- * The seed's MessageHub over `@microsoft/signalr`, with automatic reconnect (JitteredRetryPolicy) and
+ * The seed's MessageHub over `@microsoft/signalr`, with automatic reconnect (retryDelay) and
  * stateful reconnect. After a reconnect the connection id is new and the hub has forgotten us, so the
  * client joins its channels again by itself, then says `connected`.
  *
@@ -59,7 +59,7 @@ export class HubClient extends EventTarget {
         transport: HttpTransportType.WebSockets | HttpTransportType.LongPolling | HttpTransportType.ServerSentEvents,
         accessTokenFactory: options.accessTokenFactory,
       })
-      .withAutomaticReconnect(new JitteredRetryPolicy())
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => retryDelay(context) })
       .withStatefulReconnect()
       .configureLogging(LogLevel.None)
       .build();

@@ -1,8 +1,9 @@
 import type { LocalMedia } from './local-media.js';
 import { mediaError } from './rtc-error.js';
 
-// Switching devices during a call: loaded on first use (a device picked, a track given, a device
-// unplugged), as most calls keep the devices they started with.
+// Switching what a call sends: another camera or microphone, a track of the page's, or a screen. Loaded
+// on first use (a device picked, a track given, a device unplugged, a screen shared), as most calls keep
+// sending what they started with.
 
 /**
  * Switches to the camera (`videoinput`) or microphone (`audioinput`) with this device id, during a call
@@ -49,4 +50,12 @@ export async function replaceMissing(media: LocalMedia): Promise<void> {
       await select(media, track.kind === 'audio' ? 'audioinput' : 'videoinput', '');
     }
   }
+}
+
+/** Sends `stream` (a screen) in place of the camera, until `stopScreenShare()` or the browser's "Stop sharing". */
+export async function shareScreen(media: LocalMedia, stream: MediaStream): Promise<void> {
+  await media.stopScreenShare();
+  media.screen = stream;
+  stream.getVideoTracks()[0]?.addEventListener('ended', () => media.screen === stream && media.stopScreenShare());
+  await media.apply();
 }
