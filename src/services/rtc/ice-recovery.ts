@@ -30,7 +30,6 @@ export class IceRecovery {
   #restartTimer: ReturnType<typeof setTimeout> | null = null;
   #restarter: Promise<IceRestarter> | null = null;
   #candidateTimer: ReturnType<typeof setTimeout> | null = null;
-  #candidatesSent = 0;
   #disposed = false;
   readonly #unwatch: () => void;
   readonly #host: RecoveryHost;
@@ -48,19 +47,17 @@ export class IceRecovery {
     });
   }
 
-  /** Call for every local candidate sent to the peer. */
-  candidateSent(): void {
-    this.#candidatesSent++;
-  }
-
-  /** Call after setting a local description: no candidate out soon after it means gather again. */
+  /**
+   * Call after setting a local description: if no candidate of its own has been gathered soon after,
+   * gather again. The check reads the candidates in the current local description, so a late candidate
+   * of an earlier one (an offer rolled back in glare) cannot pass for one of this.
+   */
   expectCandidates(): void {
-    const before = this.#candidatesSent;
     const pc = this.#pc;
     if (this.#candidateTimer) clearTimeout(this.#candidateTimer);
     this.#candidateTimer = setTimeout(() => {
       this.#candidateTimer = null;
-      if (this.#disposed || this.#candidatesSent !== before || pc.connectionState === 'connected') return;
+      if (this.#disposed || pc.connectionState === 'connected' || pc.localDescription?.sdp.includes('a=candidate:')) return;
       // With relay only and TURN refusing us, gathering again cannot help; the ICE watchdog reports it.
       if (pc.iceGatheringState === 'complete' && pc.getConfiguration().iceTransportPolicy === 'relay') return;
       pc.restartIce();

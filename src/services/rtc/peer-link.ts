@@ -200,9 +200,7 @@ export class PeerLink {
     );
     pc.onnegotiationneeded = () => this.#driver.offer(this);
     pc.onicecandidate = ({ candidate }) => {
-      if (!candidate) return;
-      this.#recovery?.candidateSent();
-      this.#driver.candidate(this, candidate);
+      if (candidate) this.#driver.candidate(this, candidate);
     };
     pc.ontrack = ({ streams, track }) => this.#driver.track(this, streams[0] ?? new MediaStream([track]));
   }
