@@ -11,6 +11,7 @@
 //   await executeServerCommand('pause-service', { id, signal: 'SIGKILL' }); // stop a hub, coturn or Redis
 //   await executeServerCommand('resume-service', { id });    // start it again: same port, same config
 //   const { url: redisUrl } = await executeServerCommand('start-redis'); // then start-hub with --redis
+//   const { path } = await executeServerCommand('copy-dist', { without: ['then-engine'] }); // dist/ minus some chunks
 //   const peer = await RemotePage.open();                   // a second person, in a browser context of its own
 //                                                           // (test/helpers/remote-page.ts, test/wtr/remote-pages.mjs)
 //
@@ -21,7 +22,7 @@
 //
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,10 +36,12 @@ import { remotePagesPlugin } from './test/wtr/remote-pages.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const logDir = join(root, '.test-tmp', 'logs');
+const bundleDir = join(root, '.test-tmp', 'bundles');
 const HOST = '127.0.0.1';
 const PORT = Number(process.env.RTC_WTR_PORT || 8765);
 const ENV_MODULE = '/__rtc-test-env.js';
 rmSync(logDir, { recursive: true, force: true });
+rmSync(bundleDir, { recursive: true, force: true });
 
 export { chromiumArgs };
 
@@ -302,6 +305,17 @@ function servicesPlugin() {
         const id = String(nextId++);
         onDemand.set(id, hub);
         return { id, url: hub.url };
+      }
+      if (command === 'copy-dist') {
+        // A copy of the built bundles with some files missing, as a page meets them when a chunk fails to load.
+        const without = payload?.without ?? [];
+        if (!Array.isArray(without) || !without.every((part) => typeof part === 'string')) {
+          throw new Error('copy-dist: payload.without must be an array of strings');
+        }
+        const id = String(nextId++);
+        const dir = join(bundleDir, id);
+        cpSync(join(root, 'dist'), dir, { recursive: true, filter: (source) => !without.some((part) => source.slice(join(root, 'dist').length).includes(part)) });
+        return { path: `/.test-tmp/bundles/${id}` };
       }
       if (command === 'start-coturn') {
         const coturn = await startCoturn();
