@@ -11,6 +11,9 @@
 //   await executeServerCommand('pause-service', { id, signal: 'SIGKILL' }); // stop a hub, coturn or Redis
 //   await executeServerCommand('resume-service', { id });    // start it again: same port, same config
 //   const { url: redisUrl } = await executeServerCommand('start-redis'); // then start-hub with --redis
+//   await executeServerCommand('start-hub', { args: [], auth: true });  // a hub that needs access tokens:
+//   fetch('/__rtc-token?sub=alice&until=1796000000')                   // HS256 tokens it accepts: those asked for
+//                                                                        // before `until` expire then, later ones in an hour
 //   const { path } = await executeServerCommand('copy-dist', { without: ['then-engine'] }); // dist/ minus some chunks
 //   const peer = await RemotePage.open();                   // a second person, in a browser context of its own
 //                                                           // (test/helpers/remote-page.ts, test/wtr/remote-pages.mjs)
@@ -38,6 +41,9 @@ const root = dirname(fileURLToPath(import.meta.url));
 const logDir = join(root, '.test-tmp', 'logs');
 const bundleDir = join(root, '.test-tmp', 'bundles');
 const HOST = '127.0.0.1';
+/** The secret of the hubs started with `auth: true`, and of the tokens /__rtc-token mints. */
+const AUTH_SECRET = randomBytes(32).toString('hex');
+const TOKEN_ROUTE = '/__rtc-token';
 const PORT = Number(process.env.RTC_WTR_PORT || 8765);
 const ENV_MODULE = '/__rtc-test-env.js';
 rmSync(logDir, { recursive: true, force: true });
@@ -252,6 +258,23 @@ async function startRedis() {
   return { ...restartable(first, launch), url: `redis://${HOST}:${port}` };
 }
 
+/**
+ * An HS256 access token for the hubs started with `auth: true`: `sub`, `name` (default the sub),
+ * `channels` (a comma list, default `*`), and an `exp` an hour away; or, for a token asked for before
+ * `until` (unix seconds), `exp` is `until`: a call's first tokens expire together, its later ones do not.
+ */
+async function mintToken(params) {
+  const { SignJWT } = await import('jose');
+  const sub = params.get('sub') ?? 'test-user';
+  const now = Math.floor(Date.now() / 1000);
+  const until = Number(params.get('until') ?? 0);
+  return new SignJWT({ name: params.get('name') ?? sub, channels: (params.get('channels') ?? '*').split(',') })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setExpirationTime(now < until ? until : now + 3600)
+    .sign(new TextEncoder().encode(AUTH_SECRET));
+}
+
 /** Services started on demand by browser tests through server commands, by id. */
 const onDemand = new Map();
 let nextId = 1;
@@ -285,6 +308,7 @@ function servicesPlugin() {
     },
 
     async serve(context) {
+      if (context.path === TOKEN_ROUTE) return { body: JSON.stringify({ token: await mintToken(context.URL.searchParams) }), type: 'json' };
       if (context.path !== ENV_MODULE) return undefined;
       try {
         const hub = await mainHub;
@@ -301,7 +325,7 @@ function servicesPlugin() {
         if (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string')) {
           throw new Error('start-hub: payload.args must be an array of strings');
         }
-        const hub = await startHub(args, origin);
+        const hub = await startHub(payload?.auth ? [`--auth-secret=${AUTH_SECRET}`, ...args] : args, origin);
         const id = String(nextId++);
         onDemand.set(id, hub);
         return { id, url: hub.url };

@@ -71,6 +71,8 @@ export default class RtcCall extends RtcElement {
     iceServersUrl: { attribute: 'ice-servers-url' },
     iceServers: { attribute: false },
     iceTransportPolicy: { attribute: 'ice-transport-policy' },
+    tokenUrl: { attribute: 'token-url' },
+    accessTokenFactory: { attribute: false },
     audioMuted: { type: Boolean, reflect: true, attribute: 'audio-muted' },
     videoMuted: { type: Boolean, reflect: true, attribute: 'video-muted' },
     showQuality: { type: Boolean, attribute: 'show-quality' },
@@ -95,6 +97,12 @@ export default class RtcCall extends RtcElement {
 
   /** `all` (the default) or `relay`, to allow only TURN-relayed paths. */
   iceTransportPolicy: RTCIceTransportPolicy = 'all';
+
+  /** Where the access token comes from, when the hub asks for one: a GET with the page's cookies that answers `{"token": "..."}`. */
+  tokenUrl: string | null = null;
+
+  /** Or a function that gives the access token (or a promise of it); it wins over `token-url`. Asked again on every reconnect. */
+  accessTokenFactory: (() => string | Promise<string>) | null = null;
 
   /** Mutes the microphone: the peer hears nothing. Reflected as `audio-muted`. */
   audioMuted = false;
@@ -241,6 +249,8 @@ export default class RtcCall extends RtcElement {
       iceServers: this.iceServers,
       iceServersUrl: this.iceServersUrl,
       iceTransportPolicy: this.iceTransportPolicy,
+      tokenUrl: this.tokenUrl,
+      accessTokenFactory: this.accessTokenFactory,
       // The then variant shows the streams in the default page's own videos.
       videos: this.#then()?.videos ?? null,
     });

@@ -6,6 +6,7 @@ export type RtcErrorCode =
   | 'media-failed'
   | 'signaling-unavailable'
   | 'signaling-rejected'
+  | 'unauthorized'
   | 'ice-failed'
   | 'peer-left'
   | 'bad-ice-config'

@@ -7,8 +7,9 @@ import { LocalMedia, type LocalMediaChange } from './local-media.js';
 import { PeerLink, type LinkHost } from './peer-link.js';
 import { chunk, RtcError, toRtcError } from './rtc-error.js';
 import { CountingEventTarget } from './service-events.js';
-import { HubClient, type RejoinEvent, type SignalingState, type SignalingStateEvent } from '../signaling/hub-client.js';
+import { HubClient, type RejoinEvent, type SignalingState, type SignalingStateEvent, type UnauthorizedEvent } from '../signaling/hub-client.js';
 import { decodeSignal, HubEvent, type Signal, type SignalType } from '../signaling/hub-contract.js';
+import { accessTokens, type AccessTokenFactory } from '../signaling/access-token.js';
 
 export type { CallVariant };
 
@@ -28,6 +29,10 @@ export interface RtcServiceConfig {
   media: MediaStreamConstraints;
   /** The element's own videos, for the `then` variant, which shows the streams in them itself. */
   videos: VariantVideos | null;
+  /** Fetch `{"token"}` from here (with the page's cookies) when the hub asks for an access token. */
+  tokenUrl: string | null;
+  /** Or give the access token with this function; it wins over `tokenUrl`. */
+  accessTokenFactory: AccessTokenFactory | null;
 }
 
 /** One remote peer of the call, as `peers` lists it. */
@@ -49,6 +54,8 @@ const DEFAULT_CONFIG: RtcServiceConfig = {
   iceTransportPolicy: 'all',
   media: { video: true, audio: true },
   videos: null,
+  tokenUrl: null,
+  accessTokenFactory: null,
 };
 
 const loadIceConfig = () => chunk('the ICE server settings', import('./ice-config.js'));
@@ -162,7 +169,7 @@ export class RtcService extends CountingEventTarget {
   #loadIceServers(): void {
     const { iceServers, iceServersUrl } = this.config;
     const loaded = (this.#iceServers =
-      iceServersUrl || iceServers ? loadIceConfig().then((m) => (iceServersUrl ? m.fetchIceServers(iceServersUrl) : m.validateIceServers(iceServers))) : Promise.resolve([]));
+      iceServersUrl || iceServers ? loadIceConfig().then(async (m) => (iceServersUrl ? m.fetchIceServers(iceServersUrl, await this.#token()) : m.validateIceServers(iceServers))) : Promise.resolve([]));
     loaded.catch(() => {});
   }
 
@@ -380,8 +387,15 @@ export class RtcService extends CountingEventTarget {
     this.#matchReconnectedPeers();
   }
 
+  /** An access token for the hub's other routes (/ice-servers), where the call has a source of them. */
+  async #token(): Promise<string | null> {
+    const { tokenUrl, accessTokenFactory } = this.config;
+    return (await accessTokens(tokenUrl, accessTokenFactory)?.()) ?? null;
+  }
+
   #connectSignaling(hubUrl: string): HubClient {
-    const signaling = (this.#signaling = new HubClient({ url: hubUrl }));
+    const { tokenUrl, accessTokenFactory } = this.config;
+    const signaling = (this.#signaling = new HubClient({ url: hubUrl, accessTokenFactory: accessTokens(tokenUrl, accessTokenFactory) }));
     const onState = (event: Event) => {
       const { state } = event as SignalingStateEvent;
       // A reconnect gives us a new connection id, and after a hub restart every peer has one too.
@@ -392,12 +406,15 @@ export class RtcService extends CountingEventTarget {
       const { channel, members } = event as RejoinEvent;
       if (channel === this.config.channel) this.#updateMembers(members);
     };
+    const onRefused = (event: Event) => this.emit('error', { error: (event as UnauthorizedEvent).error });
     signaling.addEventListener('signalingstate', onState);
     signaling.addEventListener('rejoin', onRejoin);
+    signaling.addEventListener('unauthorized', onRefused);
     const signal = (type: SignalType) => (payload: string) => this.#onSignal(type, payload);
     this.#unsubscribe.push(
       () => signaling.removeEventListener('signalingstate', onState),
       () => signaling.removeEventListener('rejoin', onRejoin),
+      () => signaling.removeEventListener('unauthorized', onRefused),
       signaling.on(HubEvent.Join, (peerId: string) => this.#onPeerJoin(peerId)),
       signaling.on(HubEvent.Leave, (peerId: string) => this.#onPeerLeave(peerId)),
       signaling.on(HubEvent.SignalWebRtc, (channel: string, type: SignalType, payload: string) => {
@@ -552,7 +569,7 @@ export class RtcService extends CountingEventTarget {
   /** The configuration for a connection; `fresh` fetches the ICE servers again, for an ICE restart's new TURN credentials. */
   async #rtcConfiguration(fresh = false): Promise<RTCConfiguration> {
     const { iceServersUrl, iceTransportPolicy } = this.config;
-    const servers = fresh && iceServersUrl ? loadIceConfig().then((m) => m.fetchIceServers(iceServersUrl)) : this.#iceServers;
+    const servers = fresh && iceServersUrl ? loadIceConfig().then(async (m) => m.fetchIceServers(iceServersUrl, await this.#token())) : this.#iceServers;
     return { iceServers: await (servers ?? []), iceTransportPolicy };
   }
 
