@@ -72,6 +72,7 @@ export default class RtcCall extends RtcElement {
     iceServers: { attribute: false },
     iceTransportPolicy: { attribute: 'ice-transport-policy' },
     tokenUrl: { attribute: 'token-url' },
+    maxBitrate: { attribute: 'max-bitrate', type: Number },
     accessTokenFactory: { attribute: false },
     audioMuted: { type: Boolean, reflect: true, attribute: 'audio-muted' },
     videoMuted: { type: Boolean, reflect: true, attribute: 'video-muted' },
@@ -103,6 +104,9 @@ export default class RtcCall extends RtcElement {
 
   /** Or a function that gives the access token (or a promise of it); it wins over `token-url`. Asked again on every reconnect. */
   accessTokenFactory: (() => string | Promise<string>) | null = null;
+
+  /** The upstream video budget in bits per second, shared by all peers: each gets `max-bitrate / peers`. */
+  maxBitrate = 2_500_000;
 
   /** Mutes the microphone: the peer hears nothing. Reflected as `audio-muted`. */
   audioMuted = false;
@@ -251,6 +255,7 @@ export default class RtcCall extends RtcElement {
       iceTransportPolicy: this.iceTransportPolicy,
       tokenUrl: this.tokenUrl,
       accessTokenFactory: this.accessTokenFactory,
+      maxBitrate: this.maxBitrate,
       // The then variant shows the streams in the default page's own videos.
       videos: this.#then()?.videos ?? null,
     });

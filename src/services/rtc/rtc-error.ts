@@ -7,6 +7,7 @@ export type RtcErrorCode =
   | 'signaling-unavailable'
   | 'signaling-rejected'
   | 'unauthorized'
+  | 'channel-full'
   | 'ice-failed'
   | 'peer-left'
   | 'bad-ice-config'

@@ -33,6 +33,8 @@ export interface RtcServiceConfig {
   tokenUrl: string | null;
   /** Or give the access token with this function; it wins over `tokenUrl`. */
   accessTokenFactory: AccessTokenFactory | null;
+  /** The upstream video budget in bits per second, shared by all peers (contract section 7). */
+  maxBitrate: number;
 }
 
 /** One remote peer of the call, as `peers` lists it. */
@@ -56,9 +58,13 @@ const DEFAULT_CONFIG: RtcServiceConfig = {
   videos: null,
   tokenUrl: null,
   accessTokenFactory: null,
+  maxBitrate: 2_500_000,
 };
 
 const loadIceConfig = () => chunk('the ICE server settings', import('./ice-config.js'));
+
+/** How long a member that joined a call waits for an offer from one with a smaller id before it offers itself. */
+const MESH_OFFER_WAIT_MS = 1_500;
 
 /** How many candidates that came before their offer are kept, at most: a peer sends a handful. */
 const MAX_EARLY_CANDIDATES = 64;
@@ -155,6 +161,7 @@ export class RtcService extends CountingEventTarget {
     const before = this.config;
     this.config = { ...before, ...stripUndefined(config) };
     const { iceServers, iceServersUrl, iceTransportPolicy } = this.config;
+    if (this.config.maxBitrate !== before.maxBitrate) this.#shareBitrate();
     // Once started, new ICE settings apply to the next connection; a spare made with the old ones is no use.
     if (this.#iceServers && (iceServers !== before.iceServers || iceServersUrl !== before.iceServersUrl || iceTransportPolicy !== before.iceTransportPolicy)) {
       this.#loadIceServers();
@@ -196,10 +203,7 @@ export class RtcService extends CountingEventTarget {
     const known = [...this.#members].filter((id) => !this.#linkFor({ from: id }));
     const targets = this.#membersListed || known.length || this.#links.length ? known : [''];
     if (targets.length === 0 && !inCall(this.#state)) return;
-    for (const id of targets) {
-      const link = this.#addLink(id, null, true);
-      void engine.offer(link);
-    }
+    for (const id of targets) this.#connectTo(id, engine);
     return this.#settled();
   }
 
@@ -444,9 +448,10 @@ export class RtcService extends CountingEventTarget {
       // A candidate may overtake the offer it belongs to (they are sent as gathered): keep a few for it.
       if (signal.type === 'candidate') return void (this.#early.length < MAX_EARLY_CANDIDATES && this.#early.push(signal));
       // An offer from a peer we have no call with: answered without a click, from ready or in a call.
-      const answering = this.#state === 'ready' || this.#state === 'ended' || inCall(this.#state);
-      if (signal.type !== 'offer' || !answering) return;
+      const joining = this.#state === 'ready' || this.#state === 'ended';
+      if (signal.type !== 'offer' || !(joining || inCall(this.#state))) return;
       link = this.#addLink(signal.from ?? this.peerId ?? '', signal.tag ?? null, false);
+      if (joining) this.#spreadMesh(link);
       const fromSender = (c: Signal) => c.tag === signal.tag && c.from === signal.from;
       early = this.#early.filter(fromSender);
       this.#early = this.#early.filter((c) => !fromSender(c));
@@ -467,6 +472,31 @@ export class RtcService extends CountingEventTarget {
     const unnamed = open.filter((link) => !link.id && !link.tag);
     if (unnamed.length === 1) return unnamed[0];
     return !from && !tag && open.length === 1 ? open[0] : undefined;
+  }
+
+  /** Places a call to one member: a link of ours, and our offer. */
+  #connectTo(id: string, engine: CallEngine): void {
+    void engine.offer(this.#addLink(id, null, true));
+  }
+
+  /**
+   * We were called, and are in the call now: everyone in a call is connected to everyone else (a full
+   * mesh), so we connect to the other members too. Of two members who join a call at the same moment,
+   * the one with the smaller id offers, so that they do not both offer (glare, which perfect negotiation
+   * would settle, but a round trip later). A larger-id member that has not offered within
+   * MESH_OFFER_WAIT_MS (it joined earlier, and will not) is offered to after all.
+   */
+  #spreadMesh(caller: PeerLink): void {
+    const me = this.#signaling?.connectionId ?? '';
+    const engine = this.#engine!;
+    const offer = (id: string) => {
+      if (inCall(this.#state) && this.#members.has(id) && !this.#linkFor({ from: id })) this.#connectTo(id, engine);
+    };
+    for (const id of this.#members) {
+      if (id === caller.id) continue;
+      if (me < id) offer(id);
+      else setTimeout(() => offer(id), MESH_OFFER_WAIT_MS);
+    }
   }
 
   #addLink(id: string, tag: string | null, offering: boolean): PeerLink {
@@ -519,8 +549,17 @@ export class RtcService extends CountingEventTarget {
     this.#changed();
   }
 
+  /** The upstream budget is shared by the connected peers: each change of them, or of it, re-divides it. */
+  #shareBitrate(): void {
+    void this.#media.shareBitrate(
+      this.config.maxBitrate,
+      this.#links.flatMap((link) => (link.state === 'connected' && link.pc ? [link.pc] : [])),
+    );
+  }
+
   /** The call follows its peers: connected while one is, ended when none is left. */
   #followPeers(): void {
+    this.#shareBitrate();
     if (!inCall(this.#state)) return;
     const next = callStateOf(this.#links.map((link) => link.state));
     if (next === 'failed') return; // linkFailed reports it, with the reason

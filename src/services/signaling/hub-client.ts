@@ -121,7 +121,15 @@ export class HubClient extends EventTarget {
    * or null from a hub that says nothing (the seed's ASP.NET hub), where only `Join` announcements tell.
    */
   async join(channel: string): Promise<string[] | null> {
-    const members = memberList(await this.invoke(HubMethod.Join, channel));
+    const members = memberList(
+      await this.invoke(HubMethod.Join, channel).catch((error: RtcError) => {
+        // The hub's own words (contract sections 7 and 8), as codes a page can act on.
+        const message = (error.cause as Error)?.message ?? '';
+        if (message.includes(`Channel '${channel}' is full.`)) throw new RtcError('channel-full', `The channel '${channel}' is full.`, { cause: error });
+        if (message.includes(`Not allowed to join '${channel}'.`)) throw new RtcError('unauthorized', `Not allowed to join '${channel}'.`, { cause: error });
+        throw error;
+      }),
+    );
     this.#channels.add(channel);
     return members;
   }
