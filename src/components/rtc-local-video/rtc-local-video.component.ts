@@ -6,7 +6,7 @@ import { RtcElement } from '../../internal/rtc-element.js';
 import { rtcServiceContext } from '../../services/rtc/context.js';
 import type { RtcService } from '../../services/rtc/rtc-service.js';
 import { fallbackService } from '../service-lookup.js';
-import { videoStyles } from '../shared.styles.js';
+import { styles } from './rtc-local-video.styles.js';
 
 /**
  * @summary Shows the local camera of the surrounding call, muted.
@@ -17,7 +17,7 @@ import { videoStyles } from '../shared.styles.js';
  * @cssproperty [--rtc-video-radius=8px] - The box's corner radius.
  */
 export default class RtcLocalVideo extends RtcElement {
-  static override styles = videoStyles;
+  static override styles = styles;
   // Declared here rather than with @property/@state: the decorator module costs bundle bytes (see docs/bundles.md).
   static override properties = { service: { attribute: false } };
 
@@ -31,22 +31,22 @@ export default class RtcLocalVideo extends RtcElement {
     callback: (service) => (this.service = service),
   });
 
-  private readonly media = new MediaStreamController(this, () => this.renderRoot?.querySelector('video') ?? null);
-  private readonly subscription = new ServiceSubscriptionController(this, {
-    localstream: ({ detail }) => this.media.setStream(detail.stream),
+  readonly #media = new MediaStreamController(this, () => this.renderRoot?.querySelector('video') ?? null);
+  readonly #subscription = new ServiceSubscriptionController(this, {
+    localstream: ({ detail }) => this.#media.setStream(detail.stream),
   });
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.service ??= fallbackService(this);
     // Put back in the page (moved): show the stream again; disconnecting cleared it.
-    this.media.setStream(this.service?.localStream ?? null);
+    this.#media.setStream(this.service?.localStream ?? null);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('service')) {
-      this.subscription.setService(this.service);
-      this.media.setStream(this.service?.localStream ?? null);
+      this.#subscription.setService(this.service);
+      this.#media.setStream(this.service?.localStream ?? null);
     }
   }
 
