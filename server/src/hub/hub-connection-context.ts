@@ -70,6 +70,11 @@ export class HubConnectionContext implements LifetimeConnection {
     return this.connection.user;
   }
 
+  /** The user's id, for the lifetime manager's sendUser. */
+  get userId(): string | null {
+    return this.connection.user?.id ?? null;
+  }
+
   /** Writes a message shared with other connections; its bytes are made once per protocol. */
   write(message: SerializedHubMessage): void {
     if (this.state !== 'connected') return;

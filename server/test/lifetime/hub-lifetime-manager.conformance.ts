@@ -39,7 +39,10 @@ class FakeConnection implements LifetimeConnection {
   readonly received: InvocationMessage[] = [];
   private waiters: Array<() => void> = [];
 
-  constructor(private readonly protocol: HubProtocol) {}
+  constructor(
+    private readonly protocol: HubProtocol,
+    readonly userId: string | null = null,
+  ) {}
 
   write(message: SerializedHubMessage): void {
     // Go through real bytes, as a transport would: what arrives is what was serialized.
@@ -83,9 +86,9 @@ export function hubLifetimeManagerConformance(
       return created;
     }
 
-    /** A connection on server `index` of `c`. */
-    async function connection(c: LifetimeCluster, index: number): Promise<FakeConnection> {
-      const conn = new FakeConnection(protocol);
+    /** A connection on server `index` of `c`, of `userId` if given. */
+    async function connection(c: LifetimeCluster, index: number, userId: string | null = null): Promise<FakeConnection> {
+      const conn = new FakeConnection(protocol, userId);
       await c.managers[index]!.onConnected(conn);
       return conn;
     }
@@ -305,6 +308,58 @@ export function hubLifetimeManagerConformance(
         assert.deepEqual(winners[0], [first.connectionId]);
         assert.equal(racers.filter((r) => r.groups.has(group)).length, 1);
       }
+    });
+
+    it('groupMembers names the members on every server, and no one who left', async () => {
+      const c = await cluster();
+      const [a, b, d] = [await connection(c, 0), await connection(c, 1), await connection(c, 1)];
+      assert.deepEqual(await c.managers[1]!.groupMembers('room'), []);
+      await c.managers[0]!.joinGroup(a.connectionId, 'room', 6);
+      await c.managers[1]!.addToGroup(b.connectionId, 'room');
+      await c.managers[1]!.addToGroup(d.connectionId, 'room');
+      await c.managers[1]!.onDisconnected(d);
+      await c.settle();
+      for (const m of c.managers) assert.deepEqual((await m.groupMembers('room')).sort(), [a.connectionId, b.connectionId].sort());
+    });
+
+    it('sendUser reaches every connection of the user on every server, but the excluded, and says whether it reached any', async () => {
+      const c = await cluster();
+      const [ann1, ann2, ann3, bob] = [
+        await connection(c, 0, 'ann'),
+        await connection(c, 1, 'ann'),
+        await connection(c, 1, 'ann'),
+        await connection(c, 0, 'bob'),
+      ];
+      const anonymous = await connection(c, 1);
+      await c.settle();
+      assert.equal(await c.managers[0]!.sendUser('ann', 'Ring', ['1']), true);
+      await Promise.all([ann1, ann2, ann3].map((x) => x.waitFor(1)));
+      assert.equal(await c.managers[1]!.sendUser('ann', 'Ring', ['2'], [ann2.connectionId]), true);
+      await ann1.waitFor(2);
+      await ann3.waitFor(2);
+      // Only excluded connections here: it still reached the one on the other server.
+      assert.equal(await c.managers[1]!.sendUser('ann', 'Ring', ['3'], [ann2.connectionId, ann3.connectionId]), true);
+      await ann1.waitFor(3);
+      await c.settle();
+      assert.deepEqual(ann1.calls(), [['Ring', ['1']], ['Ring', ['2']], ['Ring', ['3']]]);
+      assert.deepEqual(ann2.calls(), [['Ring', ['1']]]);
+      assert.deepEqual(ann3.calls(), [['Ring', ['1']], ['Ring', ['2']]]);
+      assert.deepEqual(bob.received, []);
+      assert.deepEqual(anonymous.received, []);
+      // User ids are case-sensitive, and a user with no connection anywhere is reached by nothing.
+      assert.equal(await c.managers[0]!.sendUser('Ann', 'Ring', []), false);
+      assert.equal(await c.managers[0]!.sendUser('nobody', 'Ring', []), false);
+      // Its only connections left are excluded ones of this server: nobody to reach.
+      await c.managers[0]!.onDisconnected(ann1);
+      await c.settle();
+      assert.equal(await c.managers[1]!.sendUser('ann', 'Ring', [], [ann2.connectionId, ann3.connectionId]), false);
+      // Once all of them are gone, the user is not there any more, from either server.
+      for (const x of [ann2, ann3]) await c.managers[1]!.onDisconnected(x);
+      await c.settle();
+      assert.equal(await c.managers[0]!.sendUser('ann', 'Ring', []), false);
+      assert.equal(await c.managers[1]!.sendUser('ann', 'Ring', []), false);
+      assert.equal(await c.managers[1]!.sendUser('bob', 'Ring', ['bob']), true);
+      await bob.waitFor(1);
     });
 
     it('joinGroup throws for a connection that is not on this server', async () => {
