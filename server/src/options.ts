@@ -1,3 +1,4 @@
+import type { InvitationStore } from './invitations/invitation-store.js';
 import type { HubLifetimeManager } from './lifetime/hub-lifetime-manager.js';
 import type { Logger } from './logger.js';
 
@@ -107,11 +108,18 @@ export interface HubServerOptions {
   maxInvocationsPerSecond?: number;
   /** How long, in ms, a connection may keep going past the rate limit before it is closed. Default 10 000. */
   rateLimitCloseAfter?: number;
+  /** How long an invitation rings before it times out, in ms (product.md section 9). Default 30 000. */
+  inviteTimeout?: number;
+  /**
+   * Where invitations live while they ring. Default: in Redis when `redis` is set (so that they, and their
+   * time-outs, outlive the server that made them), else in memory.
+   */
+  invitationStore?: InvitationStore;
   logger?: Logger;
 }
 
-export type ResolvedHubServerOptions = Required<Omit<HubServerOptions, 'lifetimeManager' | 'logger'>> &
-  Pick<HubServerOptions, 'lifetimeManager' | 'logger'>;
+export type ResolvedHubServerOptions = Required<Omit<HubServerOptions, 'lifetimeManager' | 'logger' | 'invitationStore'>> &
+  Pick<HubServerOptions, 'lifetimeManager' | 'logger' | 'invitationStore'>;
 
 /** ASP.NET's defaults (signalr-wire.md D.1), plus the product's own (product.md section 3). */
 export const DEFAULT_OPTIONS = {
@@ -147,6 +155,7 @@ export const DEFAULT_OPTIONS = {
   maxChannelsPerConnection: 4,
   maxInvocationsPerSecond: 50,
   rateLimitCloseAfter: 10_000,
+  inviteTimeout: 30_000,
 } as const satisfies ResolvedHubServerOptions;
 
 /** Spreads the defaults in and checks every option up front, with an exact message. */
@@ -170,6 +179,7 @@ export function resolveOptions(options: HubServerOptions = {}): ResolvedHubServe
     'redisHeartbeatInterval',
     'rateLimitCloseAfter',
     'transportSendTimeout',
+    'inviteTimeout',
   ] as const) {
     const value = resolved[name];
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {

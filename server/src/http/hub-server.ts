@@ -9,6 +9,9 @@ import { MessageHub } from '../hubs/message-hub.js';
 import type { HubLifetimeManager } from '../lifetime/hub-lifetime-manager.js';
 import { InMemoryHubLifetimeManager } from '../lifetime/in-memory-hub-lifetime-manager.js';
 import { RedisHubLifetimeManager } from '../lifetime/redis-hub-lifetime-manager.js';
+import { InMemoryInvitationStore } from '../invitations/invitation-store.js';
+import { Invitations } from '../invitations/invitations.js';
+import { RedisInvitationStore } from '../invitations/redis-invitation-store.js';
 import { consoleLogger, type Logger } from '../logger.js';
 import { authEnabled, resolveOptions, type HubServerOptions } from '../options.js';
 import { hubProtocols } from '../protocol/index.js';
@@ -69,6 +72,13 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
           logger,
         })
       : new InMemoryHubLifetimeManager());
+  // Invitations outlive the server that made them only where several servers share Redis.
+  const invitationStore =
+    config.invitationStore ??
+    (config.redis
+      ? new RedisInvitationStore({ url: config.redis, prefix: hub.name, linger: config.inviteTimeout })
+      : new InMemoryInvitationStore(config.inviteTimeout));
+  const invitations = new Invitations({ store: invitationStore, lifetime, timeout: config.inviteTimeout, logger });
   const max = config.maximumReceiveMessageSize;
 
   const connections = new ConnectionManager(config.disconnectTimeout);
@@ -87,6 +97,7 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
     transportMaxBufferSize: config.transportMaxBufferSize,
     transportSendTimeout: config.transportSendTimeout,
     settings: { maxChannelMembers: config.maxChannelMembers, maxChannelsPerConnection: config.maxChannelsPerConnection },
+    invitations,
     logger,
   });
   const dispatcher = new HttpConnectionDispatcher({
@@ -266,8 +277,9 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
       resolve();
     });
   }).catch(async (error: unknown) => {
-    // A manager made here (Redis) holds connections that would keep the process alive.
+    // A manager or store made here (Redis) holds connections that would keep the process alive.
     if (!config.lifetimeManager) await lifetime.close();
+    if (!config.invitationStore) await invitations.close();
     throw error;
   });
   const port = (httpServer.address() as AddressInfo).port;
@@ -292,6 +304,7 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
       handler.tick(now);
       connections.tick(now);
       iceLimiter.prune(now);
+      void invitations.tick(now);
     },
     Math.min(1_000, Math.max(10, Math.floor(shortest / 4))),
   );
@@ -324,6 +337,7 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
         httpServer.closeAllConnections();
         await stopped;
         await lifetime.close();
+        if (!config.invitationStore) await invitations.close();
       })();
       return closing;
     },

@@ -44,8 +44,6 @@ export class HubConnectionContext implements LifetimeConnection {
   rateLimit: InvocationRateLimit | null = null;
   /** Since when (handler clock) the transport has held more unsent bytes than it should; 0 when it has not. */
   congestedSince = 0;
-  /** Channels this connection may join beyond its token's claim (an accepted invitation); made on first grant. */
-  grants: Set<string> | null = null;
 
   /** Per-connection storage for hub code, made on first use: most connections never need it. */
   get items(): Map<string, unknown> {

@@ -11,6 +11,7 @@ import {
 import { InvalidDataError, MessageType, type HubMessage, type HubProtocol } from '../protocol/messages.js';
 import { SerializedHubMessage } from '../protocol/serialized-message.js';
 import type { HttpConnection } from '../transport/http-connection.js';
+import type { Invitations } from '../invitations/invitations.js';
 import type { Logger } from '../logger.js';
 import { HubDispatcher } from './hub-dispatcher.js';
 import type { HubClass, HubSettings } from './hub.js';
@@ -37,6 +38,8 @@ export interface HubConnectionHandlerOptions {
   rateLimitCloseAfter: number;
   /** The limits hub code applies, such as the size of a channel. */
   settings: HubSettings;
+  /** Invitations between users, for hub code. */
+  invitations: Invitations;
   /** Unsent bytes above which a client counts as not reading (ASP.NET's TransportMaxBufferSize). */
   transportMaxBufferSize: number;
   /** How long a connection may stay above transportMaxBufferSize before it is closed, in ms. */
@@ -64,7 +67,7 @@ export class HubConnectionHandler {
   readonly clock = { now: Date.now() };
 
   constructor(private readonly options: HubConnectionHandlerOptions) {
-    this.dispatcher = new HubDispatcher(options.hub, options.lifetime, options.settings, options.logger);
+    this.dispatcher = new HubDispatcher(options.hub, options.lifetime, options.settings, options.invitations, options.logger);
     // Connections lost with another server that died (Redis scale-out): the hub's onDisconnected runs
     // here for them too, so their peers on this server hear of it.
     options.lifetime.onRemoteDisconnected?.((id, groups, local) => this.dispatcher.onRemoteDisconnected(id, groups, local));

@@ -7,6 +7,8 @@ import { createHubServer, DEFAULT_OPTIONS, MessageHub, silentLogger, type HubCla
 import { InMemoryHubLifetimeManager } from '../../src/lifetime/in-memory-hub-lifetime-manager.js';
 import { hubProtocols } from '../../src/protocol/index.js';
 import { HttpConnection, type TransportSink } from '../../src/transport/http-connection.js';
+import { InMemoryInvitationStore } from '../../src/invitations/invitation-store.js';
+import { Invitations } from '../../src/invitations/invitations.js';
 
 /**
  * `start(options, hub)` makes a hub server with `defaults` under `options`, silent unless told otherwise; every
@@ -41,6 +43,7 @@ export function testHandler(overrides: Partial<HubConnectionHandlerOptions> = {}
     maxInvocationsPerSecond: d.maxInvocationsPerSecond,
     rateLimitCloseAfter: d.rateLimitCloseAfter,
     settings: { maxChannelMembers: d.maxChannelMembers, maxChannelsPerConnection: d.maxChannelsPerConnection },
+    invitations: new Invitations({ store: new InMemoryInvitationStore(d.inviteTimeout), lifetime, timeout: d.inviteTimeout, logger: silentLogger }),
     transportMaxBufferSize: d.transportMaxBufferSize,
     transportSendTimeout: d.transportSendTimeout,
     logger: silentLogger,
