@@ -72,12 +72,12 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
           logger,
         })
       : new InMemoryHubLifetimeManager());
-  // Invitations outlive the server that made them only where several servers share Redis.
+  // Invitations outlive the server that made them only where several servers share Redis. An ended one is
+  // remembered for a minute at least, so that an answer a little late is told so.
+  const linger = Math.max(config.inviteTimeout, 60_000);
   const invitationStore =
     config.invitationStore ??
-    (config.redis
-      ? new RedisInvitationStore({ url: config.redis, prefix: hub.name, linger: config.inviteTimeout })
-      : new InMemoryInvitationStore(config.inviteTimeout));
+    (config.redis ? new RedisInvitationStore({ url: config.redis, prefix: hub.name, linger }) : new InMemoryInvitationStore(linger));
   const invitations = new Invitations({ store: invitationStore, lifetime, timeout: config.inviteTimeout, logger });
   const max = config.maximumReceiveMessageSize;
 

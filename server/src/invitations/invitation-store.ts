@@ -27,8 +27,8 @@ export type StoreResult = { ok: true; invitation: InvitationRecord } | { ok: fal
  * (in memory for one server, in Redis for several). Every change of state is one atomic step, so that of two
  * answers, or of an answer and a time-out, on any servers, exactly one wins.
  *
- * An ended invitation is kept for a while (as long as it could have rung), so that a late answer is told it
- * came too late rather than that the invitation never existed.
+ * An ended invitation is kept for a while (a minute, or the invite timeout if longer), so that a late answer is
+ * told it came too late rather than that the invitation never existed.
  */
 export interface InvitationStore {
   /** Stores a new, ringing invitation. */
@@ -69,7 +69,7 @@ export class InMemoryInvitationStore implements InvitationStore {
   private readonly entries = new Map<string, Entry>();
   private readonly grants = new Map<string, Set<string>>();
 
-  /** `linger`: how long an ended invitation is remembered, in ms (the invite timeout). */
+  /** `linger`: how long an ended invitation is remembered, in ms. */
   constructor(private readonly linger: number) {}
 
   async open(invitation: InvitationRecord): Promise<void> {

@@ -5,7 +5,7 @@ export interface RedisInvitationStoreOptions {
   url: string;
   /** Put in front of every key, as the lifetime manager's channels are: the hub's name. */
   prefix: string;
-  /** How long an ended invitation is remembered, in ms (the invite timeout). */
+  /** How long an ended invitation is remembered, in ms. */
   linger: number;
   redisOptions?: RedisOptions;
 }
@@ -116,6 +116,12 @@ export class RedisInvitationStore implements InvitationStore {
     this.redis.defineCommand('rtcEndInvitation', { numberOfKeys: 2, lua: END_SCRIPT });
     this.redis.defineCommand('rtcTakeExpired', { numberOfKeys: 1, lua: TAKE_EXPIRED_SCRIPT });
     this.redis.defineCommand('rtcCancelFrom', { numberOfKeys: 2, lua: CANCEL_FROM_SCRIPT });
+  }
+
+  /** Resolves once the link to Redis is up (commands before that fail: nothing is queued). */
+  ready(): Promise<void> {
+    if (this.redis.status === 'ready') return Promise.resolve();
+    return new Promise((resolve) => this.redis.once('ready', () => resolve()));
   }
 
   async open(invitation: InvitationRecord): Promise<void> {
