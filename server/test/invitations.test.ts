@@ -184,11 +184,23 @@ for (const kind of [WS_JSON, WS_MSGPACK]) {
         // Into someone else's call: an accepted invitation must not be a way in.
         [alice, 'Invite', ['bob', 'room-1', ''], "Cannot invite into 'room-1': others are in it."],
       ];
+      // Nine more ringing (ten with the first), and the eleventh is refused.
+      const ringing: unknown[] = [];
+      for (let i = 0; i < 9; i++) {
+        ringing.push(await alice.invoke('Invite', 'bob', `call-many-${i}`, ''));
+        await bob1.next('Invitation');
+        await bob2.next('Invitation');
+      }
+      refusals.push([alice, 'Invite', ['bob', 'call-11', ''], 'Cannot invite: 10 invitations of this connection are ringing already.']);
       for (const [client, method, args, message] of refusals) {
         const before = snapshot(...everyone);
         await assert.rejects(client.invoke(method, ...args), { message: hubError(method, message) }, `${method} ${JSON.stringify(args).slice(0, 60)}`);
         await roundTrip(...everyone);
         assert.deepEqual(snapshot(...everyone), before, `${method}: nothing was sent`);
+      }
+      for (const other of ringing) {
+        await alice.invoke('CancelInvitation', other);
+        assert.deepEqual(await bob1.next('InvitationClosed'), [other, 'cancelled']);
       }
       // Exactly 1 KB is allowed; and the second answer, after a first one, is refused.
       const big = (await alice.invoke('Invite', 'bob', 'call-big', 'x'.repeat(1024))) as string;

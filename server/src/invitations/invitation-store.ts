@@ -33,6 +33,8 @@ export type StoreResult = { ok: true; invitation: InvitationRecord } | { ok: fal
 export interface InvitationStore {
   /** Stores a new, ringing invitation. */
   open(invitation: InvitationRecord): Promise<void>;
+  /** How many invitations the connection has ringing. */
+  ringingFrom(connectionId: string): Promise<number>;
   /**
    * Ends a ringing invitation with `answer`, if `userId` is the invited user. On `accept`, the answering
    * connection and the calling one may both join the channel from then on (see isGranted), before this resolves.
@@ -74,6 +76,12 @@ export class InMemoryInvitationStore implements InvitationStore {
 
   async open(invitation: InvitationRecord): Promise<void> {
     this.entries.set(invitation.id, { invitation, ended: null, keepUntil: invitation.deadline });
+  }
+
+  async ringingFrom(connectionId: string): Promise<number> {
+    let count = 0;
+    for (const entry of this.entries.values()) if (entry.ended === null && entry.invitation.fromConnectionId === connectionId) count++;
+    return count;
   }
 
   async answer(id: string, userId: string, connectionId: string, answer: InvitationAnswer): Promise<StoreResult> {

@@ -145,6 +145,10 @@ export class RedisInvitationStore implements InvitationStore {
       .then(failedIfAny);
   }
 
+  ringingFrom(connectionId: string): Promise<number> {
+    return this.redis.scard(this.fromKey(connectionId));
+  }
+
   answer(id: string, userId: string, connectionId: string, answer: InvitationAnswer): Promise<StoreResult> {
     return this.end(id, answer, 'to', userId, answer === 'accept' ? this.grantsKey('') : '', connectionId);
   }

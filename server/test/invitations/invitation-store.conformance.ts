@@ -83,7 +83,9 @@ export function invitationStoreConformance(name: string, createCluster: (servers
       const [x, y, answered, other] = [invitation({ fromConnectionId: from }), invitation({ fromConnectionId: from }), invitation({ fromConnectionId: from }), invitation()];
       for (const inv of [x, y, answered, other]) await one.open(inv);
       await one.answer(answered.id, 'bob', 'b-1', 'busy');
+      assert.equal(await two.ringingFrom(from), 2);
       const cancelled = await two.cancelAllFrom(from);
+      assert.equal(await one.ringingFrom(from), 0);
       assert.deepEqual(cancelled.map((i) => i.id).sort(), [x.id, y.id].sort());
       assert.deepEqual(await two.cancelAllFrom(from), []);
       assert.deepEqual(await one.answer(other.id, 'bob', 'b-1', 'accept'), { ok: true, invitation: other });
