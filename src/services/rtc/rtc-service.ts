@@ -45,6 +45,8 @@ export interface PeerInfo {
   readonly stream: MediaStream | null;
   /** The last quality report of this peer, while connected. */
   readonly stats: CallStats | null;
+  /** The RTCPeerConnection with this peer, for a page that wants to look closer (getStats); null while it opens. */
+  readonly connection: RTCPeerConnection | null;
 }
 
 const DEFAULT_CONFIG: RtcServiceConfig = {
@@ -235,7 +237,7 @@ export class RtcService extends CountingEventTarget {
 
   /** One entry per remote peer of the call. */
   get peers(): PeerInfo[] {
-    return this.#links.map(({ id, state, stream, stats }) => ({ id, state, stream, stats }));
+    return this.#links.map(({ id, state, stream, stats, pc }) => ({ id, state, stream, stats, connection: pc }));
   }
 
   /** The first peer, or the first member of the channel while nobody is in the call. */
@@ -383,10 +385,13 @@ export class RtcService extends CountingEventTarget {
     this.#updateMembers(await signaling.join(channel));
   }
 
-  /** The others in the channel, as the hub lists them after a Join; null if it does not. */
+  /**
+   * The others in the channel, as the hub lists them after a Join; null if it does not. Added to what we
+   * know, not in place of it: a newcomer's `Join` announcement can come before our own Join's answer.
+   * (After a reconnect the old ids are gone already: `reconnecting` cleared them.)
+   */
   #updateMembers(members: string[] | null): void {
     this.#membersListed = members !== null;
-    this.#members.clear();
     for (const id of members ?? []) this.#onPeerJoin(id);
     this.#matchReconnectedPeers();
   }
@@ -572,8 +577,10 @@ export class RtcService extends CountingEventTarget {
    * is that much quicker to set up.
    */
   async #connection(offering: boolean): Promise<RTCPeerConnection> {
-    const spare = await this.#spare?.catch(() => null);
+    // Taken before the first await: links made together must not all get the one spare.
+    const taken = this.#spare;
     this.#spare = null;
+    const spare = await taken?.catch(() => null);
     if (spare && spare.signalingState !== 'closed') return spare;
     const pc = new RTCPeerConnection(await this.#rtcConfiguration());
     this.#media.attach(pc, offering);
