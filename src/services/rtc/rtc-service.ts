@@ -65,6 +65,9 @@ const DEFAULT_CONFIG: RtcServiceConfig = {
 
 const loadIceConfig = () => chunk('the ICE server settings', import('./ice-config.js'));
 
+/** The bitrate a connection's video starts at, in kbit/s, where the budget allows (start-bitrate.ts). */
+const START_KBPS = 2_000;
+
 /** How long a member that joined a call waits for an offer from one with a smaller id before it offers itself. */
 const MESH_OFFER_WAIT_MS = 1_500;
 
@@ -123,6 +126,10 @@ export class RtcService extends CountingEventTarget {
       },
       get connectionId() {
         return service.#signaling?.connectionId ?? null;
+      },
+      // Fast, but within the budget: the congestion control takes over from there.
+      get startKbps() {
+        return Math.min(START_KBPS, Math.floor(service.config.maxBitrate / 1000));
       },
       connection: (offering) => this.#connection(offering),
       rtcConfiguration: (fresh) => this.#rtcConfiguration(fresh),
