@@ -9,7 +9,9 @@
 //
 // Why one generator for all three: @wc-toolkit/jsx-types is the maintained CEM tool, and its element
 // types are right for React 19 and for Svelte 5, which both take attributes, properties and
-// `on<event-name>` handlers on a custom element. Its siblings custom-element-vuejs-integration and
+// `on<event-name>` handlers on a custom element. Its own base props (`ref` as an element or a callback,
+// `style` as an object) fit neither, so each framework file joins the element's own props (`RtcCallProps`)
+// with that framework's own HTML attribute type. Its siblings custom-element-vuejs-integration and
 // custom-element-svelte-integration were tried: both type an event as `CustomEvent<RtcStateChangeEvent>`
 // (so `e.detail` is the event class, not its detail), and the Svelte one writes Svelte 4's `on:` and
 // `bind:` into a namespace that is not global. So the per-framework files below only hook those element
@@ -65,12 +67,15 @@ function withoutAugmentations(text) {
 
 const banner = '// Generated from custom-elements.json by scripts/framework-types.mjs. Do not edit.\n';
 
-function reactTypes() {
-  const block = (module) => `declare module '${module}' {\n  namespace JSX {\n    interface IntrinsicElements extends CustomElements {}\n  }\n}\n`;
+function reactTypes(elements) {
   return (
     `${banner}// React 19: \`/// <reference types="rtc-kit/react" />\`, or "types": ["rtc-kit/react"] in tsconfig.json.\n` +
-    `import type { CustomElements } from './elements.js';\n\n` +
-    ['react', 'react/jsx-runtime', 'react/jsx-dev-runtime'].map(block).join('\n')
+    `import type { DetailedHTMLProps, HTMLAttributes } from 'react';\n` +
+    `import type { ${elements.map((e) => e.name).join(', ')} } from '${typesFrom}';\n` +
+    `import type { ${elements.map((e) => `${e.name}Props`).join(', ')} } from './elements.js';\n\n` +
+    `declare module 'react' {\n  namespace JSX {\n    interface IntrinsicElements {\n` +
+    elements.map((e) => `      '${e.tagName}': DetailedHTMLProps<HTMLAttributes<${e.name}>, ${e.name}> & ${e.name}Props;\n`).join('') +
+    `    }\n  }\n}\n`
   );
 }
 
@@ -111,7 +116,7 @@ export function generateFrameworkTypes(manifestPath = 'custom-elements.json') {
   });
   const elementsFile = join(outdir, 'elements.d.ts');
   writeFileSync(elementsFile, banner + withoutAugmentations(readFileSync(elementsFile, 'utf8')));
-  writeFileSync(join(outdir, 'react.d.ts'), reactTypes());
+  writeFileSync(join(outdir, 'react.d.ts'), reactTypes(elements));
   writeFileSync(join(outdir, 'vue.d.ts'), vueTypes(elements));
   writeFileSync(join(outdir, 'svelte.d.ts'), svelteTypes(elements));
 }

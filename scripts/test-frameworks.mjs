@@ -1,0 +1,306 @@
+#!/usr/bin/env node
+// `npm run test:frameworks`: rtc-kit as a user gets it, the packed tarball, in a fresh project and in one
+// sample app per framework, each built with its own toolchain and placing a real call in Chromium.
+//
+//   node scripts/test-frameworks.mjs                  the package checks, then every sample
+//   node scripts/test-frameworks.mjs react vue        the package checks, then only these samples
+//   node scripts/test-frameworks.mjs --update-locks   refresh each sample's package-lock.json (npm install)
+//
+// It needs a build (`npm run build`; scripts/test.mjs runs it first). Then:
+//   1. `npm pack` into frameworks/.pack/rtc-kit.tgz, which every sample depends on (`file:`).
+//   2. The package: the tarball installed alone into an empty project type-checks a page that uses all
+//      three elements and their events (tsc --strict), and `npx rtc-hub` runs from it in an empty folder.
+//   3. Each sample in frameworks/<name>/, one at a time (the machine is small): `npm ci` (its own lock
+//      file, so the main `npm ci` stays fast), `npm run typecheck` (strict), `npm run build`, then
+//      scripts/frameworks/call-in-namespace.mjs in a loopback-only network namespace: two pages call each
+//      other through the hub, with frames on both sides.
+//
+// Every step is one test. It prints each step's time, and ends with `N passed, N failed`; with
+// RTC_TEST_RESULTS set it also writes {"passed":N,"failed":N} there (scripts/test.mjs reads it).
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const frameworksDir = join(root, 'frameworks');
+const packDir = join(frameworksDir, '.pack');
+const tarball = join(packDir, 'rtc-kit.tgz');
+
+const argv = process.argv.slice(2);
+const updateLocks = argv.includes('--update-locks');
+const only = argv.filter((a) => !a.startsWith('-'));
+const samples = readdirSync(frameworksDir, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(frameworksDir, d.name, 'package.json')))
+  .map((d) => d.name)
+  .filter((name) => only.length === 0 || only.includes(name))
+  .sort();
+for (const name of only) {
+  if (!samples.includes(name)) {
+    console.error(`No sample frameworks/${name}. There are: ${readdirSync(frameworksDir).filter((n) => !n.startsWith('.')).join(', ')}`);
+    process.exit(2);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Helpers.
+
+const results = []; // { name, ok, ms, note }
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Runs a command, its output kept (and shown only on failure). Resolves to {code, output}. */
+function exec(command, args, { cwd = root, env, timeoutMs = 15 * 60_000 } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const keep = (chunk) => (output = (output + chunk).slice(-20_000));
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const timer = setTimeout(() => {
+      output += `\n(killed: still running after ${seconds(timeoutMs)})`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      resolve({ code: 1, output: `could not run ${command}: ${error.message}` });
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 1 : 0), output });
+    });
+  });
+}
+
+/** Runs one test step: `fn` resolves to a note or throws. Prints one line, records it. */
+async function step(name, fn) {
+  const start = Date.now();
+  try {
+    const note = (await fn()) ?? '';
+    const ms = Date.now() - start;
+    results.push({ name, ok: true, ms, note });
+    console.log(`ok   ${name} (${seconds(ms)})${note ? `: ${note}` : ''}`);
+    return true;
+  } catch (error) {
+    const ms = Date.now() - start;
+    results.push({ name, ok: false, ms, note: error.message.split('\n')[0] });
+    console.log(`FAIL ${name} (${seconds(ms)})\n${error.message.replace(/^/gm, '     ')}`);
+    return false;
+  }
+}
+
+/** A step that did not run because an earlier one failed: counted as failed, never skipped silently. */
+function notRun(name, because) {
+  results.push({ name, ok: false, ms: 0, note: `not run: ${because}` });
+  console.log(`FAIL ${name}: not run, ${because}`);
+}
+
+async function mustRun(command, args, options) {
+  const { code, output } = await exec(command, args, options);
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.trim().split('\n').slice(-40).join('\n')}`);
+  return output;
+}
+
+const npm = (args, options) => mustRun('npm', ['--no-audit', '--no-fund', '--loglevel=error', ...args], options);
+
+// ---------------------------------------------------------------------------------------------------
+// 1. The tarball.
+
+async function pack() {
+  if (!existsSync(join(root, 'dist/rtc-kit.js')) || !existsSync(join(root, 'server/dist/cli.js'))) {
+    throw new Error('dist/ or server/dist/ is missing: run "npm run build" first.');
+  }
+  rmSync(packDir, { recursive: true, force: true });
+  mkdirSync(packDir, { recursive: true });
+  const output = await npm(['pack', '--json', '--pack-destination', packDir]);
+  const [{ filename, size, entryCount }] = JSON.parse(output.slice(output.indexOf('[')));
+  renameSync(join(packDir, filename), tarball);
+  return `${entryCount} files, ${(size / 1024).toFixed(0)} KB`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 2. The package, alone in an empty project.
+
+const packageCheckPage = join(root, 'scripts/frameworks/package-check');
+
+async function packageTypes(dir) {
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fresh', private: true, type: 'module' }, null, 2));
+  await npm(['install', '--prefer-offline', tarball], { cwd: dir });
+  cpSync(packageCheckPage, dir, { recursive: true });
+  // The repository's own TypeScript, so that the project holds rtc-kit and nothing else.
+  await mustRun(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], { cwd: dir });
+  const installed = readdirSync(join(dir, 'node_modules')).filter((n) => !n.startsWith('.'));
+  return `tsc --strict clean; node_modules holds rtc-kit and its dependencies only (${installed.length} entries)`;
+}
+
+/**
+ * npx keeps what it installs in <npm cache>/_npx/<sha512 of the package specs>, and may reuse it for the
+ * same spec: the tarball's path is always the same, its contents are not. So that copy goes first.
+ */
+async function forgetNpxCopy() {
+  const cache = (await mustRun('npm', ['config', 'get', 'cache'])).trim().split('\n').pop();
+  const hash = createHash('sha512').update(tarball).digest('hex').slice(0, 16); // libnpmexec's naming
+  rmSync(join(cache, '_npx', hash), { recursive: true, force: true });
+}
+
+async function hubHelp(dir) {
+  await forgetNpxCopy();
+  const output = await mustRun('npx', ['--yes', `--package=${tarball}`, '--', 'rtc-hub', '--help'], { cwd: dir });
+  if (!/^Usage: rtc-hub/m.test(output) || !/--port N/.test(output)) throw new Error(`unexpected help:\n${output}`);
+  return 'prints the usage';
+}
+
+/**
+ * `npx rtc-hub --port 0`, started in its own process group: npx does not pass SIGTERM on to the hub, so
+ * the group (npx and the hub under it) is stopped by its id. The hub is gone when its stdout closes.
+ */
+async function hubStart(dir) {
+  const child = spawn('npx', ['--yes', `--package=${tarball}`, '--', 'rtc-hub', '--port', '0'], {
+    cwd: dir,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const closed = new Promise((resolve) => child.stdout.once('close', resolve));
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let text = '';
+      const timer = setTimeout(() => reject(new Error(`no "rtc-hub listening on" line within 60 s. stderr: ${stderr}`)), 60_000);
+      child.stdout.on('data', (chunk) => {
+        text += chunk;
+        const match = text.match(/^rtc-hub listening on (http:\/\/127\.0\.0\.1:\d+)\/?$/m);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`npx rtc-hub exited with ${code} before it listened. stderr: ${stderr}`)));
+    });
+    const response = await fetch(`${url}/healthz`);
+    const body = await response.json();
+    if (response.status !== 200 || body.status !== 'ok') throw new Error(`/healthz answered ${response.status} ${JSON.stringify(body)}`);
+    return `${url}, /healthz ok`;
+  } finally {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    await closed;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 3. The samples.
+
+/** npm leaves the tarball's hash in the lock; `npm ci` would then install a stale copy from its cache. */
+function dropTarballIntegrity(lockPath) {
+  const lock = JSON.parse(readFileSync(lockPath, 'utf8'));
+  const entry = lock.packages?.['node_modules/rtc-kit'];
+  if (entry?.integrity) {
+    delete entry.integrity;
+    writeFileSync(lockPath, JSON.stringify(lock, null, 2) + '\n');
+  }
+}
+
+async function install(dir) {
+  const lockPath = join(dir, 'package-lock.json');
+  // The copy of rtc-kit is always the tarball just packed, never one from an earlier run.
+  rmSync(join(dir, 'node_modules/rtc-kit'), { recursive: true, force: true });
+  if (updateLocks || !existsSync(lockPath)) {
+    await npm(['install', '--prefer-offline'], { cwd: dir });
+    dropTarballIntegrity(lockPath);
+    return 'npm install (lock file written)';
+  }
+  const lock = JSON.parse(readFileSync(lockPath, 'utf8'));
+  if (lock.packages?.['node_modules/rtc-kit']?.integrity) {
+    throw new Error(`${lockPath} pins the tarball's hash, so npm ci would install a stale rtc-kit: run "npm run test:frameworks -- --update-locks"`);
+  }
+  const { code, output } = await exec('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error', '--prefer-offline'], { cwd: dir });
+  if (code === 0) return 'npm ci';
+  // rtc-kit's own dependencies changed since the lock was written (a new dependency of the hub, say).
+  // Still test the sample, with a fresh resolution, and say what to do.
+  if (/in sync|Missing: .* from lock file|Invalid: lock file/i.test(output)) {
+    await npm(['install', '--prefer-offline'], { cwd: dir });
+    dropTarballIntegrity(lockPath);
+    return 'the lock file was out of date with rtc-kit\'s dependencies, so npm install ran instead: run "npm run test:frameworks -- --update-locks" and commit the lock file';
+  }
+  throw new Error(`npm ci exited with ${code}:\n${output.trim().split('\n').slice(-30).join('\n')}`);
+}
+
+function namespaceProblem() {
+  const probe = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { encoding: 'utf8' });
+  if (probe.error) return `unshare could not run: ${probe.error.message}`;
+  if (probe.status !== 0) return `unshare -n is not permitted here: ${probe.stderr.trim()}`;
+  return null;
+}
+
+/** The call, in a loopback-only network namespace (shared/reference/toolchain.md). */
+async function placeCall(name) {
+  const script = join(root, 'scripts/frameworks/call-in-namespace.mjs');
+  const problem = namespaceProblem();
+  const [command, args] = problem
+    ? [process.execPath, [script, name]]
+    : ['unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, script, name]];
+  if (problem) console.log(`${problem}: running the call directly, NOT in a loopback-only network namespace.`);
+  const { code, output } = await exec(command, args, { timeoutMs: 5 * 60_000 });
+  const line = output.trim().split('\n').pop() ?? '';
+  let result = null;
+  try {
+    result = JSON.parse(line);
+  } catch {
+    // reported below
+  }
+  if (code !== 0 || !result?.ok) throw new Error(result?.error ?? `exit ${code}:\n${output.trim().split('\n').slice(-30).join('\n')}`);
+  return result.summary;
+}
+
+async function testSample(name) {
+  const dir = join(frameworksDir, name);
+  const scripts = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts ?? {};
+  const steps = [
+    [`${name}: install`, () => install(dir)],
+    [`${name}: type-check (strict)`, () => npm(['run', 'typecheck'], { cwd: dir }).then(() => scripts.typecheck)],
+    [`${name}: build`, () => npm(['run', 'build'], { cwd: dir }).then(() => scripts.build)],
+    [`${name}: call with frames on both sides`, () => placeCall(name)],
+  ];
+  let failed = null;
+  for (const [title, fn] of steps) {
+    if (failed) notRun(title, `${failed} failed`);
+    else if (!(await step(title, fn))) failed = title;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+const started = Date.now();
+console.log(`=== rtc-kit as a package: ${samples.length ? samples.join(', ') : 'no samples'} ===`);
+if (await step('npm pack', pack)) {
+  const empty = mkdtempSync(join(tmpdir(), 'rtc-fresh-'));
+  try {
+    await step('package: a fresh project with only the tarball type-checks a page (tsc --strict)', () => packageTypes(join(empty)));
+    const bare = mkdtempSync(join(tmpdir(), 'rtc-empty-'));
+    try {
+      await step('package: npx rtc-hub --help in an empty folder', () => hubHelp(bare));
+      await step('package: npx rtc-hub --port 0 in an empty folder answers /healthz', () => hubStart(bare));
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
+  for (const name of samples) await testSample(name);
+} else {
+  for (const name of samples) notRun(`${name}: every step`, 'npm pack failed');
+}
+
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+console.log('\n=== frameworks: time per step ===');
+for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${seconds(r.ms).padStart(7)}  ${r.name}`);
+console.log(`total ${seconds(Date.now() - started)}`);
+if (process.env.RTC_TEST_RESULTS) writeFileSync(process.env.RTC_TEST_RESULTS, JSON.stringify({ passed, failed }));
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
