@@ -79,14 +79,25 @@ function reactTypes(elements) {
   );
 }
 
+/** Vue's name for a listener prop: `@rtc-state-change` is checked against `onRtcStateChange`. */
+const vueListener = (event) => `on${event.replace(/(^|-)(\w)/g, (_, dash, c) => c.toUpperCase())}`;
+
 function vueTypes(elements) {
+  const propsType = (e) => {
+    const events = (e.events ?? []).map((event) => event.name);
+    if (events.length === 0) return `${e.name}Props`;
+    const omitted = events.map((event) => `'on${event}'`).join(' | ');
+    const listeners = events.map((event) => `    ${vueListener(event)}?: ${e.name}Props['on${event}'];\n`).join('');
+    return `Omit<${e.name}Props, ${omitted}> & {\n${listeners}  }`;
+  };
   return (
     `${banner}// Vue 3: \`/// <reference types="rtc-kit/vue" />\`, or "types": ["rtc-kit/vue"] in tsconfig.json.\n` +
     `// Tell Vue's compiler that rtc-* tags are custom elements too (isCustomElement), see docs/frameworks.md.\n` +
     `import type { DefineComponent } from 'vue';\n` +
     `import type { ${elements.map((e) => `${e.name}Props`).join(', ')} } from './elements.js';\n\n` +
-    `declare module 'vue' {\n  interface GlobalComponents {\n` +
-    elements.map((e) => `    '${e.tagName}': DefineComponent<${e.name}Props>;\n`).join('') +
+    elements.map((e) => `type ${e.name}VueProps = ${propsType(e)};\n`).join('') +
+    `\ndeclare module 'vue' {\n  interface GlobalComponents {\n` +
+    elements.map((e) => `    '${e.tagName}': DefineComponent<${e.name}VueProps>;\n`).join('') +
     `  }\n}\n`
   );
 }
