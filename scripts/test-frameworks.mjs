@@ -144,6 +144,40 @@ async function forgetNpxCopy() {
   rmSync(join(cache, '_npx', hash), { recursive: true, force: true });
 }
 
+/**
+ * `sideEffects` in package.json, as bundlers read it (esbuild here, the bundler under Vite's dev server
+ * and Angular's build; the samples cover Vite's, Angular's and Next's production builds): a module that
+ * defines a tag is kept even when nothing of it is used, and one that only exports is dropped.
+ */
+async function packageSideEffects(dir) {
+  const { build } = await import('esbuild');
+  const bundle = async (code) => {
+    const result = await build({
+      stdin: { contents: code, resolveDir: dir, loader: 'js' },
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'browser',
+      logLevel: 'silent',
+      // Peers stay outside, so the output is rtc-kit's own code only.
+      external: ['lit', 'lit/*', '@lit/*', '@microsoft/signalr'],
+    });
+    return result.outputFiles[0].text;
+  };
+  const tags = ['rtc-call', 'rtc-local-video', 'rtc-remote-video'];
+  const all = await bundle("import 'rtc-kit';");
+  for (const tag of tags) if (!all.includes(`define("${tag}")`)) throw new Error(`import 'rtc-kit' lost <${tag}>'s definition`);
+  for (const tag of tags) {
+    const one = await bundle(`import 'rtc-kit/lib/components/${tag}/${tag}.js';`);
+    if (!one.includes(`define("${tag}")`)) throw new Error(`import of ${tag}.js lost its definition`);
+  }
+  const unused = await bundle("import { RtcStateChangeEvent } from 'rtc-kit/lib/events/index.js';");
+  if (unused.trim() !== '') throw new Error(`an unused import of the event classes left code behind:\n${unused.slice(0, 500)}`);
+  const bundleModule = await bundle("import 'rtc-kit/rtc-kit.js';");
+  if (!bundleModule.includes('rtc-call')) throw new Error("import 'rtc-kit/rtc-kit.js' was dropped");
+  return 'tags kept by import, unused modules dropped (esbuild)';
+}
+
 async function hubHelp(dir) {
   await forgetNpxCopy();
   const output = await mustRun('npx', ['--yes', `--package=${tarball}`, '--', 'rtc-hub', '--help'], { cwd: dir });
@@ -282,6 +316,7 @@ if (await step('npm pack', pack)) {
   const empty = mkdtempSync(join(tmpdir(), 'rtc-fresh-'));
   try {
     await step('package: a fresh project with only the tarball type-checks a page (tsc --strict)', () => packageTypes(join(empty)));
+    await step('package: sideEffects keeps every tag definition and drops unused modules', () => packageSideEffects(empty));
     const bare = mkdtempSync(join(tmpdir(), 'rtc-empty-'));
     try {
       await step('package: npx rtc-hub --help in an empty folder', () => hubHelp(bare));
