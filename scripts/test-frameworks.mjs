@@ -178,6 +178,22 @@ async function packageSideEffects(dir) {
   return 'tags kept by import, unused modules dropped (esbuild)';
 }
 
+/** `rtc-kit/server` is the hub, for Node only: a page's bundler cannot even resolve it. */
+async function packageServerEntry(dir) {
+  const output = await mustRun(process.execPath, ['--input-type=module', '-e', "const m = await import('rtc-kit/server'); console.log(typeof m.createHubServer);"], { cwd: dir });
+  if (output.trim() !== 'function') throw new Error(`import('rtc-kit/server') in Node gave ${output.trim()}`);
+  const { build } = await import('esbuild');
+  const refused = await build({ stdin: { contents: "import 'rtc-kit/server';", resolveDir: dir }, bundle: true, write: false, platform: 'browser', logLevel: 'silent' }).then(
+    () => false,
+    (error) => /Could not resolve "rtc-kit\/server"/.test(error.message),
+  );
+  if (!refused) throw new Error('a browser bundle resolved rtc-kit/server');
+  const page = await build({ stdin: { contents: "import 'rtc-kit';", resolveDir: dir }, bundle: true, write: false, platform: 'browser', logLevel: 'silent', metafile: true });
+  const nodeCode = Object.keys(page.metafile.inputs).filter((input) => /server\/dist|node_modules\/(ws|ioredis|sirv)\//.test(input));
+  if (nodeCode.length) throw new Error(`a page's bundle of rtc-kit holds Node code: ${nodeCode.join(', ')}`);
+  return 'loads in Node; a browser bundle cannot resolve it, and a page bundle holds no hub code';
+}
+
 async function hubHelp(dir) {
   await forgetNpxCopy();
   const output = await mustRun('npx', ['--yes', `--package=${tarball}`, '--', 'rtc-hub', '--help'], { cwd: dir });
@@ -317,6 +333,7 @@ if (await step('npm pack', pack)) {
   try {
     await step('package: a fresh project with only the tarball type-checks a page (tsc --strict)', () => packageTypes(join(empty)));
     await step('package: sideEffects keeps every tag definition and drops unused modules', () => packageSideEffects(empty));
+    await step('package: rtc-kit/server is the hub, for Node only', () => packageServerEntry(empty));
     const bare = mkdtempSync(join(tmpdir(), 'rtc-empty-'));
     try {
       await step('package: npx rtc-hub --help in an empty folder', () => hubHelp(bare));
