@@ -164,7 +164,29 @@ async function packageSideEffects(dir) {
     });
     return result.outputFiles[0].text;
   };
-  const tags = ['rtc-call', 'rtc-local-video', 'rtc-remote-video'];
+  const installed = join(dir, 'node_modules/rtc-kit');
+  const manifest = JSON.parse(readFileSync(join(installed, 'custom-elements.json'), 'utf8'));
+  const tags = manifest.modules.flatMap((mod) => (mod.declarations ?? []).filter((d) => d.customElement && d.tagName).map((d) => d.tagName));
+  if (tags.length < 3) throw new Error(`custom-elements.json lists ${tags.length} elements`);
+
+  // Every shipped file that defines a tag, wherever a build puts it (a lazily loaded chunk, a new
+  // element), is one that sideEffects names. `*` stops at a slash, as in webpack's, Rollup's and esbuild's matchers.
+  const patterns = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).sideEffects;
+  const toRegExp = (pattern) =>
+    new RegExp(`^${pattern.split('**/').map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('(?:.*/)?')}$`);
+  const matchers = patterns.map(toRegExp);
+  const defining = [];
+  const walk = (folder) => {
+    for (const entry of readdirSync(join(installed, folder), { withFileTypes: true })) {
+      const path = `${folder}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.js') && /\.define\(\s*["'`]rtc-/.test(readFileSync(join(installed, path), 'utf8'))) defining.push(`./${path}`);
+    }
+  };
+  walk('dist');
+  const uncovered = defining.filter((path) => !matchers.some((m) => m.test(path)));
+  if (uncovered.length) throw new Error(`these files define tags, but sideEffects does not name them: ${uncovered.join(', ')}`);
+
   const all = await bundle("import 'rtc-kit';");
   for (const tag of tags) if (!all.includes(`define("${tag}")`)) throw new Error(`import 'rtc-kit' lost <${tag}>'s definition`);
   for (const tag of tags) {
@@ -175,7 +197,7 @@ async function packageSideEffects(dir) {
   if (unused.trim() !== '') throw new Error(`an unused import of the event classes left code behind:\n${unused.slice(0, 500)}`);
   const bundleModule = await bundle("import 'rtc-kit/rtc-kit.js';");
   if (!bundleModule.includes('rtc-call')) throw new Error("import 'rtc-kit/rtc-kit.js' was dropped");
-  return 'tags kept by import, unused modules dropped (esbuild)';
+  return `${defining.length} files that define tags all named; ${tags.length} tags kept by import, unused modules dropped (esbuild)`;
 }
 
 /** `rtc-kit/server` is the hub, for Node only: a page's bundler cannot even resolve it. */
