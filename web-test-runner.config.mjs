@@ -11,6 +11,8 @@
 //   await executeServerCommand('pause-service', { id, signal: 'SIGKILL' }); // stop a hub, coturn or Redis
 //   await executeServerCommand('resume-service', { id });    // start it again: same port, same config
 //   const { url: redisUrl } = await executeServerCommand('start-redis'); // then start-hub with --redis
+//   const peer = await RemotePage.open();                   // a second person, in a browser context of its own
+//                                                           // (test/helpers/remote-page.ts, test/wtr/remote-pages.mjs)
 //
 // Environment:
 //   RTC_TEST_RESULTS     file to write {"passed":N,"failed":N} to when the run ends (scripts/test.mjs sets it)
@@ -29,6 +31,7 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromiumArgs } from './scripts/chromium-args.mjs';
 import { coturnConfig } from './scripts/coturn-config.mjs';
+import { remotePagesPlugin } from './test/wtr/remote-pages.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const logDir = join(root, '.test-tmp', 'logs');
@@ -415,6 +418,6 @@ export default {
       },
     }),
   ],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: join(root, 'tsconfig.json') }), servicesPlugin()],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: join(root, 'tsconfig.json') }), servicesPlugin(), remotePagesPlugin()],
   reporters: [defaultReporter(), countReporter()],
 };

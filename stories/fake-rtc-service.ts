@@ -6,7 +6,7 @@
 import type { CallState } from '../src/services/rtc/call-state.js';
 import type { CallStats } from '../src/services/rtc/call-stats.js';
 import { RtcError, type RtcErrorCode } from '../src/services/rtc/rtc-error.js';
-import { RtcService } from '../src/services/rtc/rtc-service.js';
+import { RtcService, type PeerInfo } from '../src/services/rtc/rtc-service.js';
 
 export interface FakeRtcServiceOptions {
   /** The state it starts in. Default `idle`. */
@@ -43,7 +43,7 @@ interface Source {
 const FPS = 15;
 
 /**
- * An RtcService that sets its state directly and makes its media from animated canvases
+ * An RtcService that keeps its state itself and makes its media from animated canvases
  * (`captureStream()`), so frames really flow. `start()`, `call()` and `hangup()` move through the
  * same states, and emit the same service events, as the real service's, without any network.
  */
@@ -54,22 +54,74 @@ export class FakeRtcService extends RtcService {
   private frame = 0;
   /** In the channel: after `start()`, until `hangup()`. The real service's hub link, minus the hub. */
   private joined: boolean;
+  #state: CallState;
+  #error: RtcError | null = null;
+  #stats: CallStats | null;
+  #muted = { audio: false, video: false };
+  #local: MediaStream | null = null;
+  /** The peers in the channel, and the stream of each once in a call. */
+  #members: string[];
+  #streams = new Map<string, MediaStream>();
 
   constructor(options: FakeRtcServiceOptions = {}) {
     super();
     this.options = options;
-    const state = options.state ?? 'idle';
-    this.state = state;
-    if (state === 'failed') this.error = toError(options.error ?? DEFAULT_ERROR);
-    this.stats = options.stats ?? null;
-    this.audioMuted = this.videoMuted = options.muted ?? false;
-    const peers = options.peers ?? ['peer-1'];
+    const state = (this.#state = options.state ?? 'idle');
+    if (state === 'failed') this.#error = toError(options.error ?? DEFAULT_ERROR);
+    this.#stats = options.stats ?? null;
+    this.#muted.audio = this.#muted.video = options.muted ?? false;
+    this.#members = options.peers ?? ['peer-1'];
     this.joined = state === 'ready' || state === 'connecting' || state === 'connected';
-    if (this.joined) for (const peer of peers) this.peers.add(peer);
     const local = options.withStreams ?? (state === 'ready' || state === 'connecting' || state === 'connected');
     const remote = options.withStreams ?? state === 'connected';
-    if (local) this.localStream = this.makeStream('local');
-    if (remote) for (const peer of peers) this.remoteStreams.set(peer, this.makeStream(peer));
+    if (local) this.#local = this.makeStream('local');
+    if (remote) for (const peer of this.#members) this.#streams.set(peer, this.makeStream(peer));
+  }
+
+  override get state(): CallState {
+    return this.#state;
+  }
+  override get error(): RtcError | null {
+    return this.#error;
+  }
+  override get stats(): CallStats | null {
+    return this.#stats;
+  }
+  override get localStream(): MediaStream | null {
+    return this.#local;
+  }
+  override get audioMuted(): boolean {
+    return this.#muted.audio;
+  }
+  override get videoMuted(): boolean {
+    return this.#muted.video;
+  }
+  override get peerId(): string | null {
+    return this.joined ? (this.#members[0] ?? null) : null;
+  }
+  /** The peers with a stream, as the real service lists the peers it is in a call with. */
+  override get peers(): PeerInfo[] {
+    return [...this.#streams].map(([id, stream]) => ({ id, state: 'connected', stream, stats: this.#stats }));
+  }
+
+  /** For tests: the stream of a peer, if it has one. */
+  streamOf(peerId: string): MediaStream | null {
+    return this.#streams.get(peerId) ?? null;
+  }
+
+  /** For tests: a peer's stream arrives (or goes, with null), as a real peer's would. */
+  setRemoteStream(peerId: string, stream: MediaStream | null): void {
+    if (stream) this.#streams.set(peerId, stream);
+    else this.#streams.delete(peerId);
+    this.emit('remotestream', { stream, peerId });
+    this.emit('peerschange', null);
+  }
+
+  override async setMuted(kind: 'audio' | 'video', muted: boolean): Promise<void> {
+    this.#muted[kind] = muted;
+    // As the real one: the preview shows it too.
+    for (const track of this.#local?.getTracks() ?? []) if (track.kind === kind) track.enabled = !muted;
+    this.emit('mediachange', null);
   }
 
   /** Like the real one: local media, then `ready`; or `failed` and a rejection with `failOn: 'start'`. */
@@ -81,17 +133,13 @@ export class FakeRtcService extends RtcService {
       this.fail(error);
       throw error;
     }
-    if (!this.localStream) {
-      this.localStream = this.makeStream('local');
-      this.emit('localstream', { stream: this.localStream });
+    if (!this.#local) {
+      this.#local = this.makeStream('local');
+      this.emit('localstream', { stream: this.#local });
     }
     this.joined = true;
     this.setState('ready');
-    for (const peerId of this.options.peers ?? ['peer-1']) {
-      if (this.peers.has(peerId)) continue;
-      this.peers.add(peerId);
-      this.emit('peerjoin', { peerId });
-    }
+    for (const peerId of this.#members) this.emit('peerjoin', { peerId });
   }
 
   /** Like the real one: `connecting`, the peers' streams, then `connected`; or `failed` with `failOn: 'call'`. */
@@ -110,14 +158,47 @@ export class FakeRtcService extends RtcService {
       this.fail(failure);
       throw failure;
     }
-    for (const peerId of this.peers) this.setRemoteStream(peerId, this.remoteStreams.get(peerId) ?? this.makeStream(peerId));
+    for (const peerId of this.#members) {
+      const stream = this.#streams.get(peerId) ?? this.makeStream(peerId);
+      this.#streams.set(peerId, stream);
+      this.emit('remotestream', { stream, peerId });
+    }
+    this.emit('peerschange', null);
     this.setState('connected');
   }
 
-  /** The real one: with no hub link it touches no network, and it emits the real events. */
+  /** Like the real one: the streams go, the camera stops, and the state is `ended`. */
   override async hangup(): Promise<void> {
     this.joined = false;
-    await super.hangup();
+    this.clearStreams();
+    if (this.#local) {
+      for (const track of this.#local.getTracks()) track.stop();
+      this.#local = null;
+      this.emit('localstream', { stream: null });
+    }
+    if (this.state !== 'ended') this.setState('ended');
+  }
+
+  override fail(error: RtcError): void {
+    this.clearStreams();
+    this.setState('failed', error);
+    this.emit('error', { error });
+  }
+
+  private setState(state: CallState, error: RtcError | null = null): void {
+    const previous = this.#state;
+    this.#error = error;
+    if (previous === state) return;
+    this.#state = state;
+    this.emit('statechange', { state, previous });
+  }
+
+  private clearStreams(): void {
+    for (const peerId of [...this.#streams.keys()]) {
+      this.#streams.delete(peerId);
+      this.emit('remotestream', { stream: null, peerId });
+    }
+    this.emit('peerschange', null);
   }
 
   /** Stops every canvas track and the animation. The service is unusable for media afterwards. */
@@ -145,8 +226,8 @@ export class FakeRtcService extends RtcService {
 
   private animate(): void {
     this.frame++;
-    const inUse = new Set<MediaStream>(this.remoteStreams.values());
-    if (this.localStream) inUse.add(this.localStream);
+    const inUse = new Set<MediaStream>(this.#streams.values());
+    if (this.#local) inUse.add(this.#local);
     for (let i = this.sources.length - 1; i >= 0; i--) {
       const source = this.sources[i];
       const live = source.stream.getTracks().some((track) => track.readyState === 'live');

@@ -44,7 +44,9 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
         expect(s.width).to.be.within(160, 640);
         expect(s.height).to.be.within(120, 480);
         expect(s.candidateType).to.equal('host');
-        expect(a.stats).to.deep.equal(events.at(-1)!.event.detail);
+        const { peerId, ...last } = events.at(-1)!.event.detail;
+        expect(a.stats).to.deep.equal(last);
+        expect(peerId, 'the report names the peer it is about').to.equal(a.peers[0]!.id);
 
         await a.updateComplete;
         const quality = a.shadowRoot!.querySelector('[part~="quality"]')!;

@@ -100,7 +100,7 @@ describe('<rtc-call> given its properties before the definition loads', () => {
     await withChildren.call();
     await settle(withChildren);
     const remote = withChildren.querySelector('rtc-remote-video')!;
-    expect(streamName(remote.shadowRoot!.querySelector('video')!.srcObject)).to.equal(streamName(childrenService.remoteStreams.get('peer-1')));
+    expect(streamName(remote.shadowRoot!.querySelector('video')!.srcObject)).to.equal(streamName(childrenService.streamOf('peer-1')));
     expect(withChildren.getAttribute('state')).to.equal('connected');
   });
 });

@@ -5,8 +5,10 @@
 //   node bench/call-setup/in-namespace.mjs RUNS
 //
 // It starts coturn (TURN REST credentials, use-auth-secret), the hub serving page/ and dist/, and headless
-// Chromium with the fake camera; runs the floor and each kit variant RUNS times, interleaved; and prints
-// one JSON line: {samples: {name: [{ms, callerMs, calleeMs}]}}.
+// Chromium with the fake camera, with the page open in two browser contexts (two people); runs the floor
+// and each kit variant RUNS times, interleaved; and prints one JSON line:
+// {samples: {name: [{ms, callerMs, calleeMs, timeline?}]}}. Two-page samples carry the timeline of every
+// stage on both pages, in ms from call() (page/probes.js).
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,6 +60,19 @@ async function pageDir(coturn) {
   return dir;
 }
 
+/** The bench page in a browser context of its own, once it has loaded the kit. */
+async function openPage(browser, url) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${url}/`);
+  await page.waitForFunction(() => window.benchReady === true, null, { timeout: 15_000 }).catch(() => {
+    throw new Error(`the bench page did not load: ${errors.join('; ') || 'no error reported'}`);
+  });
+  return page;
+}
+
 const coturn = await startCoturn();
 const staticDir = await pageDir(coturn);
 let hub = null;
@@ -66,21 +81,37 @@ try {
   hub = await startHub(['--static', staticDir]);
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs });
-  const page = await browser.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${hub.url}/`);
-  await page.waitForFunction(() => window.benchReady === true, null, { timeout: 15_000 }).catch(() => {
-    throw new Error(`the bench page did not load: ${pageErrors.join('; ') || 'no error reported'}`);
-  });
+  // Two people: a page each, in a browser context each (its own renderer process and storage).
+  const [pageA, pageB] = await Promise.all([openPage(browser, hub.url), openPage(browser, hub.url)]);
+
+  let counter = 0;
+  /** One call between the two pages: from call() on A to the first frame in each element's own video. */
+  const twoPages = async (variant, relay) => {
+    const channel = `bench2-${Date.now().toString(36)}-${++counter}`;
+    await pageB.evaluate(([v, r, c]) => window.join(v, r, c), [variant, relay, channel]);
+    await pageA.evaluate(([v, r, c]) => window.join(v, r, c), [variant, relay, channel]);
+    try {
+      const t0 = await pageA.evaluate(() => window.callNow());
+      const [atA, atB] = await Promise.all([pageA.evaluate(() => window.frame()), pageB.evaluate(() => window.frame())]);
+      const [a, b] = await Promise.all([pageA.evaluate(() => window.timeline.take()), pageB.evaluate(() => window.timeline.take())]);
+      const timeline = [...a.map((e) => ({ ...e, page: 'A' })), ...b.map((e) => ({ ...e, page: 'B' }))]
+        .map((e) => ({ page: e.page, what: e.what, ms: e.t - t0 }))
+        .sort((x, y) => x.ms - y.ms);
+      return { ms: Math.max(atA, atB) - t0, callerMs: atA - t0, calleeMs: atB - t0, timeline };
+    } finally {
+      await Promise.all([pageA.evaluate(() => window.leave()), pageB.evaluate(() => window.leave())]);
+    }
+  };
 
   const variants = {
-    'floor host': () => page.evaluate(() => window.floor(false)),
-    'async host': () => page.evaluate(() => window.kit('async', false)),
-    'then host': () => page.evaluate(() => window.kit('then', false)),
-    'floor relay': () => page.evaluate(() => window.floor(true)),
-    'async relay': () => page.evaluate(() => window.kit('async', true)),
-    'then relay': () => page.evaluate(() => window.kit('then', true)),
+    'floor host': () => pageA.evaluate(() => window.floor(false)),
+    'async host': () => twoPages('async', false),
+    'then host': () => twoPages('then', false),
+    'async host, one page': () => pageA.evaluate(() => window.kit('async', false)),
+    'then host, one page': () => pageA.evaluate(() => window.kit('then', false)),
+    'floor relay': () => pageA.evaluate(() => window.floor(true)),
+    'async relay': () => twoPages('async', true),
+    'then relay': () => twoPages('then', true),
   };
   // One untimed call of each kind first: the first getUserMedia, the first hub connection and the first
   // TURN allocation each pay one-off costs that no later call pays.

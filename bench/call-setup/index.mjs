@@ -1,11 +1,13 @@
 // bench/call-setup: how long a call takes to show video, through rtc-kit, beside the floor.
 //
 // Headless Chromium (fake camera) inside a loopback-only network namespace (`unshare -n`), with the hub
-// and coturn beside it; see in-namespace.mjs and page/bench.js. For each variant (`async`, `then`) and
-// each path (host candidates; relay-only through TURN), the time from `call()` to the first remote video
-// frame on both sides. The floor, in the same run and interleaved with the kit's calls, is two
-// RTCPeerConnections in one page with no signaling at all, from createOffer() to the first remote frame
-// on both sides. Reports medians and kit/floor ratios.
+// and coturn beside it; see in-namespace.mjs and page/bench.js. A call is two people on two pages, in two
+// browser contexts: for each variant (`async`, `then`) and each path (host candidates; relay-only through
+// TURN), the time from `call()` on one page to the first frame in each element's own remote video. The
+// one-page figure (both elements in one page) is a second row. The floor, in the same run and interleaved
+// with the kit's calls, is two RTCPeerConnections in one page with no signaling at all, from createOffer()
+// to the first remote frame on both sides. Reports medians, kit/floor ratios, and the median timeline of
+// every stage of the two-page calls (page/probes.js).
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { median, round, root } from '../lib/common.mjs';
@@ -39,12 +41,34 @@ function runInNamespace(runs) {
   });
 }
 
+/**
+ * The median time of each stage, over the runs that have it: the first time each page reached it, in ms
+ * from call(). Stages are listed in the order of their medians.
+ */
+function medianTimeline(list) {
+  const byStage = new Map();
+  for (const sample of list) {
+    const seen = new Set();
+    for (const { page, what, ms } of sample.timeline ?? []) {
+      const key = `${page}: ${what}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (!byStage.has(key)) byStage.set(key, []);
+      byStage.get(key).push(ms);
+    }
+  }
+  return [...byStage]
+    .map(([stage, values]) => ({ stage, ms: round(median(values)), runs: values.length }))
+    .sort((a, b) => a.ms - b.ms);
+}
+
 export async function run({ quick = false } = {}) {
   const problem = namespaceProblem();
   if (problem) throw new Error(`${problem}. call-setup needs a loopback-only network namespace (see shared/reference/toolchain.md).`);
   const runs = quick ? 1 : 15;
   const { samples } = await runInNamespace(runs);
   const medians = {};
+  const timelines = {};
   for (const [name, list] of Object.entries(samples)) {
     medians[name] = {
       ms: round(median(list.map((s) => s.ms))),
@@ -52,26 +76,30 @@ export async function run({ quick = false } = {}) {
       calleeMs: round(median(list.map((s) => s.calleeMs))),
       runsMs: list.map((s) => round(s.ms)),
     };
+    if (list.some((s) => s.timeline)) timelines[name] = medianTimeline(list);
   }
   const rows = [];
   const ratios = {};
-  for (const path of ['host', 'relay']) {
-    const floor = medians[`floor ${path}`].ms;
-    for (const variant of ['async', 'then']) {
-      const kit = medians[`${variant} ${path}`].ms;
-      const ratio = round(kit / floor);
-      ratios[`${variant} ${path}`] = ratio;
-      rows.push({
-        metric: `${variant}, ${path}: call() to first frame, both sides (ms, median of ${runs})`,
-        value: kit,
-        baseline: `floor ${floor}`,
-        ratio,
-        target: path === 'host' ? `<= ${TARGET_HOST_RATIO}` : '',
-        ok: path === 'host' ? ratio <= TARGET_HOST_RATIO : null,
-      });
-    }
+  const row = (name, floorName, target, label) => {
+    const kit = medians[name].ms;
+    const floor = medians[floorName].ms;
+    const ratio = round(kit / floor);
+    ratios[name] = ratio;
+    rows.push({
+      metric: `${label}: call() to first frame, both sides (ms, median of ${runs})`,
+      value: kit,
+      baseline: `floor ${floor}`,
+      ratio,
+      target: target ? `<= ${target}` : '',
+      ok: target ? ratio <= target : null,
+    });
+  };
+  for (const variant of ['async', 'then']) {
+    row(`${variant} host`, 'floor host', TARGET_HOST_RATIO, `${variant}, host, two pages`);
+    row(`${variant} host, one page`, 'floor host', null, `${variant}, host, one page`);
+    row(`${variant} relay`, 'floor relay', null, `${variant}, relay, two pages`);
   }
-  return { runs, medians, ratios, rows };
+  return { runs, medians, ratios, rows, timelines };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,8 +1,11 @@
 import type { CallStats } from '../services/rtc/call-stats.js';
 
-/** The call's quality, every 2 s while connected: round-trip time, bitrates, loss, frame rate, resolution, path. */
+/**
+ * One peer's quality, every 2 s while connected to it: round-trip time, bitrates, loss, frame rate,
+ * resolution and path, with the `peerId` it is about.
+ */
 export class RtcStatsEvent extends Event {
-  constructor(readonly detail: CallStats) {
+  constructor(readonly detail: CallStats & { peerId: string }) {
     super('rtc-stats', { bubbles: true, composed: true });
   }
 }

@@ -32,7 +32,8 @@ export function waitForState(call: RtcCall, state: CallState, timeoutMs = 10_000
     if (call.state === state) return resolve();
     const timer = setTimeout(() => {
       call.removeEventListener('rtc-state-change', onChange);
-      reject(new Error(`state is '${call.state}', not '${state}', after ${timeoutMs} ms`));
+      const error = call.error ? ` (${call.error.code}: ${call.error.message})` : '';
+      reject(new Error(`state is '${call.state}'${error}, not '${state}', after ${timeoutMs} ms`));
     }, timeoutMs);
     const onChange = () => {
       if (call.state !== state) return;

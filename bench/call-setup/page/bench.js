@@ -1,7 +1,12 @@
-// bench/call-setup, in the page: two ways to set up the same call, each timed to the first remote video
+// bench/call-setup, in the page: three ways to set up the same call, each timed to the first remote video
 // frame on both sides (requestVideoFrameCallback).
 //
-//   kit(variant, relay)   two <rtc-call> elements, each with its own service, through the real hub.
+//   join / callNow / frame / leave
+//                         two people on two pages (in-namespace.mjs opens this page in two browser
+//                         contexts): each page has one <rtc-call> with its default page, and the time is
+//                         from call() on one page to the first frame in each element's own remote video.
+//                         probes.js notes every stage on the clock both pages share.
+//   kit(variant, relay)   two <rtc-call> elements in this one page, each with its own service, through the real hub.
 //                         Both start() first (camera and Join, not timed); the clock starts at a.call().
 //   floor(relay)          two RTCPeerConnections in this page, with no signaling at all: each hands its
 //                         descriptions and candidates straight to the other. The clock starts at
@@ -79,6 +84,62 @@ window.kit = async (variant, relay) => {
   }
 };
 
+/** The one <rtc-call> of this page, in the two-page measurement, and the epoch time of its first remote frame. */
+let element = null;
+let frameAt = null;
+
+/** Local streams, so that probes.js can tell the remote video from the self-view. */
+const localTracks = new Set();
+const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = async (constraints) => {
+  const stream = await getUserMedia(constraints);
+  for (const track of stream.getTracks()) localTracks.add(track.id);
+  return stream;
+};
+window.timeline.isLocal = (stream) => stream.getTracks().some((track) => localTracks.has(track.id));
+
+/** Puts an <rtc-call> with its default page in this page, and starts it (camera, Join): not timed. */
+window.join = async (variant, relay, channel) => {
+  element = document.createElement('rtc-call');
+  element.hubUrl = '/messagehub';
+  element.channel = channel;
+  element.variant = variant;
+  if (relay) {
+    element.iceServersUrl = '/ice.json';
+    element.setAttribute('ice-transport-policy', 'relay');
+  }
+  const errors = [];
+  element.addEventListener('rtc-error', (event) => errors.push(event.detail.message));
+  frameAt = withTimeout(
+    // The element is the only thing in this page that shows a remote stream.
+    new Promise((resolve) => (window.timeline.onFrame = () => resolve(performance.timeOrigin + performance.now()))),
+    15_000,
+    `${variant}${relay ? ' relay' : ''} on two pages (${errors.join('; ')})`,
+  );
+  frameAt.catch(() => {});
+  document.body.append(element);
+  await element.start();
+  window.timeline.take();
+};
+
+/** Calls, and returns the epoch time it was called at; the call goes on. */
+window.callNow = () => {
+  const at = performance.timeOrigin + performance.now();
+  window.timeline.note('call()');
+  element.call().catch(() => {});
+  return at;
+};
+
+/** The epoch time of the first frame in this element's own remote video. */
+window.frame = () => frameAt;
+
+window.leave = async () => {
+  window.timeline.onFrame = null;
+  await element?.hangup().catch(() => {});
+  element?.remove();
+  element = null;
+};
+
 window.floor = async (relay) => {
   const iceServers = relay ? (await (await fetch('/ice.json', { cache: 'no-store' })).json()).iceServers : [];
   const config = { iceServers, iceTransportPolicy: relay ? 'relay' : 'all' };
@@ -92,7 +153,9 @@ window.floor = async (relay) => {
     pcs[0].onicecandidate = (event) => event.candidate && pcs[1].addIceCandidate(event.candidate);
     pcs[1].onicecandidate = (event) => event.candidate && pcs[0].addIceCandidate(event.candidate);
     pcs.forEach((pc, i) => streams[i].getTracks().forEach((track) => pc.addTrack(track, streams[i])));
+    window.timeline.take();
     const start = performance.now();
+    window.timeline.note('call()');
     const offer = await pcs[0].createOffer();
     await pcs[0].setLocalDescription(offer);
     await pcs[1].setRemoteDescription(offer);
@@ -100,7 +163,9 @@ window.floor = async (relay) => {
     await pcs[1].setLocalDescription(answer);
     await pcs[0].setRemoteDescription(answer);
     const [atA, atB] = await withTimeout(Promise.all(frames), 15_000, `floor${relay ? ' relay' : ''}`);
-    return { ms: Math.max(atA, atB) - start, callerMs: atA - start, calleeMs: atB - start };
+    const t0 = performance.timeOrigin + start;
+    const timeline = window.timeline.take().map((e) => ({ page: 'A', what: e.what, ms: e.t - t0 }));
+    return { ms: Math.max(atA, atB) - start, callerMs: atA - start, calleeMs: atB - start, timeline };
   } finally {
     for (const pc of pcs) pc.close();
     for (const stream of streams) stream.getTracks().forEach((track) => track.stop());

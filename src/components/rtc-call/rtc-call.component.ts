@@ -1,23 +1,23 @@
 import { ContextProvider } from '@lit/context';
 import { html, nothing, type PropertyValues } from 'lit';
+import { PlaybackController } from '../../controllers/playback-controller.js';
 import { ServiceSubscriptionController } from '../../controllers/service-subscription-controller.js';
 import { RtcErrorEvent } from '../../events/rtc-error.js';
 import { RtcPeerJoinEvent } from '../../events/rtc-peer-join.js';
 import { RtcPeerLeaveEvent } from '../../events/rtc-peer-leave.js';
+import { RtcPeerStateEvent } from '../../events/rtc-peer-state.js';
 import { RtcRemoteStreamEvent } from '../../events/rtc-remote-stream.js';
 import { RtcSignalingStateEvent } from '../../events/rtc-signaling-state.js';
 import { RtcStateChangeEvent } from '../../events/rtc-state-change.js';
 import { RtcStatsEvent } from '../../events/rtc-stats.js';
+import { LazyPart } from '../../internal/lazy-part.js';
 import { RtcElement } from '../../internal/rtc-element.js';
 import type { CallState } from '../../services/rtc/call-state.js';
 import type { CallStats } from '../../services/rtc/call-stats.js';
 import type { RtcError } from '../../services/rtc/rtc-error.js';
-import { getDefaultRtcService, rtcServiceContext } from '../../services/rtc/context.js';
-import type { CallVariant, RtcService } from '../../services/rtc/rtc-service.js';
-import { play, playButton } from '../playback.js';
-import { playStyles } from '../shared.styles.js';
+import { rtcServiceContext } from '../../services/rtc/context.js';
+import { RtcService, type CallVariant, type PeerInfo } from '../../services/rtc/rtc-service.js';
 import { styles } from './rtc-call.styles.js';
-import { ThenCallEngine } from './then-variant.js';
 
 /**
  * @summary A peer-to-peer video call with whoever else joins the same channel on the same hub.
@@ -30,8 +30,9 @@ import { ThenCallEngine } from './then-variant.js';
  * @event {RtcRemoteStreamEvent} rtc-remote-stream - A peer's media arrived (or went, with `stream` null).
  * @event {RtcPeerJoinEvent} rtc-peer-join - A peer joined the channel.
  * @event {RtcPeerLeaveEvent} rtc-peer-leave - A peer left the channel.
+ * @event {RtcPeerStateEvent} rtc-peer-state - The connection with one peer changed: `detail.peerId`, `detail.state`.
  * @event {RtcSignalingStateEvent} rtc-signaling-state - The link to the hub changed.
- * @event {RtcStatsEvent} rtc-stats - Every 2 s while connected: `rtt` (ms), `bitrateIn`/`bitrateOut` (bit/s), `packetLoss` (0–1), `fps`, `width`, `height`, `candidateType`.
+ * @event {RtcStatsEvent} rtc-stats - Every 2 s per connected peer: `peerId`, `rtt` (ms), `bitrateIn`/`bitrateOut` (bit/s), `packetLoss` (0–1), `fps`, `width`, `height`, `candidateType`.
  *
  * @slot - Your own layout, replacing the default page.
  *
@@ -62,7 +63,7 @@ import { ThenCallEngine } from './then-variant.js';
  * @cssproperty [--rtc-call-font=inherit] - The font of the controls.
  */
 export default class RtcCall extends RtcElement {
-  static override styles = [styles, playStyles];
+  static override styles = styles;
   // Declared here rather than with @property/@state: the decorator module costs bundle bytes (see docs/bundles.md).
   static override properties = {
     hubUrl: { attribute: 'hub-url' },
@@ -76,7 +77,6 @@ export default class RtcCall extends RtcElement {
     showQuality: { type: Boolean, attribute: 'show-quality' },
     service: { attribute: false },
     hasChildren: { state: true },
-    blocked: { state: true },
   };
 
   /** The hub's URL, absolute or relative to the page. */
@@ -106,31 +106,33 @@ export default class RtcCall extends RtcElement {
   /** Shows a line with the call's quality (round-trip time, bitrate, frame rate, resolution, path) while connected. */
   showQuality = false;
 
-  /** The WebRTC service this call uses. Without one, the page's default service. */
-  service: RtcService = getDefaultRtcService();
+  /**
+   * The WebRTC service of this call. Every `<rtc-call>` makes its own, so two calls on a page never mix;
+   * give several elements the same service to make them one call.
+   */
+  service: RtcService = new RtcService();
 
   // A controller rather than the @provide decorator: the same provider, with fewer bundle bytes.
   readonly #provider = new ContextProvider(this, { context: rtcServiceContext, initialValue: this.service });
 
   private hasChildren = false;
-  /** The `then` variant's remote video could not autoplay: its play button shows. */
-  private blocked = false;
 
-  private thenEngine: ThenCallEngine | null = null;
+  /** The `then` variant's own remote video: its autoplay and speaker. */
+  private readonly playback = new PlaybackController(this, () => this.#thenVideo('remote'));
+  private readonly deviceSelects = this.#lazy('the device selects', () => import('./device-selects.js').then((m) => m.deviceSelects));
+  private readonly qualityLine = this.#lazy('the quality line', () => import('./quality-line.js').then((m) => m.qualityLine));
   private readonly childObserver = typeof MutationObserver === 'undefined' ? null : new MutationObserver(() => this.updateChildren());
 
   private readonly subscription = new ServiceSubscriptionController(this, {
     statechange: ({ detail }) => this.dispatchEvent(new RtcStateChangeEvent(detail)),
     error: ({ detail }) => this.dispatchEvent(new RtcErrorEvent(detail.error)),
-    remotestream: ({ detail }) => {
-      // The then engine put the stream in its video before announcing it.
-      if (this.thenEngine) this.#playRemote();
-      this.dispatchEvent(new RtcRemoteStreamEvent(detail));
-    },
+    remotestream: ({ detail }) => this.dispatchEvent(new RtcRemoteStreamEvent(detail)),
     peerjoin: ({ detail }) => this.dispatchEvent(new RtcPeerJoinEvent(detail)),
     peerleave: ({ detail }) => this.dispatchEvent(new RtcPeerLeaveEvent(detail)),
+    peerstate: ({ detail }) => this.dispatchEvent(new RtcPeerStateEvent(detail)),
     signalingstate: ({ detail }) => this.dispatchEvent(new RtcSignalingStateEvent(detail)),
-    stats: ({ detail }) => this.dispatchEvent(new RtcStatsEvent(detail.stats)),
+    stats: ({ detail }) => this.dispatchEvent(new RtcStatsEvent({ ...detail.stats, peerId: detail.peerId })),
+    peerschange: () => {},
     mediachange: () => {
       this.audioMuted = this.service.audioMuted;
       this.videoMuted = this.service.videoMuted;
@@ -138,8 +140,8 @@ export default class RtcCall extends RtcElement {
   });
 
   /**
-   * Where the call is: `idle`, `ready`, `connecting`, `connected`, `ended` or `failed`. Read-only, and
-   * reflected as the `state` attribute for CSS.
+   * Where the call is: `idle`, `ready`, `connecting`, `connected`, `reconnecting`, `ended` or `failed`.
+   * Read-only, and reflected as the `state` attribute for CSS.
    * @attr state
    */
   get state(): CallState {
@@ -164,9 +166,14 @@ export default class RtcCall extends RtcElement {
     return this.service.devices;
   }
 
-  /** The last `rtc-stats` report, while connected. */
+  /** The last `rtc-stats` report of the first connected peer. */
   get stats(): CallStats | null {
     return this.service.stats;
+  }
+
+  /** One entry per remote peer of the call: `{id, state, stream, stats}`. */
+  get peers(): PeerInfo[] {
+    return this.service.peers;
   }
 
   override connectedCallback(): void {
@@ -192,16 +199,12 @@ export default class RtcCall extends RtcElement {
   async start(): Promise<void> {
     // Properties set before the element upgraded are applied in its first update: wait for it.
     await this.updateComplete;
-    this.configureService();
-    if (this.thenEngine) return this.thenEngine.start();
     return this.service.start();
   }
 
-  /** Calls the peer in the channel. Resolves once `connected`; rejects with the error if the call fails. */
+  /** Calls everyone else in the channel. Resolves once `connected`; rejects with the error if the call fails. */
   async call(): Promise<void> {
     await this.updateComplete;
-    this.configureService();
-    if (this.thenEngine && (this.state === 'idle' || this.state === 'failed')) await this.thenEngine.start();
     return this.service.call();
   }
 
@@ -230,12 +233,17 @@ export default class RtcCall extends RtcElement {
     if (changed.has('service')) {
       this.#provider.setValue(this.service);
       this.subscription.setService(this.service);
-      const previous = changed.get('service') as RtcService | undefined;
-      if (previous && this.thenEngine) previous.useEngine(null);
-      this.thenEngine = null;
     }
-    if (changed.has('service') || changed.has('variant')) this.applyVariant();
-    this.configureService();
+    this.service.configure({
+      hubUrl: this.hubUrl,
+      channel: this.channel,
+      variant: this.variant,
+      iceServers: this.iceServers,
+      iceServersUrl: this.iceServersUrl,
+      iceTransportPolicy: this.iceTransportPolicy,
+      // The then variant shows the streams in the default page's own videos.
+      videos: this.variant === 'then' && !this.hasChildren ? { local: () => this.#thenVideo('local'), remote: () => this.#thenVideo('remote') } : null,
+    });
     // The element's mute settings (attributes, properties, buttons) go to the service; the service's own
     // changes come back through `mediachange`. On first render or with a new service, a mute on either side wins.
     const service = this.service;
@@ -250,13 +258,17 @@ export default class RtcCall extends RtcElement {
     // `state` is the service's; it is reflected here so CSS can select on it.
     if (this.getAttribute('state') !== this.state) this.setAttribute('state', this.state);
     this.toggleAttribute('screen-sharing', this.screenSharing);
+    // The then variant sets its own videos as streams come; videos rendered later catch up here.
+    const local = this.#thenVideo('local');
     const remote = this.#thenVideo('remote');
-    if (remote?.setSinkId && remote.sinkId !== this.service.sinkId) remote.setSinkId(this.service.sinkId).catch(() => {});
+    if (local && !local.srcObject) local.srcObject = this.service.localStream;
+    if (remote && !remote.srcObject) remote.srcObject = this.service.peers.find((p) => p.stream)?.stream ?? null;
+    this.playback.update(this.service.sinkId);
   }
 
   protected override render() {
     const { error, stats } = this.service;
-    const errorPart = html`${error ? html`<p part="error" role="alert">${error.message}</p>` : nothing}${this.showQuality && stats ? quality(stats) : nothing}`;
+    const errorPart = html`${error ? html`<p part="error" role="alert">${error.message}</p>` : nothing}${(this.showQuality && stats && this.qualityLine.get()?.(stats)) || nothing}`;
     if (this.hasChildren) return html`<slot></slot>${errorPart}`;
     const state = this.state;
     const busy = state === 'connecting' || state === 'connected' || state === 'reconnecting';
@@ -266,7 +278,7 @@ export default class RtcCall extends RtcElement {
     const videos =
       this.variant === 'then'
         ? html`<video part="local-video" class="video" autoplay playsinline muted .muted=${true} aria-label="Your camera"></video>
-            <div class="remote"><video part="remote-video" class="video" autoplay playsinline aria-label="Remote video"></video>${this.blocked ? playButton(() => this.#playRemote()) : nothing}</div>`
+            <div class="remote"><video part="remote-video" class="video" autoplay playsinline aria-label="Remote video"></video>${this.playback.blocked ? this.playback.button() : nothing}</div>`
         : html`<rtc-local-video part="local-video"></rtc-local-video><rtc-remote-video part="remote-video"></rtc-remote-video>`;
     return html`
       <div part="base" class="base">
@@ -305,26 +317,13 @@ export default class RtcCall extends RtcElement {
     const toggle = (part: string, label: string, pressed: boolean, onClick: () => unknown) =>
       html`<button part=${part} type="button" aria-pressed=${pressed ? 'true' : 'false'} @click=${onClick}>${label}</button>`;
     const canShare = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getDisplayMedia;
-    const canPickSpeaker = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
-    const select = (kind: MediaDeviceKind, part: string, label: string) => {
-      const list = service.devices.filter((d) => d.kind === kind && d.deviceId);
-      if (!list.length) return nothing;
-      const current = kind === 'audiooutput' ? service.sinkId : service.localStream?.getTracks().find((t) => kind.startsWith(t.kind))?.getSettings().deviceId;
-      // `.selected`, not `?selected`: once the user has picked an option, the attribute no longer moves the
-      // selection (HTML: an option's "dirtiness"), and a later selectDevice() would not show.
-      return html`<label class="channel"
-        ><span>${label}</span>
-        <select part=${part} @change=${(e: Event) => this.run(() => this.selectDevice(kind, (e.target as HTMLSelectElement).value))}>
-          ${list.map((d, i) => html`<option value=${d.deviceId} .selected=${d.deviceId === current}>${d.label || `${label} ${i + 1}`}</option>`)}
-        </select></label
-      >`;
-    };
+    // The selects load once the browser lists devices, after start().
+    const selects = service.devices.length ? this.deviceSelects.get() : null;
     return html`
       ${toggle('mute-audio-button', 'Mute mic', this.audioMuted, () => (this.audioMuted = !this.audioMuted))}
       ${toggle('mute-video-button', 'Camera off', this.videoMuted, () => (this.videoMuted = !this.videoMuted))}
       ${canShare ? toggle('screen-button', 'Share screen', this.screenSharing, () => this.run(() => (this.screenSharing ? this.stopScreenShare() : this.shareScreen()))) : nothing}
-      ${select('videoinput', 'camera-select', 'Camera')} ${select('audioinput', 'microphone-select', 'Microphone')}
-      ${canPickSpeaker ? select('audiooutput', 'speaker-select', 'Speaker') : nothing}
+      ${selects?.(service, (kind, id) => this.run(() => this.selectDevice(kind, id))) ?? nothing}
     `;
   }
 
@@ -333,52 +332,19 @@ export default class RtcCall extends RtcElement {
     return this.renderRoot?.querySelector<HTMLVideoElement>(`video[part="${which}-video"]`) ?? null;
   }
 
-  /** The `then` variant's remote video got a stream or lost it: play it, and offer a button if autoplay is blocked. */
-  #playRemote(): void {
-    const video = this.#thenVideo('remote');
-    const stream = video?.srcObject;
-    void (stream ? play(video) : Promise.resolve(true)).then((ok) => video?.srcObject === stream && (this.blocked = !ok));
-  }
-
   /** Runs a button's action. Its failure is already an `rtc-error` event and shown in the error part. */
   private run(action: () => Promise<void>): void {
     action().catch(() => {});
   }
 
-  private configureService(): void {
-    this.service.configure({
-      hubUrl: this.hubUrl,
-      channel: this.channel,
-      variant: this.variant,
-      iceServers: this.iceServers,
-      iceServersUrl: this.iceServersUrl,
-      iceTransportPolicy: this.iceTransportPolicy,
-    });
-  }
-
-  private applyVariant(): void {
-    if (this.variant === 'then') {
-      this.thenEngine ??= new ThenCallEngine(this.service, () => ({ local: this.#thenVideo('local'), remote: this.#thenVideo('remote') }));
-      this.service.useEngine(this.thenEngine);
-    } else if (this.thenEngine) {
-      this.thenEngine = null;
-      this.service.useEngine(null);
-    }
+  /** A part of the default page that loads on first use; a failure is this call's rtc-error. */
+  #lazy<T>(what: string, load: () => Promise<T>): LazyPart<T> {
+    return new LazyPart(this, what, load, (error) => this.dispatchEvent(new RtcErrorEvent(error)));
   }
 
   private updateChildren(): void {
     this.hasChildren = this.childElementCount > 0;
   }
-}
-
-/** The quality line: a level for a glance, then the numbers. */
-function quality(s: CallStats) {
-  const rtt = s.rtt ?? 0;
-  const level = s.packetLoss > 0.1 || rtt > 400 ? 'poor' : s.packetLoss > 0.02 || rtt > 150 ? 'fair' : 'good';
-  return html`<p part="quality" class="status" data-level=${level}>
-    Quality ${level}: ${Math.round(rtt)} ms, ↓${Math.round(s.bitrateIn / 1e3)} ↑${Math.round(s.bitrateOut / 1e3)} kbit/s, ${Math.round(s.packetLoss * 100)}% loss, ${s.fps} fps, ${s.width}×${s.height},
-    ${s.candidateType}
-  </p>`;
 }
 
 const STATE_LABELS: Record<CallState, string> = {

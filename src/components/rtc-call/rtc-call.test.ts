@@ -11,6 +11,7 @@ import { settle, storyArgs, storyFixture, streamName } from '../../../stories/st
 import type { RtcStory } from '../../../stories/rtc-story.js';
 import type { RtcCallArgs } from '../../../stories/rtc-call.stories.js';
 import { captureLitDevWarnings, testForLitDevWarnings } from '../../../test/fakes/lit-dev-warnings.js';
+import { until } from '../../../test/helpers/media-helpers.js';
 import { RtcError } from '../../services/rtc/rtc-error.js';
 
 type Story = RtcStory<RtcCallArgs>;
@@ -112,7 +113,7 @@ describe('<rtc-call>', () => {
       expect(remote.localName).to.equal('rtc-remote-video');
       expect(local.service === service, 'the call provides its service to its videos').to.equal(true);
       expect(streamName(local.shadowRoot!.querySelector('video')!.srcObject)).to.equal(streamName(service.localStream));
-      expect(streamName(remote.shadowRoot!.querySelector('video')!.srcObject)).to.equal(streamName(service.remoteStreams.get('peer-1')));
+      expect(streamName(remote.shadowRoot!.querySelector('video')!.srcObject)).to.equal(streamName(service.streamOf('peer-1')));
       expect(service.localStream).to.be.instanceOf(MediaStream);
     });
 
@@ -136,7 +137,7 @@ describe('<rtc-call>', () => {
       expect(local.service === service, 'the call\'s service').to.equal(true);
       expect(remote.service === service, 'the call\'s service').to.equal(true);
       expect(streamName(local.shadowRoot!.querySelector('video')!.srcObject)).to.equal(streamName(service.localStream));
-      expect(streamName(remote.shadowRoot!.querySelector('video')!.srcObject)).to.equal(streamName(service.remoteStreams.get('peer-1')));
+      expect(streamName(remote.shadowRoot!.querySelector('video')!.srcObject)).to.equal(streamName(service.streamOf('peer-1')));
       await expect(el).to.be.accessible();
     });
 
@@ -483,6 +484,8 @@ describe('<rtc-call>', () => {
 
     it('WithQuality: the quality part shows the last report, with a level; passes axe; absent without show-quality', async () => {
       const { el } = await renderStory(stories.WithQuality);
+      // The quality line loads on first use, as a chunk.
+      await until(() => !!part(el, 'quality'), 'the quality line');
       const quality = part(el, 'quality')!;
       expect(quality.getAttribute('data-level')).to.equal('good');
       expect(quality.textContent!.replace(/\s+/g, ' ')).to.contain('12 ms').and.contain('640×480').and.contain('host');

@@ -6,7 +6,7 @@ import { RtcElement } from '../../internal/rtc-element.js';
 import { rtcServiceContext } from '../../services/rtc/context.js';
 import type { RtcService } from '../../services/rtc/rtc-service.js';
 import { fallbackService } from '../service-lookup.js';
-import { videoStyles } from '../shared.styles.js';
+import { styles } from './rtc-local-video.styles.js';
 
 /**
  * @summary Shows the local camera of the surrounding call, muted.
@@ -17,7 +17,7 @@ import { videoStyles } from '../shared.styles.js';
  * @cssproperty [--rtc-video-radius=8px] - The box's corner radius.
  */
 export default class RtcLocalVideo extends RtcElement {
-  static override styles = videoStyles;
+  static override styles = styles;
   // Declared here rather than with @property/@state: the decorator module costs bundle bytes (see docs/bundles.md).
   static override properties = { service: { attribute: false } };
 

@@ -1,13 +1,13 @@
 import { ContextConsumer } from '@lit/context';
 import { html, nothing, type PropertyValues } from 'lit';
 import { MediaStreamController } from '../../controllers/media-stream-controller.js';
+import { PlaybackController } from '../../controllers/playback-controller.js';
 import { ServiceSubscriptionController } from '../../controllers/service-subscription-controller.js';
 import { RtcElement } from '../../internal/rtc-element.js';
 import { rtcServiceContext } from '../../services/rtc/context.js';
 import type { RtcService } from '../../services/rtc/rtc-service.js';
-import { play, playButton } from '../playback.js';
 import { fallbackService } from '../service-lookup.js';
-import { playStyles, videoStyles } from '../shared.styles.js';
+import { styles } from './rtc-remote-video.styles.js';
 
 /**
  * @summary Shows one peer's video and plays its sound.
@@ -19,9 +19,9 @@ import { playStyles, videoStyles } from '../shared.styles.js';
  * @cssproperty [--rtc-video-radius=8px] - The box's corner radius.
  */
 export default class RtcRemoteVideo extends RtcElement {
-  static override styles = [videoStyles, playStyles];
+  static override styles = styles;
   // Declared here rather than with @property/@state: the decorator module costs bundle bytes (see docs/bundles.md).
-  static override properties = { service: { attribute: false }, peer: { reflect: true }, blocked: { state: true } };
+  static override properties = { service: { attribute: false }, peer: { reflect: true } };
 
   /** The call's service; taken from the surrounding `<rtc-call>`, or the page's default. */
   service?: RtcService;
@@ -36,15 +36,10 @@ export default class RtcRemoteVideo extends RtcElement {
   /** The peer to show, by connection id. Without it, the first peer with a stream. */
   peer: string | null = null;
 
-  /** The browser refused to play the stream without a user gesture: the play button shows. */
-  private blocked = false;
-  /** The stream last given to play(), and the speaker last set. */
-  #played: MediaStream | null = null;
-  #sinkId = '';
-
   private readonly media = new MediaStreamController(this, () => this.video);
+  private readonly playback = new PlaybackController(this, () => this.video);
   private readonly subscription = new ServiceSubscriptionController(this, {
-    remotestream: () => this.media.setStream(this.pick()),
+    peerschange: () => this.media.setStream(this.pick()),
     mediachange: () => {},
   });
 
@@ -66,37 +61,20 @@ export default class RtcRemoteVideo extends RtcElement {
   }
 
   protected override updated(): void {
-    const video = this.video!;
-    // The controller has just put the stream in; play it ourselves to learn whether autoplay was blocked.
-    const stream = this.media.current;
-    if (stream !== this.#played) {
-      this.#played = stream;
-      // Settled after this update, so the button change is an update of its own.
-      void (stream ? play(video) : Promise.resolve(true)).then((ok) => this.#played === stream && (this.blocked = !ok));
-    }
-    const sinkId = this.service?.sinkId ?? '';
-    if (sinkId !== this.#sinkId && video.setSinkId) {
-      this.#sinkId = sinkId;
-      video.setSinkId(sinkId).catch(() => {});
-    }
+    // The stream controller has just put the stream in: play it, on the chosen speaker.
+    this.playback.update(this.service?.sinkId ?? '');
   }
 
   protected override render() {
-    return html`<video part="video" autoplay playsinline aria-label="Remote video"></video>${this.blocked ? playButton(() => this.#resume()) : nothing}`;
+    return html`<video part="video" autoplay playsinline aria-label="Remote video"></video>${this.playback.blocked ? this.playback.button() : nothing}`;
   }
 
   private get video(): HTMLVideoElement | null {
     return this.renderRoot?.querySelector('video') ?? null;
   }
 
-  #resume(): void {
-    void play(this.video).then((ok) => (this.blocked = !ok));
-  }
-
   private pick(): MediaStream | null {
-    const streams = this.service?.remoteStreams;
-    if (!streams) return null;
-    if (this.peer) return streams.get(this.peer) ?? null;
-    return streams.values().next().value ?? null;
+    const peers = this.service?.peers ?? [];
+    return (this.peer ? peers.find((p) => p.id === this.peer) : peers.find((p) => p.stream))?.stream ?? null;
   }
 }

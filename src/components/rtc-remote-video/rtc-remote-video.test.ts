@@ -44,7 +44,7 @@ describe('<rtc-remote-video>', () => {
         expect(video.autoplay).to.equal(true);
         expect(video.playsInline).to.equal(true);
         expect(video.muted, 'the peer is heard').to.equal(false);
-        expect(streamName(video.srcObject)).to.equal(streamName(service.remoteStreams.get('peer-1') ?? null));
+        expect(streamName(video.srcObject)).to.equal(streamName(service.streamOf('peer-1') ?? null));
         expect(video.srcObject !== null).to.equal(hasStream);
         expect(streamName(el.stream)).to.equal(streamName(video.srcObject));
       });
@@ -60,8 +60,8 @@ describe('<rtc-remote-video>', () => {
     it('ChosenPeer: peer="bob" shows only Bob\'s stream', async () => {
       const { el, service, video } = await renderStory(stories.ChosenPeer);
       expect(el.getAttribute('peer')).to.equal('bob');
-      const alice = service.remoteStreams.get('alice')!;
-      const bob = service.remoteStreams.get('bob')!;
+      const alice = service.streamOf('alice')!;
+      const bob = service.streamOf('bob')!;
       expect(alice).to.be.instanceOf(MediaStream);
       expect(bob).to.be.instanceOf(MediaStream);
       expect(streamName(alice)).to.not.equal(streamName(bob));
@@ -72,13 +72,13 @@ describe('<rtc-remote-video>', () => {
     it('without peer, the first peer; changing peer switches the stream; an unknown peer shows nothing', async () => {
       const { el, service, video } = await renderStory(stories.ChosenPeer, undefined, { peer: '' });
       expect(el.peer).to.equal(null);
-      expect(streamName(video.srcObject)).to.equal(streamName(service.remoteStreams.get('alice')));
+      expect(streamName(video.srcObject)).to.equal(streamName(service.streamOf('alice')));
       el.peer = 'bob';
       await settle(el);
-      expect(streamName(video.srcObject)).to.equal(streamName(service.remoteStreams.get('bob')));
+      expect(streamName(video.srcObject)).to.equal(streamName(service.streamOf('bob')));
       el.setAttribute('peer', 'alice');
       await settle(el);
-      expect(streamName(video.srcObject)).to.equal(streamName(service.remoteStreams.get('alice')));
+      expect(streamName(video.srcObject)).to.equal(streamName(service.streamOf('alice')));
       el.peer = 'carol';
       await settle(el);
       expect(streamName(video.srcObject)).to.equal(streamName(null));
@@ -95,7 +95,7 @@ describe('<rtc-remote-video>', () => {
       expect(streamName(video.srcObject), 'Alice\'s stream is not Bob\'s').to.equal('none');
       await service.call();
       await settle(el);
-      expect(streamName(video.srcObject)).to.equal(streamName(service.remoteStreams.get('bob')));
+      expect(streamName(video.srcObject)).to.equal(streamName(service.streamOf('bob')));
       await service.hangup();
       await settle(el);
       expect(streamName(video.srcObject)).to.equal(streamName(null));
@@ -109,7 +109,7 @@ describe('<rtc-remote-video>', () => {
       await service.call();
       await settle(el);
       expect(video.srcObject).to.be.instanceOf(MediaStream);
-      expect(streamName(video.srcObject)).to.equal(streamName(service.remoteStreams.get('peer-1')));
+      expect(streamName(video.srcObject)).to.equal(streamName(service.streamOf('peer-1')));
       await service.hangup();
       await settle(el);
       expect(streamName(video.srcObject)).to.equal(streamName(null));
@@ -120,7 +120,7 @@ describe('<rtc-remote-video>', () => {
       const { el } = await storyFixture(callMeta, callStories.CustomLayout, { service });
       const remote = el.querySelector('rtc-remote-video')!;
       expect(remote.service === service, 'the call\'s service').to.equal(true);
-      expect(streamName(remote.shadowRoot!.querySelector('video')!.srcObject)).to.equal(streamName(service.remoteStreams.get('peer-1')));
+      expect(streamName(remote.shadowRoot!.querySelector('video')!.srcObject)).to.equal(streamName(service.streamOf('peer-1')));
     });
   });
 
@@ -145,7 +145,7 @@ describe('<rtc-remote-video>', () => {
       expect(service.listenerCount()).to.equal(0);
       const { el, video } = await renderStory(stories.Connected, service);
       expect(service.listenerCount(), 'listening while connected').to.be.greaterThan(0);
-      expect(streamName(video.srcObject)).to.equal(streamName(service.remoteStreams.get('peer-1')));
+      expect(streamName(video.srcObject)).to.equal(streamName(service.streamOf('peer-1')));
       el.remove();
       expect(service.listenerCount()).to.equal(0);
       expect(streamName(video.srcObject)).to.equal(streamName(null));
@@ -158,7 +158,7 @@ describe('<rtc-remote-video>', () => {
       parent.append(el);
       await settle(el);
       expect(service.listenerCount()).to.be.greaterThan(0);
-      expect(streamName(video.srcObject)).to.equal(streamName(service.remoteStreams.get('peer-1')));
+      expect(streamName(video.srcObject)).to.equal(streamName(service.streamOf('peer-1')));
       await service.hangup();
       await settle(el);
       expect(streamName(video.srcObject)).to.equal(streamName(null));
@@ -175,16 +175,16 @@ describe('<rtc-remote-video>', () => {
       </div>`);
       await settle(container);
       const [videoA, videoB] = [...container.querySelectorAll('rtc-remote-video')].map((el) => el.shadowRoot!.querySelector('video')!);
-      expect(streamName(videoA.srcObject)).to.equal(streamName(a.remoteStreams.get('peer-1')));
+      expect(streamName(videoA.srcObject)).to.equal(streamName(a.streamOf('peer-1')));
       expect(streamName(videoB.srcObject)).to.equal(streamName(null));
       await b.call();
       await settle(container);
-      expect(streamName(videoB.srcObject)).to.equal(streamName(b.remoteStreams.get('peer-1')));
+      expect(streamName(videoB.srcObject)).to.equal(streamName(b.streamOf('peer-1')));
       expect(streamName(videoB.srcObject)).to.not.equal(streamName(videoA.srcObject));
       await a.hangup();
       await settle(container);
       expect(streamName(videoA.srcObject)).to.equal(streamName(null));
-      expect(streamName(videoB.srcObject)).to.equal(streamName(b.remoteStreams.get('peer-1')));
+      expect(streamName(videoB.srcObject)).to.equal(streamName(b.streamOf('peer-1')));
     });
   });
 });

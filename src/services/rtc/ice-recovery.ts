@@ -1,4 +1,4 @@
-import type { CallState } from './call-state.js';
+import type { PeerState } from './call-state.js';
 import { RtcError } from './rtc-error.js';
 import { watchIce } from './ice-watchdog.js';
 
@@ -15,10 +15,10 @@ export const RESTART_TIMEOUT_MS = 6_000;
  */
 export const NO_CANDIDATE_RESTART_MS = 2_000;
 
-/** What ICE recovery needs of the service; both call engines pass theirs. */
+/** What ICE recovery needs of the connection's owner: the peer link. */
 export interface RecoveryHost {
-  readonly state: CallState;
-  setState(next: CallState): void;
+  readonly state: PeerState;
+  setState(next: PeerState): void;
   fail(error: RtcError): void;
   rtcConfiguration(): Promise<RTCConfiguration>;
 }
@@ -27,8 +27,8 @@ export interface RecoveryHost {
  * Keeps one peer connection's path alive, for either engine. On `failed`, or `disconnected` that
  * lasts, it restarts ICE with freshly fetched ICE servers (so fresh TURN credentials), a bounded number
  * of times, in state `reconnecting`. `restartIce()` makes the connection renegotiate, which perfect
- * negotiation in the engine carries out. It also runs the ICE watchdog for the first connection, so an
- * engine holds one object per peer connection and disposes it with the connection.
+ * negotiation carries out. It also runs the ICE watchdog for the first connection, so a peer link holds
+ * one object per peer connection and disposes it with the connection.
  */
 export class IceRecovery {
   private restarts = 0;

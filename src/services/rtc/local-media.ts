@@ -1,13 +1,197 @@
+import { mediaError, RtcError } from './rtc-error.js';
+
 /**
- * Puts the local tracks on `pc`, each once. Without local media (no camera), it asks for the peer's
- * audio and video anyway, with receive-only transceivers: the call still shows the other side.
+ * What local media tells its owner: a new or no local stream; a change of mute, device or screen; or a
+ * device that could not be switched to on its own (a camera unplugged, and the default one failing too).
  */
-export function addLocalMedia(pc: RTCPeerConnection, stream: MediaStream | null): void {
-  const sending = new Set(pc.getSenders().map((sender) => sender.track));
-  if (stream) {
-    for (const track of stream.getTracks()) if (!sending.has(track)) pc.addTrack(track, stream);
-  } else if (pc.getTransceivers().length === 0 && pc.signalingState === 'stable') {
-    pc.addTransceiver('audio', { direction: 'recvonly' });
-    pc.addTransceiver('video', { direction: 'recvonly' });
+export type LocalMediaChange = 'localstream' | 'mediachange' | RtcError;
+
+/**
+ * The camera, the microphone and the shared screen of one call, and what each peer connection sends of
+ * them. It is the one place that applies the media settings: each local track enabled unless muted, and
+ * every sender carrying what it should (nothing when muted, the screen while sharing, else the camera).
+ */
+export class LocalMedia {
+  stream: MediaStream | null = null;
+  /** Whether the microphone is muted: no peer gets audio. Kept across calls. */
+  audioMuted = false;
+  /** Whether the camera is off: no peer gets video frames at all. Kept across calls. */
+  videoMuted = false;
+  /** The shared screen, while screen sharing; it goes out in place of the camera. */
+  screen: MediaStream | null = null;
+  /** The cameras, microphones and speakers the browser lists; refreshed on start and on `devicechange`. */
+  devices: MediaDeviceInfo[] = [];
+  /** The speaker chosen with `select('audiooutput', id)`; '' is the system default. */
+  sinkId = '';
+  /** The connections our media is on, with their sender for each kind (found even while it sends nothing). */
+  readonly #senders = new Map<RTCPeerConnection, Map<string, RTCRtpSender>>();
+  #applying: Promise<unknown> = Promise.resolve();
+  #unfollow: (() => void) | null = null;
+
+  constructor(
+    private readonly changed: (change: LocalMediaChange) => void,
+    private readonly constraints: () => MediaStreamConstraints,
+  ) {}
+
+  /**
+   * Opens the camera and microphone, once, and follows device changes. Resolves with the reason when
+   * there is none to open (the call then only receives), or null.
+   */
+  async open(): Promise<RtcError | null> {
+    this.#follow();
+    const constraints = this.constraints();
+    if (this.stream || !(constraints.audio || constraints.video)) return null;
+    if (typeof navigator === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
+      return new RtcError('media-failed', 'This browser cannot open a camera here (a secure context, https or localhost, is needed). This side can only receive.');
+    }
+    try {
+      this.stream = await navigator.mediaDevices.getUserMedia(constraints);
+    } catch (cause) {
+      const error = mediaError(cause);
+      error.message += ' This side can only receive.';
+      return error;
+    }
+    this.changed('localstream');
+    await this.#listDevices();
+    await this.apply();
+    return null;
+  }
+
+  /** Stops the camera, the microphone and the screen. Mute settings stay for the next call. */
+  close(): void {
+    this.#unfollow?.();
+    this.#unfollow = null;
+    this.stopScreenShare();
+    if (!this.stream) return;
+    for (const track of this.stream.getTracks()) track.stop();
+    this.stream = null;
+    this.changed('localstream');
+  }
+
+  /**
+   * Puts our media on `pc`: each local track, once. Without local media, an offering side asks for the
+   * peer's audio and video anyway, with receive-only transceivers; an answering side needs none, as the
+   * offer brings its own.
+   */
+  attach(pc: RTCPeerConnection, offering: boolean): void {
+    const stream = this.stream;
+    if (stream) for (const track of stream.getTracks()) pc.addTrack(track, stream);
+    else if (offering) for (const kind of ['audio', 'video']) pc.addTransceiver(kind, { direction: 'recvonly' });
+    this.#senders.set(pc, new Map(pc.getSenders().flatMap((s) => (s.track ? [[s.track.kind, s]] : []))));
+    void this.apply();
+  }
+
+  detach(pc: RTCPeerConnection): void {
+    this.#senders.delete(pc);
+  }
+
+  setMuted(kind: 'audio' | 'video', muted: boolean): Promise<void> {
+    if (kind === 'audio') this.audioMuted = muted;
+    else this.videoMuted = muted;
+    return this.apply();
+  }
+
+  /**
+   * Switches to the camera (`videoinput`) or microphone (`audioinput`) with this device id, during a
+   * call too, with `replaceTrack` (no renegotiation); or plays the peers on this speaker (`audiooutput`).
+   * An empty id means the default device. A failure leaves the device in use as it was.
+   */
+  async select(kind: MediaDeviceKind, deviceId: string): Promise<void> {
+    if (kind === 'audiooutput') {
+      // setSinkId would refuse an unknown speaker only inside the media elements; refuse it here, loudly.
+      if (deviceId && !this.devices.some((d) => d.kind === kind && d.deviceId === deviceId)) throw mediaError({ name: 'NotFoundError' });
+      this.sinkId = deviceId;
+      return this.apply();
+    }
+    const type = kind === 'audioinput' ? 'audio' : 'video';
+    let stream: MediaStream;
+    try {
+      // The configured constraints (a `true` spreads to nothing), for this device.
+      const constraints = { ...(this.constraints()[type] as MediaTrackConstraints), deviceId: deviceId ? { exact: deviceId } : undefined };
+      stream = await navigator.mediaDevices.getUserMedia({ [type]: constraints });
+    } catch (cause) {
+      throw mediaError(cause);
+    }
+    await this.useTrack(stream.getTracks()[0]!);
+  }
+
+  /** Puts `track` in place of the local track of its kind, here and on every connection. The old one is stopped. */
+  async useTrack(track: MediaStreamTrack): Promise<void> {
+    const stream = (this.stream ??= new MediaStream());
+    for (const old of stream.getTracks()) {
+      if (old.kind !== track.kind || old === track) continue;
+      stream.removeTrack(old);
+      old.stop();
+    }
+    stream.addTrack(track);
+    await this.apply();
+  }
+
+  /** Sends `stream` (a screen) in place of the camera, until `stopScreenShare()` or the browser's "Stop sharing". */
+  async shareScreen(stream: MediaStream): Promise<void> {
+    this.stopScreenShare();
+    this.screen = stream;
+    stream.getVideoTracks()[0]?.addEventListener('ended', () => this.screen === stream && this.stopScreenShare());
+    await this.apply();
+  }
+
+  /** Sends the camera again. Harmless when not sharing. */
+  async stopScreenShare(): Promise<void> {
+    const stream = this.screen;
+    if (!stream) return;
+    this.screen = null;
+    for (const track of stream.getTracks()) track.stop();
+    await this.apply();
+  }
+
+  /** Applies the settings to the local tracks and to every connection's senders. */
+  async apply(): Promise<void> {
+    const muted = (kind: string) => (kind === 'audio' ? this.audioMuted : this.videoMuted);
+    for (const track of this.stream?.getTracks() ?? []) track.enabled = !muted(track.kind);
+    // One change at a time: `sender.track` changes only once a replaceTrack settles, so a mute and an
+    // unmute in quick succession must not both compare against the track from before either.
+    const applied = this.#applying.then(() =>
+      Promise.all(
+        [...this.#senders].flatMap(([pc, senders]) =>
+          ['audio', 'video'].map((kind) => {
+            const stream = (kind === 'video' && this.screen) || this.stream;
+            const track = muted(kind) ? null : (stream?.getTracks().find((t) => t.kind === kind) ?? null);
+            const sender = senders.get(kind);
+            // A kind the call has not sent yet (a receive-only side that picks a camera or shares a
+            // screen) is added as a track, and perfect negotiation renegotiates.
+            if (!sender) return track && pc.signalingState !== 'closed' && senders.set(kind, pc.addTrack(track, stream!));
+            // A connection closed meanwhile refuses; the next call starts from these settings anyway.
+            return sender.track === track ? null : sender.replaceTrack(track).catch(() => {});
+          }),
+        ),
+      ),
+    );
+    this.#applying = applied.catch(() => {});
+    await applied;
+    this.changed('mediachange');
+  }
+
+  /** Reads the list of devices again: after the camera opened (names show once it is allowed), and on `devicechange`. */
+  async #listDevices(): Promise<void> {
+    this.devices = (await navigator.mediaDevices?.enumerateDevices?.().catch(() => null)) ?? this.devices;
+  }
+
+  /** While open: on `devicechange`, refresh the list, and if a device in use is gone, fall back to the default one. */
+  #follow(): void {
+    const media = typeof navigator === 'undefined' ? undefined : navigator.mediaDevices;
+    if (!media?.addEventListener || this.#unfollow) return;
+    const onChange = async () => {
+      await this.#listDevices();
+      await this.apply();
+      for (const track of this.stream?.getTracks() ?? []) {
+        const id = track.getSettings().deviceId;
+        // Tracks that are not from a device (a canvas given to useTrack) have no id and stay.
+        if (id && (track.readyState === 'ended' || !this.devices.some((d) => d.deviceId === id))) {
+          await this.select(track.kind === 'audio' ? 'audioinput' : 'videoinput', '').catch((error) => this.changed(error));
+        }
+      }
+    };
+    media.addEventListener('devicechange', onChange);
+    this.#unfollow = () => media.removeEventListener('devicechange', onChange);
   }
 }

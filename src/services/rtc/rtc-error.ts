@@ -10,6 +10,7 @@ export type RtcErrorCode =
   | 'peer-left'
   | 'bad-ice-config'
   | 'negotiation-failed'
+  | 'load-failed'
   | 'invalid-state';
 
 /** A failure the user or the page can act on. The message says what happened and, where it can, what to do. */

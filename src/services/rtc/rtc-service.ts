@@ -1,21 +1,22 @@
-import { callStats, STATS_INTERVAL_MS, type CallStats } from './call-stats.js';
-import { addLocalMedia } from './local-media.js';
-import { stillReceiving } from './peer-liveness.js';
-import { HubEvent, HubMethod, decodeCandidate, decodeDescription, encodeCandidate, encodeDescription, type SignalType } from '../signaling/hub-contract.js';
-import { HubClient, type SignalingStateEvent } from '../signaling/hub-client.js';
-import { canTransition, type CallState } from './call-state.js';
+import { callStateOf, canTransition, inCall, type CallState, type PeerState } from './call-state.js';
+import type { CallStats } from './call-stats.js';
+import type { CallEngine, CallVariant, EngineHost, VariantVideos } from './engines/call-engine.js';
+import { AsyncEngine } from './engines/async-engine.js';
 import { fetchIceServers, validateIceServers } from './ice-config.js';
-import { IceRecovery } from './ice-recovery.js';
 import { selectedCandidatePair, type SelectedCandidatePair } from './ice-watchdog.js';
-import { RtcError, mediaError } from './rtc-error.js';
+import { LocalMedia, type LocalMediaChange } from './local-media.js';
+import { PeerLink, type LinkHost } from './peer-link.js';
+import { RtcError } from './rtc-error.js';
 import { CountingEventTarget } from './service-events.js';
+import { HubClient, type RejoinEvent, type SignalingState, type SignalingStateEvent } from '../signaling/hub-client.js';
+import { decodeSignal, HubEvent, type Signal, type SignalType } from '../signaling/hub-contract.js';
 
-export type CallVariant = 'async' | 'then';
+export type { CallVariant };
 
 export interface RtcServiceConfig {
   /** The hub, absolute or relative to the page. */
   hubUrl: string;
-  /** The channel both peers join. */
+  /** The channel to join: everyone in it who calls is in one call. */
   channel: string;
   /** `async` signals with `SignalWebRtc`; `then` with `Offer`, `Answer` and `Candidate`. */
   variant: CallVariant;
@@ -26,20 +27,18 @@ export interface RtcServiceConfig {
   iceTransportPolicy: RTCIceTransportPolicy;
   /** What to ask getUserMedia for. */
   media: MediaStreamConstraints;
+  /** The element's own videos, for the `then` variant, which shows the streams in them itself. */
+  videos: VariantVideos | null;
 }
 
-/**
- * How a call is placed and answered. The `async` engine below is the default and lives in the
- * service. The `then` variant brings its own, written as the seed's Index.razor.js is.
- */
-export interface CallEngine {
-  /** The current peer connection, if a call is on. */
-  readonly peerConnection: RTCPeerConnection | null;
-  call(): Promise<void>;
-  /** A signal from the peer, in arrival order. */
-  signal(type: SignalType, payload: string): void;
-  /** Ends the peer connection, if any. Idempotent. */
-  close(): void;
+/** One remote peer of the call, as `peers` lists it. */
+export interface PeerInfo {
+  /** The peer's hub connection id, as in `Join(connectionId)` and every event's `peerId`. */
+  readonly id: string;
+  readonly state: PeerState;
+  readonly stream: MediaStream | null;
+  /** The last quality report of this peer, while connected. */
+  readonly stats: CallStats | null;
 }
 
 const DEFAULT_CONFIG: RtcServiceConfig = {
@@ -50,162 +49,248 @@ const DEFAULT_CONFIG: RtcServiceConfig = {
   iceServersUrl: null,
   iceTransportPolicy: 'all',
   media: { video: true, audio: true },
+  videos: null,
+};
+
+/** How many candidates that came before their offer are kept, at most: a peer sends a handful. */
+const MAX_EARLY_CANDIDATES = 64;
+
+/** The engine of each variant, made on first use. The `then` variant is a chunk of its own. */
+const ENGINES: Record<CallVariant, () => Promise<new (host: EngineHost) => CallEngine>> = {
+  async: async () => AsyncEngine,
+  then: () => import('./engines/then-engine.js').then((m) => m.ThenEngine),
 };
 
 /**
- * The WebRTC service: local media, the peer connection, the remote streams, and the signaling link,
- * shared by every element of one call through `@lit/context`. It is an EventTarget: elements listen
- * while connected and stop when removed, so nothing keeps a removed element alive.
+ * The WebRTC service of one call: local media, a peer link per remote peer, and the link to the hub.
+ * Every `<rtc-call>` makes its own; the elements inside it get it through `@lit/context`. It is an
+ * EventTarget: elements listen while connected and stop when removed, so nothing keeps a removed element
+ * alive. Its state is read-only from outside, and moves only through the call-state table, on evidence.
  */
 export class RtcService extends CountingEventTarget {
-  state: CallState = 'idle';
-  error: RtcError | null = null;
-  localStream: MediaStream | null = null;
-  /** Remote streams by the peer's connection id. */
-  readonly remoteStreams = new Map<string, MediaStream>();
-  /** The peers seen in the channel, by connection id. */
-  readonly peers = new Set<string>();
+  #state: CallState = 'idle';
+  #error: RtcError | null = null;
   config: RtcServiceConfig = { ...DEFAULT_CONFIG };
-  signaling: HubClient | null = null;
-  /** Whether the microphone is muted: the peer gets no audio. Kept across calls. */
-  audioMuted = false;
-  /** Whether the camera is off: the peer gets no video frames at all. Kept across calls. */
-  videoMuted = false;
-  /** The shared screen, while screen sharing; it goes out in place of the camera. */
-  screenStream: MediaStream | null = null;
-  /** The cameras, microphones and speakers the browser lists; refreshed on start and on `devicechange`. */
-  devices: MediaDeviceInfo[] = [];
-  /** The speaker chosen with `selectDevice('audiooutput', id)`; '' is the system default. */
-  sinkId = '';
-  /** The last quality report of the call, while connected. */
-  stats: CallStats | null = null;
-  private engine: CallEngine;
-  private readonly defaultEngine: CallEngine;
-  private starting: Promise<void> | null = null;
-  private unsubscribe: Array<() => void> = [];
-  /** The peer connection our media was put on, and its sender for each kind, found even while it sends nothing. */
-  #sendersOf: RTCPeerConnection | null = null;
-  #senders = new Map<string, RTCRtpSender>();
-  #applying: Promise<unknown> = Promise.resolve();
-  #statsTimer: ReturnType<typeof setInterval> | undefined;
-  #unfollowDevices: (() => void) | null = null;
+  #signaling: HubClient | null = null;
+  /** The others in the channel, by connection id, as the hub said. */
+  readonly #members = new Set<string>();
+  /** Whether the hub lists the members (rtc-kit's hub) or only announces them (the seed's). */
+  #membersListed = false;
+  #links: PeerLink[] = [];
+  /** Candidates that came before the offer they belong to, from peers we have no link with yet. */
+  #early: Signal[] = [];
+  #engine: CallEngine | null = null;
+  #engineVariant: CallVariant | null = null;
+  #starting: Promise<void> | null = null;
+  #unsubscribe: Array<() => void> = [];
+  /** Our call tag: random per start, kept across hub reconnects, so that peers still know us. */
+  #tag = '';
+  /** The ICE servers of this call, fetched once at start; restarts fetch fresh ones. */
+  #iceServers: Promise<RTCIceServer[]> | null = null;
+  /** A connection made ahead while `ready`, for the first peer link (#connection). */
+  #spare: Promise<RTCPeerConnection> | null = null;
+  readonly #media = new LocalMedia(
+    (change) => this.#mediaChanged(change),
+    () => this.config.media,
+  );
+
+  /** What each peer link may use of this call. */
+  readonly #linkHost: LinkHost;
 
   constructor(config: Partial<RtcServiceConfig> = {}) {
     super();
     this.configure(config);
-    this.defaultEngine = this.engine = new AsyncCallEngine(this);
+    const service = this;
+    this.#linkHost = {
+      get tag() {
+        return service.#tag;
+      },
+      get connectionId() {
+        return service.#signaling?.connectionId ?? null;
+      },
+      connection: (offering) => this.#connection(offering),
+      rtcConfiguration: (fresh) => this.#rtcConfiguration(fresh),
+      detachMedia: (pc) => this.#media.detach(pc),
+      linkChanged: (link, what) => {
+        if (what === 'stream') this.emit('remotestream', { stream: link.stream, peerId: link.id });
+        else if (what === 'stats' && link.stats) this.emit('stats', { stats: link.stats, peerId: link.id });
+        else if (what === 'state') {
+          this.emit('peerstate', { peerId: link.id, state: link.state });
+          this.#followPeers();
+        }
+        this.#changed();
+      },
+      linkFailed: (link, error) => {
+        // One peer failing ends only its own link; the call fails when no peer is left to talk to.
+        if (this.#links.every((l) => l.state === 'failed')) this.fail(error);
+        else this.emit('error', { error });
+      },
+    };
+  }
+
+  /** Where the call is. Read-only: it moves only on evidence. */
+  get state(): CallState {
+    return this.#state;
+  }
+
+  /** The last error, while the call is `failed` (or since a non-fatal problem, until the next state). */
+  get error(): RtcError | null {
+    return this.#error;
+  }
+
+  /** The link to the hub, while started. */
+  get signaling(): HubClient | null {
+    return this.#signaling;
   }
 
   configure(config: Partial<RtcServiceConfig>): void {
-    this.config = { ...this.config, ...stripUndefined(config) };
+    const before = this.config;
+    this.config = { ...before, ...stripUndefined(config) };
+    const { iceServers, iceServersUrl, iceTransportPolicy } = this.config;
+    // Once started, new ICE settings apply to the next connection; a spare made with the old ones is no use.
+    if (this.#iceServers && (iceServers !== before.iceServers || iceServersUrl !== before.iceServersUrl || iceTransportPolicy !== before.iceTransportPolicy)) {
+      this.#loadIceServers();
+      if (this.#spare) this.#makeSpare();
+    }
   }
 
-  /** Puts another engine in charge of calls (the `then` variant), or the default one back with null. */
-  useEngine(engine: CallEngine | null): void {
-    this.engine.close();
-    this.engine = engine ?? this.defaultEngine;
+  /** Fetches (ice-servers-url) or checks (iceServers) the ICE servers; errors show when a call needs them. */
+  #loadIceServers(): void {
+    const { iceServers, iceServersUrl } = this.config;
+    const loaded = (this.#iceServers = iceServersUrl ? fetchIceServers(iceServersUrl) : Promise.resolve().then(() => validateIceServers(iceServers ?? [])));
+    loaded.catch(() => {});
   }
+
+  // ----- The call ----------------------------------------------------------------------------------
 
   /** Opens local media and joins the channel. Resolves in `ready`. */
   async start(): Promise<void> {
-    if ((this.state === 'ready' || this.state === 'connecting' || this.state === 'connected') && this.signaling) return;
-    this.starting ??= this.doStart().finally(() => (this.starting = null));
-    return this.starting;
+    if (this.#signaling && (this.#state === 'ready' || inCall(this.#state))) return;
+    this.#starting ??= this.#start().finally(() => (this.#starting = null));
+    return this.#starting;
   }
 
-  /** Sends an offer to the channel. Resolves once the call is `connected`. */
+  /**
+   * Calls every other member of the channel. Resolves once the call is `connected`; rejects with the
+   * error if it fails. With nobody else in the channel it resolves at once, still `ready`: whoever calls
+   * later reaches this side, as a ready side answers by itself.
+   */
   async call(): Promise<void> {
     // After a hangup the hub link and the camera are gone: a new call starts them again.
-    if (this.state === 'idle' || this.state === 'failed' || !this.signaling) await this.start();
-    if (this.#inCall()) return this.settled();
-    this.setState('connecting');
-    try {
-      await this.engine.call();
-    } catch (cause) {
-      this.fail(toRtcError(cause, 'negotiation-failed', 'The call could not be placed'));
+    if (!this.#signaling || this.#state === 'idle' || this.#state === 'failed') await this.start();
+    const engine = await this.#useEngine();
+    // A seed hub lists nobody, and announces only those who came after us: with nobody announced, offer
+    // to the channel at large, and learn the peer from its answer.
+    const known = [...this.#members].filter((id) => !this.#linkFor({ from: id }));
+    const targets = this.#membersListed || known.length || this.#links.length ? known : [''];
+    if (targets.length === 0 && !inCall(this.#state)) return;
+    for (const id of targets) {
+      const link = this.#addLink(id, null, true);
+      void engine.offer(link);
     }
-    return this.settled();
+    return this.#settled();
   }
 
   /** Ends the call, leaves the channel and releases the camera. Harmless to call again. */
   async hangup(): Promise<void> {
-    this.engine.close();
-    this.clearRemoteStreams();
-    this.releaseLocalMedia();
-    this.stopScreenShare();
-    this.#unfollowDevices?.();
-    this.#unfollowDevices = null;
-    const signaling = this.signaling;
-    this.signaling = null;
-    for (const off of this.unsubscribe.splice(0)) off();
-    this.peers.clear();
+    this.#dropSpare();
+    this.#closeLinks();
+    this.#media.close();
+    for (const off of this.#unsubscribe.splice(0)) off();
+    this.#members.clear();
+    this.#early = [];
+    this.#iceServers = null;
+    const signaling = this.#signaling;
+    this.#signaling = null;
     // The call is over for this side now; telling the hub is network work that may take a moment.
-    if (this.state !== 'ended' && canTransition(this.state, 'ended')) this.setState('ended');
+    if (this.#state !== 'ended' && canTransition(this.#state, 'ended')) this.#setState('ended');
     if (signaling) {
       await signaling.leave(this.config.channel).catch(() => {});
       await signaling.stop().catch(() => {});
     }
   }
 
-  /** The current peer connection, while a call is on. */
-  get peerConnection(): RTCPeerConnection | null {
-    return this.engine.peerConnection;
+  /** Announces an error and moves to `failed`. Every peer connection is closed; media and the hub stay. */
+  fail(error: RtcError): void {
+    this.#closeLinks();
+    this.#setState('failed', error);
+    this.emit('error', { error });
   }
 
-  // ----- Call controls -----------------------------------------------------------------------------
+  /** One entry per remote peer of the call. */
+  get peers(): PeerInfo[] {
+    return this.#links.map(({ id, state, stream, stats }) => ({ id, state, stream, stats }));
+  }
+
+  /** The first peer, or the first member of the channel while nobody is in the call. */
+  get peerId(): string | null {
+    return this.#links[0]?.id || this.#members.values().next().value || null;
+  }
+
+  /** The first peer's connection, while a call is on. */
+  get peerConnection(): RTCPeerConnection | null {
+    return this.#links[0]?.pc ?? null;
+  }
+
+  /** The first connected peer's last quality report. */
+  get stats(): CallStats | null {
+    return this.#links.find((link) => link.stats)?.stats ?? null;
+  }
+
+  /** Which kind of path the first peer's connection ended up on (`host`, `srflx` or `relay`), once connected. */
+  async selectedCandidatePair(): Promise<SelectedCandidatePair | null> {
+    const pc = this.peerConnection;
+    return pc ? selectedCandidatePair(pc) : null;
+  }
+
+  // ----- Local media -------------------------------------------------------------------------------
+
+  get localStream(): MediaStream | null {
+    return this.#media.stream;
+  }
+  get audioMuted(): boolean {
+    return this.#media.audioMuted;
+  }
+  get videoMuted(): boolean {
+    return this.#media.videoMuted;
+  }
+  /** The shared screen, while screen sharing; it goes out in place of the camera. */
+  get screenStream(): MediaStream | null {
+    return this.#media.screen;
+  }
+  /** The cameras, microphones and speakers the browser lists; refreshed on start and on `devicechange`. */
+  get devices(): MediaDeviceInfo[] {
+    return this.#media.devices;
+  }
+  /** The speaker chosen with `selectDevice('audiooutput', id)`; '' is the system default. */
+  get sinkId(): string {
+    return this.#media.sinkId;
+  }
 
   /**
-   * Mutes or unmutes the microphone (`audio`) or the camera (`video`). The sender is emptied with
-   * `replaceTrack(null)`, without renegotiation: a disabled video track would still send black frames.
-   * The local track is disabled too, so the preview shows the camera is off.
+   * Mutes or unmutes the microphone (`audio`) or the camera (`video`), for every peer. The senders are
+   * emptied with `replaceTrack(null)`, without renegotiation: a disabled video track would still send
+   * black frames. The local track is disabled too, so the preview shows the camera is off.
    */
   setMuted(kind: 'audio' | 'video', muted: boolean): Promise<void> {
-    if (kind === 'audio') this.audioMuted = muted;
-    else this.videoMuted = muted;
-    return this.#updateMedia();
+    return this.#media.setMuted(kind, muted);
   }
 
   /**
-   * Switches to the camera (`videoinput`) or microphone (`audioinput`) with this device id, during a
-   * call too, with `replaceTrack` (no renegotiation); or plays the peer on this speaker (`audiooutput`).
-   * An empty id means the default device.
+   * Switches to the camera (`videoinput`) or microphone (`audioinput`) with this device id, during a call
+   * too (no renegotiation); or plays the peers on this speaker (`audiooutput`). '' is the default device.
+   * A failure is announced as an `rtc-error`, and the call goes on with the device it had.
    */
   async selectDevice(kind: MediaDeviceKind, deviceId: string): Promise<void> {
-    let stream: MediaStream;
-    try {
-      if (kind === 'audiooutput') {
-        // setSinkId would refuse an unknown speaker only inside the media elements; refuse it here, loudly.
-        if (deviceId && !this.devices.some((d) => d.kind === kind && d.deviceId === deviceId)) throw { name: 'NotFoundError' };
-        this.sinkId = deviceId;
-        return this.#updateMedia();
-      }
-      const type = kind === 'audioinput' ? 'audio' : 'video';
-      // The configured constraints (a `true` spreads to nothing), for this device.
-      const constraints = { ...(this.config.media[type] as MediaTrackConstraints), deviceId: deviceId ? { exact: deviceId } : undefined };
-      stream = await navigator.mediaDevices.getUserMedia({ [type]: constraints });
-    } catch (cause) {
-      // The call goes on with the device it had; the error is announced, not fatal.
-      const error = mediaError(cause);
+    await this.#media.select(kind, deviceId).catch((error: RtcError) => {
       this.emit('error', { error });
       throw error;
-    }
-    await this.useTrack(stream.getTracks()[0]!);
+    });
   }
 
-  /**
-   * Puts `track` in place of the local track of its kind, in the local stream and on the call, with
-   * `replaceTrack` (no renegotiation). The old track is stopped. `selectDevice()` uses this; so can a
-   * page with a track of its own (a processed camera, a canvas).
-   */
-  async useTrack(track: MediaStreamTrack): Promise<void> {
-    const stream = (this.localStream ??= new MediaStream());
-    for (const old of stream.getTracks()) {
-      if (old.kind !== track.kind || old === track) continue;
-      stream.removeTrack(old);
-      old.stop();
-    }
-    stream.addTrack(track);
-    await this.#updateMedia();
+  /** Puts `track` in place of the local track of its kind, on the call too (a processed camera, a canvas). */
+  useTrack(track: MediaStreamTrack): Promise<void> {
+    return this.#media.useTrack(track);
   }
 
   /**
@@ -215,309 +300,289 @@ export class RtcService extends CountingEventTarget {
    * (receive-only), the screen is added as a track, and perfect negotiation renegotiates.
    */
   async shareScreen(stream?: MediaStream): Promise<void> {
-    stream ??= await navigator.mediaDevices.getDisplayMedia({ video: true });
-    this.stopScreenShare();
-    this.screenStream = stream;
-    const track = stream.getVideoTracks()[0];
-    track?.addEventListener('ended', () => this.screenStream === stream && this.stopScreenShare());
-    await this.#updateMedia();
+    await this.#media.shareScreen(stream ?? (await navigator.mediaDevices.getDisplayMedia({ video: true })));
   }
 
   /** Stops screen sharing and sends the camera again. Harmless when not sharing. */
-  async stopScreenShare(): Promise<void> {
-    const stream = this.screenStream;
-    if (!stream) return;
-    this.screenStream = null;
-    for (const track of stream.getTracks()) track.stop();
-    await this.#updateMedia();
-  }
-
-  /** For engines: puts the local media on `pc` once, then applies mute and screen sharing to it. */
-  attachLocalMedia(pc: RTCPeerConnection): void {
-    if (this.#sendersOf !== pc) {
-      addLocalMedia(pc, this.localStream);
-      this.#sendersOf = pc;
-      this.#senders = new Map(pc.getSenders().filter((s) => s.track).map((s) => [s.track!.kind, s]));
-    }
-    void this.#updateMedia();
-  }
-
-  /** Which kind of path the call ended up on (`host`, `srflx` or `relay`), once connected. */
-  async selectedCandidatePair(): Promise<SelectedCandidatePair | null> {
-    const pc = this.engine.peerConnection;
-    return pc ? selectedCandidatePair(pc) : null;
-  }
-
-  // ----- For call engines --------------------------------------------------------------------------
-
-  /** The RTCConfiguration for the next peer connection; fetches fresh ICE servers where configured. */
-  async rtcConfiguration(): Promise<RTCConfiguration> {
-    const { iceServers, iceServersUrl, iceTransportPolicy } = this.config;
-    const servers = iceServersUrl ? await fetchIceServers(iceServersUrl) : validateIceServers(iceServers ?? []);
-    return { iceServers: servers, iceTransportPolicy };
-  }
-
-  /** Moves to `next` if the call-state table allows it; ignores a repeat. */
-  setState(next: CallState): void {
-    const previous = this.state;
-    if (previous === next) return;
-    if (!canTransition(previous, next)) {
-      throw new RtcError('invalid-state', `Cannot move call from '${previous}' to '${next}'.`);
-    }
-    this.state = next;
-    if (next !== 'failed') this.error = null;
-    this.#pollStats();
-    this.emit('statechange', { state: next, previous });
-  }
-
-  /** Announces an error and moves to `failed`. The peer connection is closed; media and the hub stay. */
-  fail(error: RtcError): void {
-    this.engine.close();
-    this.clearRemoteStreams();
-    this.error = error;
-    if (this.state !== 'failed') {
-      const previous = this.state;
-      this.state = 'failed';
-      this.#pollStats();
-      this.emit('statechange', { state: 'failed', previous });
-    }
-    this.emit('error', { error });
-  }
-
-  setRemoteStream(peerId: string, stream: MediaStream): void {
-    if (this.remoteStreams.get(peerId) === stream) return;
-    this.remoteStreams.set(peerId, stream);
-    this.emit('remotestream', { stream, peerId });
-  }
-
-  /** The peer we are in a call with, as far as we know it. Null if it never announced itself. */
-  get peerId(): string | null {
-    return this.peers.values().next().value ?? null;
-  }
-
-  /** Sends a signal with the variant's hub method. */
-  async send(type: SignalType, payload: string): Promise<void> {
-    const signaling = this.signaling;
-    if (!signaling) throw new RtcError('signaling-unavailable', 'The call is not connected to the hub.');
-    await signaling.invoke(HubMethod.SignalWebRtc, this.config.channel, type, payload);
+  stopScreenShare(): Promise<void> {
+    return this.#media.stopScreenShare();
   }
 
   // ----- Internals ---------------------------------------------------------------------------------
 
-  private async doStart(): Promise<void> {
-    const { channel, hubUrl, media } = this.config;
+  async #start(): Promise<void> {
+    const { channel, hubUrl } = this.config;
     try {
       if (!channel) throw new RtcError('invalid-state', 'Set the channel to join before starting the call.');
-      const signaling = this.signaling ?? this.connectSignaling(hubUrl);
-      await signaling.connect();
-      await signaling.join(channel);
-      // Without a camera or microphone the call still joins and receives (receive-only). The reason is
-      // an rtc-error and stays in the error part until the next change of state.
-      let mediaProblem: RtcError | null = null;
-      if (!this.localStream && (media.audio || media.video)) {
-        if (typeof navigator === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
-          mediaProblem = new RtcError('media-failed', 'This browser cannot open a camera here (a secure context, https or localhost, is needed).');
-        } else {
-          try {
-            this.localStream = await navigator.mediaDevices.getUserMedia(media);
-            this.emit('localstream', { stream: this.localStream });
-            await this.#updateMedia();
-          } catch (cause) {
-            mediaProblem = mediaError(cause);
-            mediaProblem.message += ' This side can only receive.';
-          }
-        }
-      }
-      this.#followDevices();
-      this.setState('ready');
-      if (mediaProblem) {
-        this.error = mediaProblem;
-        this.emit('error', { error: mediaProblem });
-      }
+      await this.#useEngine();
+      this.#tag = randomTag();
+      this.#loadIceServers();
+      const signaling = this.#signaling ?? this.#connectSignaling(hubUrl);
+      // The camera opens while the hub link comes up.
+      const [problem] = await Promise.all([this.#media.open(), signaling.connect().then(() => this.#join(signaling, channel))]);
+      this.#setState('ready', problem);
+      this.#makeSpare();
+      // Without a camera or microphone the call still joins and receives (receive-only). The reason is an
+      // rtc-error, and stays in the error part until the next change of state.
+      if (problem) this.emit('error', { error: problem });
     } catch (cause) {
       const error = toRtcError(cause, 'signaling-unavailable', 'The call could not start');
+      // Nothing to show the camera for: its light goes off.
+      this.#media.close();
       this.fail(error);
       throw error;
     }
   }
 
-  /**
-   * The one place that applies the media settings: each local track enabled unless muted, and each of
-   * our senders carrying what it should (nothing when muted, the screen while sharing, else the local
-   * track). `replaceTrack` never renegotiates. Then the device list is refreshed and elements are told.
-   */
-  async #updateMedia(): Promise<void> {
-    const muted = (kind: string) => (kind === 'audio' ? this.audioMuted : this.videoMuted);
-    for (const track of this.localStream?.getTracks() ?? []) track.enabled = !muted(track.kind);
-    const pc = this.peerConnection;
-    if (pc && pc === this.#sendersOf) {
-      // One change at a time: `sender.track` changes only once a replaceTrack settles, so a mute and an
-      // unmute in quick succession must not both compare against the track from before either.
-      const applied = this.#applying.then(() =>
-        Promise.all(
-          ['audio', 'video'].map((kind) => {
-            const screen = kind === 'video' ? this.screenStream : null;
-            const stream = screen ?? this.localStream;
-            const track = muted(kind) ? null : (stream?.getTracks().find((t) => t.kind === kind) ?? null);
-            const sender = this.#senders.get(kind);
-            // A kind the call has not sent yet (a receive-only side that picks a camera or shares a
-            // screen) is added as a track, and perfect negotiation renegotiates.
-            if (!sender) return track && pc.signalingState !== 'closed' && this.#senders.set(kind, pc.addTrack(track, stream!));
-            // A connection closed meanwhile refuses; the next call starts from these settings anyway.
-            return sender.track === track ? null : sender.replaceTrack(track).catch(() => {});
-          }),
-        ),
-      );
-      this.#applying = applied.catch(() => {});
-      await applied;
+  /** The engine of the configured variant, loaded if the variant changed. */
+  async #useEngine(): Promise<CallEngine> {
+    const variant = this.config.variant;
+    if (this.#engineVariant !== variant) {
+      this.#engine = await this.#loadEngine(variant);
+      this.#engineVariant = variant;
     }
-    this.devices = (await navigator.mediaDevices?.enumerateDevices?.().catch(() => null)) ?? this.devices;
-    this.emit('mediachange', null);
+    return this.#engine!;
   }
 
-  /** While started: on `devicechange`, refresh the list, and if a device in use is gone, fall back to the default one. */
-  #followDevices(): void {
-    const media = navigator.mediaDevices;
-    if (!media?.addEventListener || this.#unfollowDevices) return;
-    const onChange = async () => {
-      await this.#updateMedia();
-      for (const track of this.localStream?.getTracks() ?? []) {
-        const id = track.getSettings().deviceId;
-        // Tracks that are not from a device (a canvas given to useTrack) have no id and stay.
-        if (id && (track.readyState === 'ended' || !this.devices.some((d) => d.deviceId === id))) {
-          await this.selectDevice(track.kind === 'audio' ? 'audioinput' : 'videoinput', '').catch(() => {}); // selectDevice announced it
-        }
-      }
-    };
-    media.addEventListener('devicechange', onChange);
-    this.#unfollowDevices = () => media.removeEventListener('devicechange', onChange);
+  /** The variant's engine; a chunk that fails to load is an error the page sees, not a silent hang. */
+  async #loadEngine(variant: CallVariant): Promise<CallEngine> {
+    let Engine: new (host: EngineHost) => CallEngine;
+    try {
+      Engine = await ENGINES[variant]();
+    } catch (cause) {
+      throw new RtcError('load-failed', `The '${variant}' variant of rtc-kit could not be loaded (${(cause as Error)?.message ?? cause}).`, { cause });
+    }
+    const service = this;
+    return new Engine({
+      get channel() {
+        return service.config.channel;
+      },
+      get videos() {
+        return service.config.videos;
+      },
+      invoke: (method, ...args) => {
+        const signaling = this.#signaling;
+        if (!signaling) return Promise.reject(new RtcError('signaling-unavailable', 'The call is not connected to the hub.'));
+        return signaling.invoke(method, ...args);
+      },
+    });
   }
 
-  /** While connected, reports the call's quality every STATS_INTERVAL_MS, as `stats` events. */
-  #pollStats(): void {
-    clearInterval(this.#statsTimer);
-    this.#statsTimer = undefined;
-    this.stats = null;
-    const pc = this.peerConnection;
-    if (this.state !== 'connected' || !pc) return;
-    let previous: RTCStatsReport | null = null;
-    const sample = async () => {
-      const report = await pc.getStats().catch(() => null);
-      if (!report || this.#statsTimer !== timer) return;
-      if (previous) this.emit('stats', { stats: (this.stats = callStats(report, previous)) });
-      previous = report;
-    };
-    const timer = (this.#statsTimer = setInterval(sample, STATS_INTERVAL_MS));
-    void sample();
+  async #join(signaling: HubClient, channel: string): Promise<void> {
+    this.#updateMembers(await signaling.join(channel));
   }
 
-  private connectSignaling(hubUrl: string): HubClient {
-    const signaling = new HubClient({ url: hubUrl });
-    this.signaling = signaling;
+  /** The others in the channel, as the hub lists them after a Join; null if it does not. */
+  #updateMembers(members: string[] | null): void {
+    this.#membersListed = members !== null;
+    this.#members.clear();
+    for (const id of members ?? []) this.#onPeerJoin(id);
+    this.#matchReconnectedPeers();
+  }
+
+  #connectSignaling(hubUrl: string): HubClient {
+    const signaling = (this.#signaling = new HubClient({ url: hubUrl }));
     const onState = (event: Event) => {
       const { state } = event as SignalingStateEvent;
-      // A reconnect gives us a new connection id, and after a hub restart every peer has one too. The
-      // ids we knew are stale; the Join we send again makes the others announce their current ones.
-      if (state === 'reconnecting') this.peers.clear();
+      // A reconnect gives us a new connection id, and after a hub restart every peer has one too.
+      if (state === 'reconnecting') this.#members.clear();
       this.emit('signalingstate', { state });
     };
+    const onRejoin = (event: Event) => {
+      const { channel, members } = event as RejoinEvent;
+      if (channel === this.config.channel) this.#updateMembers(members);
+    };
     signaling.addEventListener('signalingstate', onState);
-    this.unsubscribe.push(
+    signaling.addEventListener('rejoin', onRejoin);
+    const signal = (type: SignalType) => (payload: string) => this.#onSignal(type, payload);
+    this.#unsubscribe.push(
       () => signaling.removeEventListener('signalingstate', onState),
-      signaling.on(HubEvent.Join, (peerId: string) => this.onPeerJoin(peerId)),
-      signaling.on(HubEvent.Leave, (peerId: string) => this.onPeerLeave(peerId)),
+      () => signaling.removeEventListener('rejoin', onRejoin),
+      signaling.on(HubEvent.Join, (peerId: string) => this.#onPeerJoin(peerId)),
+      signaling.on(HubEvent.Leave, (peerId: string) => this.#onPeerLeave(peerId)),
       signaling.on(HubEvent.SignalWebRtc, (channel: string, type: SignalType, payload: string) => {
-        if (channel === this.config.channel) this.onSignal(type, payload);
+        if (channel === this.config.channel) this.#onSignal(type, payload);
       }),
-      signaling.on(HubEvent.ReceiveOffer, (payload: string) => this.onSignal('offer', payload)),
-      signaling.on(HubEvent.ReceiveAnswer, (payload: string) => this.onSignal('answer', payload)),
-      signaling.on(HubEvent.ReceiveCandidate, (payload: string) => this.onSignal('candidate', payload)),
+      signaling.on(HubEvent.ReceiveOffer, signal('offer')),
+      signaling.on(HubEvent.ReceiveAnswer, signal('answer')),
+      signaling.on(HubEvent.ReceiveCandidate, signal('candidate')),
     );
     return signaling;
   }
 
-  private onSignal(type: SignalType, payload: string): void {
+  #onSignal(type: SignalType, payload: string): void {
     this.emit('signal', { type, payload });
-    this.engine.signal(type, payload);
-  }
-
-  private onPeerJoin(peerId: string): void {
-    const signaling = this.signaling;
-    if (!signaling || peerId === signaling.connectionId) return;
-    // A repeated Join (the seed's first page sends one before every signal) changes nothing.
-    if (this.peers.has(peerId)) return;
-    this.peers.add(peerId);
-    this.#joins++;
-    this.emit('peerjoin', { peerId });
-    // Join once more so the newcomer learns our id too; the hub makes a repeated Join harmless.
-    signaling.join(this.config.channel).catch(() => {});
-  }
-
-  private onPeerLeave(peerId: string): void {
-    const known = this.peers.delete(peerId);
-    this.emit('peerleave', { peerId });
-    // A peer that never announced itself may still be the one we were in a call with.
-    if (this.#inCall() && (known || this.peers.size === 0)) void this.#endUnlessReceiving();
-  }
-
-  /** Peers that joined so far; a rise means someone (likely the peer, back with a new id) joined. */
-  #joins = 0;
-  /** The connection whose peer left, while it is watched for signs of life. */
-  #watching: RTCPeerConnection | null = null;
-
-  #inCall(): boolean {
-    return this.state === 'connecting' || this.state === 'connected' || this.state === 'reconnecting';
+    let signal: Signal;
+    try {
+      signal = decodeSignal(type, payload);
+    } catch (cause) {
+      this.emit('error', { error: toRtcError(cause, 'negotiation-failed', 'A signal from a peer could not be read') });
+      return;
+    }
+    // Everyone in the channel hears every signal; this one is for somebody else.
+    if (signal.to && signal.to !== this.#tag && signal.to !== this.#signaling?.connectionId) return;
+    let link = this.#linkFor(signal);
+    let early: Signal[] = [];
+    if (!link) {
+      // A candidate may overtake the offer it belongs to (they are sent as gathered): keep a few for it.
+      if (signal.type === 'candidate') return void (this.#early.length < MAX_EARLY_CANDIDATES && this.#early.push(signal));
+      // An offer from a peer we have no call with: answered without a click, from ready or in a call.
+      const answering = this.#state === 'ready' || this.#state === 'ended' || inCall(this.#state);
+      if (signal.type !== 'offer' || !answering) return;
+      link = this.#addLink(signal.from ?? this.peerId ?? '', signal.tag ?? null, false);
+      const fromSender = (c: Signal) => c.tag === signal.tag && c.from === signal.from;
+      early = this.#early.filter(fromSender);
+      this.#early = this.#early.filter((c) => !fromSender(c));
+    }
+    link.identify(signal.from, signal.tag);
+    for (const next of [signal, ...early]) this.#engine!.signal(link, next);
   }
 
   /**
-   * The hub says the peer left. Mostly its page closed or its network died, and its packets stopped
-   * too: the call ends, within LEAVE_CHECK_MS. But a peer that lost only its hub server still sends,
-   * peer to peer; that call goes on while the peer reconnects and joins again, and is watched until
-   * then, so it still ends once the packets stop.
+   * The link a signal belongs to: by the sender's call tag or connection id. A signal that names no
+   * sender (the seed's pages) belongs to the one link there is.
    */
-  async #endUnlessReceiving(): Promise<void> {
-    const pc = this.peerConnection;
-    // One watch per connection: a repeated Leave changes nothing.
-    if (pc && this.#watching === pc) return;
-    this.#watching = pc;
-    const joins = this.#joins;
-    const waiting = () => this.#inCall() && this.peerConnection === pc && this.#joins === joins;
-    while (waiting()) {
-      if (!(await stillReceiving(pc))) {
-        if (waiting()) {
-          this.engine.close();
-          this.clearRemoteStreams();
-          this.setState('ended');
-        }
-        break;
-      }
-    }
-    if (this.#watching === pc) this.#watching = null;
+  #linkFor({ from, tag }: { from?: string; tag?: string }): PeerLink | undefined {
+    const open = this.#links.filter((link) => !link.closed);
+    const named = open.find((link) => (tag && link.tag === tag) || (from && link.id === from));
+    if (named) return named;
+    // An offer we sent to the channel at large is answered by whoever is there.
+    const unnamed = open.filter((link) => !link.id && !link.tag);
+    if (unnamed.length === 1) return unnamed[0];
+    return !from && !tag && open.length === 1 ? open[0] : undefined;
   }
 
-  private clearRemoteStreams(): void {
-    for (const peerId of [...this.remoteStreams.keys()]) {
-      this.remoteStreams.delete(peerId);
-      this.emit('remotestream', { stream: null, peerId });
-    }
+  #addLink(id: string, tag: string | null, offering: boolean): PeerLink {
+    const link = new PeerLink(this.#linkHost, this.#engine!, id, tag, offering);
+    // A new call starts from the links that are still on; failed and ended ones are done.
+    if (!inCall(this.#state)) this.#closeLinks();
+    this.#links.push(link);
+    if (!inCall(this.#state)) this.#setState('connecting');
+    this.#changed();
+    return link;
   }
 
-  private releaseLocalMedia(): void {
-    if (!this.localStream) return;
-    for (const track of this.localStream.getTracks()) track.stop();
-    this.localStream = null;
-    this.emit('localstream', { stream: null });
+  #onPeerJoin(peerId: string): void {
+    const signaling = this.#signaling;
+    if (!signaling || peerId === signaling.connectionId || this.#members.has(peerId)) return;
+    this.#members.add(peerId);
+    this.emit('peerjoin', { peerId });
+    this.#matchReconnectedPeers();
   }
 
-  /** Resolves when the call settles: connected, or ended; rejects with the error if it failed. */
-  private settled(): Promise<void> {
+  #onPeerLeave(peerId: string): void {
+    this.#members.delete(peerId);
+    this.emit('peerleave', { peerId });
+    // A peer that never said its id (a seed page on a seed hub) may still be the one we are in a call with.
+    const link = this.#linkFor({ from: peerId }) ?? (this.#members.size === 0 ? this.#links.find((l) => !l.id) : undefined);
+    if (link) void link.gone().then((gone) => gone && this.#removeLink(link));
+  }
+
+  /**
+   * After a hub restart every peer has a new connection id, and only its signals say which link is
+   * whose. In the common case of one peer whose id went stale and one member nobody claims, they are the
+   * same person, and the link takes the new id at once.
+   */
+  #matchReconnectedPeers(): void {
+    const stale = this.#links.filter((link) => !link.closed && link.id && !this.#members.has(link.id));
+    const claimed = new Set(this.#links.map((link) => link.id));
+    const unclaimed = [...this.#members].filter((id) => !claimed.has(id));
+    if (stale.length === 1 && unclaimed.length === 1) stale[0]!.identify(unclaimed[0], undefined);
+  }
+
+  #removeLink(link: PeerLink): void {
+    link.close();
+    this.#links = this.#links.filter((l) => l !== link);
+    this.#changed();
+    this.#followPeers();
+  }
+
+  #closeLinks(): void {
+    for (const link of this.#links.splice(0)) link.close();
+    this.#changed();
+  }
+
+  /** The call follows its peers: connected while one is, ended when none is left. */
+  #followPeers(): void {
+    if (!inCall(this.#state)) return;
+    const next = callStateOf(this.#links.map((link) => link.state));
+    if (next === 'failed') return; // linkFailed reports it, with the reason
+    this.#setState(next);
+  }
+
+  /**
+   * A connection with our media on it for a new peer link: the spare one made while `ready`, or a new one.
+   * The spare has gathered its candidates and put its tracks on already, so the first call of each start,
+   * placed or answered, is that much quicker to set up.
+   */
+  async #connection(offering: boolean): Promise<RTCPeerConnection> {
+    const spare = await this.#spare?.catch(() => null);
+    this.#spare = null;
+    if (spare && spare.signalingState !== 'closed') return spare;
+    const pc = new RTCPeerConnection(await this.#rtcConfiguration());
+    this.#media.attach(pc, offering);
+    return pc;
+  }
+
+  /** Makes the spare connection, with our tracks on it and a candidate gathered in advance. */
+  #makeSpare(): void {
+    this.#dropSpare();
+    if (!this.#media.stream) return;
+    this.#spare = this.#rtcConfiguration().then((configuration) => {
+      const pc = new RTCPeerConnection({ ...configuration, iceCandidatePoolSize: 1 });
+      this.#media.attach(pc, false);
+      return pc;
+    });
+    this.#spare.catch(() => {});
+  }
+
+  #dropSpare(): void {
+    const spare = this.#spare;
+    this.#spare = null;
+    void spare?.then((pc) => {
+      this.#media.detach(pc);
+      pc.close();
+    }, () => {});
+  }
+
+  /** The configuration for a connection; `fresh` fetches the ICE servers again, for an ICE restart's new TURN credentials. */
+  async #rtcConfiguration(fresh = false): Promise<RTCConfiguration> {
+    const { iceServersUrl, iceTransportPolicy } = this.config;
+    const servers = fresh && iceServersUrl ? fetchIceServers(iceServersUrl) : this.#iceServers;
+    return { iceServers: await (servers ?? []), iceTransportPolicy };
+  }
+
+  #mediaChanged(change: LocalMediaChange): void {
+    if (change instanceof RtcError) return this.emit('error', { error: change });
+    if (change === 'localstream') {
+      this.#engine?.local(this.#media.stream);
+      this.emit('localstream', { stream: this.#media.stream });
+    } else this.emit('mediachange', null);
+  }
+
+  /** Peers came, went or changed. */
+  #changed(): void {
+    this.emit('peerschange', null);
+  }
+
+  /** Moves to `next` if the call-state table allows it; a repeat does nothing. */
+  #setState(next: CallState, error: RtcError | null = null): void {
+    const previous = this.#state;
+    this.#error = error;
+    if (previous === next) return;
+    if (!canTransition(previous, next)) throw new RtcError('invalid-state', `Cannot move call from '${previous}' to '${next}'.`);
+    this.#state = next;
+    this.emit('statechange', { state: next, previous });
+  }
+
+  /** Resolves when the call settles: connected, ended or back to ready; rejects with the error if it failed. */
+  #settled(): Promise<void> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        if (this.state === 'connecting') return false;
+        if (this.#state === 'connecting') return;
         off();
-        if (this.state === 'failed') reject(this.error);
+        if (this.#state === 'failed') reject(this.#error);
         else resolve();
-        return true;
       };
       const off = this.listen('statechange', check);
       check();
@@ -525,159 +590,13 @@ export class RtcService extends CountingEventTarget {
   }
 }
 
-/**
- * The `async` variant's engine: the seed's WebRtcService, written with async/await, signaling with
- * `SignalWebRtc(channel, type, payload)`, made robust with the W3C perfect-negotiation pattern.
- * The polite peer (the larger connection id) rolls back its own offer when offers cross; the impolite
- * one ignores the other's. Any renegotiation (a track added, screen sharing) goes through
- * `negotiationneeded`. On ICE `failed`, or `disconnected` for a few seconds, it restarts ICE with
- * freshly fetched ICE servers, a bounded number of times, in state `reconnecting`.
- */
-class AsyncCallEngine implements CallEngine {
-  private pc: RTCPeerConnection | null = null;
-  /** Candidates that arrived before the remote description; added right after it, never dropped. */
-  private pending: RTCIceCandidateInit[] = [];
-  /** Signals are handled one at a time, in order, so a candidate never overtakes its description. */
-  private queue: Promise<void> = Promise.resolve();
-  private makingOffer = false;
-  private ignoreOffer = false;
-  private recovery: IceRecovery | null = null;
-
-  constructor(private readonly service: RtcService) {}
-
-  get peerConnection(): RTCPeerConnection | null {
-    return this.pc;
-  }
-
-  async call(): Promise<void> {
-    // Adding the local media fires `negotiationneeded`, which sends the offer.
-    const pc = this.pc ?? (await this.createPeerConnection());
-    this.service.attachLocalMedia(pc);
-  }
-
-  signal(type: SignalType, payload: string): void {
-    this.queue = this.queue.then(() => this.handle(type, payload)).catch((cause) => {
-      this.service.fail(toRtcError(cause, 'negotiation-failed', `The peer's ${type} could not be used`));
-    });
-  }
-
-  close(): void {
-    this.pending = [];
-    // A fresh queue: an operation on the closed connection may never settle (Chromium does not always
-    // settle addIceCandidate on a connection closed under it), and must not hold up the next call.
-    this.queue = Promise.resolve();
-    this.closePeerConnection();
-  }
-
-  private closePeerConnection(): void {
-    this.recovery?.dispose();
-    this.recovery = null;
-    this.makingOffer = this.ignoreOffer = false;
-    const pc = this.pc;
-    this.pc = null;
-    if (pc) {
-      pc.onicecandidate = pc.ontrack = pc.onnegotiationneeded = null;
-      pc.close();
-    }
-  }
-
-  /** The polite peer yields when offers cross. Both sides agree, because both compare the same two values. */
-  private polite(pc: RTCPeerConnection, remote: RTCSessionDescriptionInit): boolean {
-    return isPolite(this.service.signaling?.connectionId, this.service.peerId, pc.localDescription?.sdp, remote.sdp);
-  }
-
-  private async handle(type: SignalType, payload: string): Promise<void> {
-    const service = this.service;
-    if (type === 'candidate') {
-      const candidate = decodeCandidate(payload);
-      const pc = this.pc;
-      if (!pc || !pc.remoteDescription) this.pending.push(candidate);
-      else await this.addCandidate(pc, candidate);
-      return;
-    }
-    const description = decodeDescription(payload);
-    if (description.type === 'offer') {
-      // An offer is answered without a click, from ready or after an earlier call ended.
-      if (service.state === 'idle' || service.state === 'failed') return;
-    }
-    const fresh = !this.pc;
-    if (fresh && description.type === 'answer') return;
-    const pc = this.pc ?? (await this.createPeerConnection());
-    const collision = description.type === 'offer' && (this.makingOffer || pc.signalingState !== 'stable');
-    this.ignoreOffer = collision && !this.polite(pc, description);
-    if (this.ignoreOffer) return;
-    if (description.type === 'answer' && pc.signalingState !== 'have-local-offer') return;
-    if (description.type === 'offer' && (service.state === 'ready' || service.state === 'ended')) service.setState('connecting');
-    await pc.setRemoteDescription(description);
-    // The callee adds its media after the offer, so its tracks reuse the offered transceivers.
-    if (fresh) this.service.attachLocalMedia(pc);
-    for (const candidate of this.pending.splice(0)) await this.addCandidate(pc, candidate);
-    if (description.type === 'offer') {
-      await pc.setLocalDescription();
-      this.recovery?.expectCandidates();
-      await service.send('answer', encodeDescription(pc.localDescription!));
-    }
-  }
-
-  private async addCandidate(pc: RTCPeerConnection, candidate: RTCIceCandidateInit): Promise<void> {
-    try {
-      await pc.addIceCandidate(candidate);
-    } catch {
-      // A candidate of an offer we ignored, or of an ICE generation that a restart replaced: the
-      // browser refuses it, and rightly; the call goes on with the candidates that match.
-    }
-  }
-
-  private async createPeerConnection(): Promise<RTCPeerConnection> {
-    const service = this.service;
-    const pc = new RTCPeerConnection(await service.rtcConfiguration());
-    this.closePeerConnection();
-    this.pc = pc;
-    const recovery = (this.recovery = new IceRecovery(service, pc));
-    pc.onnegotiationneeded = async () => {
-      try {
-        this.makingOffer = true;
-        await pc.setLocalDescription();
-        recovery.expectCandidates();
-        await service.send('offer', encodeDescription(pc.localDescription!));
-      } catch (cause) {
-        if (this.pc === pc) service.fail(toRtcError(cause, 'negotiation-failed', 'The offer could not be sent'));
-      } finally {
-        this.makingOffer = false;
-      }
-    };
-    pc.onicecandidate = ({ candidate }) => {
-      if (!candidate) return;
-      recovery.candidateSent();
-      // Sent as gathered, possibly before the answer arrives, as the seed does.
-      service.send('candidate', encodeCandidate(candidate)).catch(() => {});
-    };
-    pc.ontrack = ({ streams, track }) => {
-      service.setRemoteStream(service.peerId ?? 'peer', streams[0] ?? new MediaStream([track]));
-    };
-    return pc;
-  }
-}
-
-/**
- * Who yields when offers cross: the larger connection id. Until a peer has announced its id (it joined
- * a moment ago), both sides can still agree by comparing the session ids in the two crossing offers.
- */
-export function isPolite(me: string | null | undefined, peer: string | null, localSdp?: string, remoteSdp?: string): boolean {
-  if (me && peer) return me > peer;
-  const mine = sessionId(localSdp);
-  const theirs = sessionId(remoteSdp);
-  return mine !== null && theirs !== null ? mine > theirs : true;
-}
-
-function sessionId(sdp: string | undefined): bigint | null {
-  const match = sdp && /^o=\S+ (\d+) /m.exec(sdp);
-  return match ? BigInt(match[1]!) : null;
-}
-
 export function toRtcError(cause: unknown, code: RtcError['code'], context: string): RtcError {
   if (cause instanceof RtcError) return cause;
   return new RtcError(code, `${context}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+}
+
+function randomTag(): string {
+  return Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

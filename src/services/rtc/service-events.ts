@@ -1,5 +1,5 @@
 import type { SignalingState } from '../signaling/hub-client.js';
-import type { CallState } from './call-state.js';
+import type { CallState, PeerState } from './call-state.js';
 import type { CallStats } from './call-stats.js';
 import type { RtcError } from './rtc-error.js';
 
@@ -14,9 +14,13 @@ export interface RtcServiceEventMap {
   signalingstate: { state: SignalingState };
   /** Mute, the device list or choice, or screen sharing changed; read them from the service. */
   mediachange: null;
-  /** The call's quality, every 2 s while connected. */
-  stats: { stats: CallStats };
-  /** A signal from the peer, whichever hub method carried it. The active call engine handles it. */
+  /** A peer's quality, every 2 s while connected to it. */
+  stats: { stats: CallStats; peerId: string };
+  /** A peer's connection moved to a new state. */
+  peerstate: { peerId: string; state: PeerState };
+  /** Peers came, went, or changed (state, id, stream or stats): read `peers`. */
+  peerschange: null;
+  /** A signal from a peer, whichever hub method carried it, before it is handled. */
   signal: { type: 'offer' | 'answer' | 'candidate'; payload: string };
 }
 

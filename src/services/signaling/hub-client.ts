@@ -7,6 +7,7 @@ import {
 } from '@microsoft/signalr';
 import { RtcError } from '../rtc/rtc-error.js';
 import { HubMethod } from './hub-contract.js';
+import { JitteredRetryPolicy } from './retry-policy.js';
 
 /** How the signaling link is doing, as `rtc-signaling-state` reports it. */
 export type SignalingState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
@@ -16,6 +17,8 @@ export interface HubClientOptions {
   url: string;
   /** How long `connect()` may take before it gives up with `signaling-unavailable`. */
   connectTimeoutMs?: number;
+  /** Gives the access token, when the hub asks for one: on connect and on every reconnect. */
+  accessTokenFactory?: () => string | Promise<string>;
 }
 
 export class SignalingStateEvent extends Event {
@@ -24,11 +27,23 @@ export class SignalingStateEvent extends Event {
   }
 }
 
+/** After a reconnect: the client is in `channel` again, with these others already in it (null: the hub does not say). */
+export class RejoinEvent extends Event {
+  constructor(
+    readonly channel: string,
+    readonly members: string[] | null,
+  ) {
+    super('rejoin');
+  }
+}
+
 /**
- * The seed's MessageHub over `@microsoft/signalr`, with automatic reconnect. After a reconnect the
- * connection id is new, so the client joins its channels again by itself.
+ * The seed's MessageHub over `@microsoft/signalr`, with automatic reconnect (JitteredRetryPolicy) and
+ * stateful reconnect. After a reconnect the connection id is new and the hub has forgotten us, so the
+ * client joins its channels again by itself, then says `connected`.
  *
- * Fires `signalingstate` (SignalingStateEvent) on every change of `state`.
+ * Fires `signalingstate` (SignalingStateEvent) on every change of `state`, and `rejoin` (RejoinEvent)
+ * for each channel joined again.
  */
 export class HubClient extends EventTarget {
   state: SignalingState = 'disconnected';
@@ -40,15 +55,20 @@ export class HubClient extends EventTarget {
     super();
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.connection = new HubConnectionBuilder()
-      .withUrl(resolveUrl(options.url), { transport: HttpTransportType.WebSockets | HttpTransportType.LongPolling | HttpTransportType.ServerSentEvents })
-      .withAutomaticReconnect([0, 1_000, 2_000, 5_000, 10_000, 10_000, 30_000])
+      .withUrl(resolveUrl(options.url), {
+        transport: HttpTransportType.WebSockets | HttpTransportType.LongPolling | HttpTransportType.ServerSentEvents,
+        accessTokenFactory: options.accessTokenFactory,
+      })
+      .withAutomaticReconnect(new JitteredRetryPolicy())
       .withStatefulReconnect()
       .configureLogging(LogLevel.None)
       .build();
     this.connection.onreconnecting(() => this.setState('reconnecting'));
     this.connection.onreconnected(async () => {
-      // The hub forgot us with our old connection id: join again so the others see us.
-      for (const channel of this.channels) await this.connection.invoke(HubMethod.Join, channel).catch(() => {});
+      for (const channel of this.channels) {
+        const members = await this.connection.invoke(HubMethod.Join, channel).then(memberList, () => null);
+        this.dispatchEvent(new RejoinEvent(channel, members));
+      }
       this.setState('connected');
     });
     this.connection.onclose(() => this.setState('disconnected'));
@@ -64,10 +84,7 @@ export class HubClient extends EventTarget {
     this.setState('connecting');
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer within ${this.connectTimeoutMs / 1000} s`)),
-        this.connectTimeoutMs,
-      );
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.connectTimeoutMs / 1000} s`)), this.connectTimeoutMs);
     });
     try {
       await Promise.race([this.connection.start(), timeout]);
@@ -81,9 +98,14 @@ export class HubClient extends EventTarget {
     }
   }
 
-  async join(channel: string): Promise<void> {
-    await this.invoke(HubMethod.Join, channel);
+  /**
+   * Joins `channel`. Resolves with the connection ids of the others already in it, as rtc-kit's hub says;
+   * or null from a hub that says nothing (the seed's ASP.NET hub), where only `Join` announcements tell.
+   */
+  async join(channel: string): Promise<string[] | null> {
+    const members = memberList(await this.invoke(HubMethod.Join, channel));
     this.channels.add(channel);
+    return members;
   }
 
   async leave(channel: string): Promise<void> {
@@ -92,7 +114,7 @@ export class HubClient extends EventTarget {
   }
 
   /** Calls a hub method; a hub error becomes `signaling-rejected`, a lost link `signaling-unavailable`. */
-  async invoke(method: string, ...args: unknown[]): Promise<void> {
+  async invoke(method: string, ...args: unknown[]): Promise<unknown> {
     try {
       // A signal sent while the link is being rebuilt waits for it, instead of failing the call.
       if (this.state === 'reconnecting') {
@@ -101,7 +123,7 @@ export class HubClient extends EventTarget {
           this.addEventListener('signalingstate', () => (this.state === 'connected' ? resolve() : reject(new Error('the link to the hub was lost'))), { once: true }),
         );
       }
-      await this.connection.invoke(method, ...args);
+      return await this.connection.invoke(method, ...args);
     } catch (cause) {
       const message = (cause as Error).message ?? String(cause);
       const code = this.connection.state === HubConnectionState.Connected ? 'signaling-rejected' : 'signaling-unavailable';
@@ -125,6 +147,11 @@ export class HubClient extends EventTarget {
     this.state = state;
     this.dispatchEvent(new SignalingStateEvent(state));
   }
+}
+
+/** A `Join` result: the others in the channel, or null when the hub returned no list. */
+function memberList(result: unknown): string[] | null {
+  return Array.isArray(result) ? result.filter((id): id is string => typeof id === 'string') : null;
 }
 
 function resolveUrl(url: string): string {

@@ -25,28 +25,48 @@ export const HubEvent = {
 export type SignalType = 'offer' | 'answer' | 'candidate';
 
 /**
- * Payloads are the JSON text of an RTCSessionDescription (`{"type":"offer","sdp":"..."}`) or of an
- * RTCIceCandidate (`{"candidate":"...","sdpMid":"0","sdpMLineIndex":0,...}`), as the seed sends them.
+ * Who a signal is from and for. The hub sends every signal to everyone else in the channel and names
+ * no sender, so in a call of several people each signal says it in its payload:
+ * - `from`: the sender's hub connection id (the peer id everyone sees);
+ * - `tag`: the sender's call tag, random per call and kept across hub reconnects, so that a peer is
+ *   still recognized after its connection id changed;
+ * - `to`: the receiver, by its call tag once the sender knows it, else by its connection id.
+ * The seed's pages send none of these, and ignore them: `RTCSessionDescription` and `RTCIceCandidate`
+ * take only the fields they know.
  */
-export function encodeDescription(description: RTCSessionDescriptionInit): string {
-  return JSON.stringify({ type: description.type, sdp: description.sdp });
+export interface SignalAddress {
+  from?: string;
+  tag?: string;
+  to?: string;
 }
 
-export function encodeCandidate(candidate: RTCIceCandidate | RTCIceCandidateInit): string {
-  return JSON.stringify('toJSON' in candidate && typeof candidate.toJSON === 'function' ? candidate.toJSON() : candidate);
+/** A signal from a peer, decoded: a description or a candidate, with its address. */
+export type Signal = SignalAddress &
+  ({ type: 'offer' | 'answer'; description: RTCSessionDescriptionInit } | { type: 'candidate'; candidate: RTCIceCandidateInit });
+
+/**
+ * Payloads are the JSON text of an RTCSessionDescription (`{"type":"offer","sdp":"..."}`) or of an
+ * RTCIceCandidate (`{"candidate":"...","sdpMid":"0","sdpMLineIndex":0,...}`), as the seed sends them,
+ * with the address fields beside.
+ */
+export function encodeSignal(body: RTCSessionDescriptionInit | RTCIceCandidate | RTCIceCandidateInit, address: SignalAddress): string {
+  const fields = 'sdp' in body ? { type: body.type, sdp: body.sdp } : 'toJSON' in body ? body.toJSON() : body;
+  return JSON.stringify({ ...fields, ...address });
 }
 
-/** Parses a description a peer sent; throws a readable error for anything else. */
-export function decodeDescription(payload: string): RTCSessionDescriptionInit {
-  const value = JSON.parse(payload) as RTCSessionDescriptionInit;
-  if (!value || (value.type !== 'offer' && value.type !== 'answer') || typeof value.sdp !== 'string') {
-    throw new Error('The peer sent a session description that is not an offer or an answer.');
+/** Parses a signal a peer sent; throws a readable error for anything else. */
+export function decodeSignal(type: SignalType, payload: string): Signal {
+  const value = JSON.parse(payload);
+  const address = { from: text(value?.from), tag: text(value?.tag), to: text(value?.to) };
+  if (type === 'candidate') {
+    if (typeof value?.candidate !== 'string') throw new Error('The peer sent an ICE candidate without "candidate".');
+    const { candidate, sdpMid, sdpMLineIndex, usernameFragment } = value;
+    return { type, candidate: { candidate, sdpMid, sdpMLineIndex, usernameFragment }, ...address };
   }
-  return value;
+  if (value?.type !== type || typeof value.sdp !== 'string') {
+    throw new Error(`The peer sent an ${type} that is not a session description of that type.`);
+  }
+  return { type, description: { type, sdp: value.sdp }, ...address };
 }
 
-export function decodeCandidate(payload: string): RTCIceCandidateInit {
-  const value = JSON.parse(payload) as RTCIceCandidateInit;
-  if (!value || typeof value.candidate !== 'string') throw new Error('The peer sent an ICE candidate without "candidate".');
-  return value;
-}
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);

@@ -1,0 +1,234 @@
+import { callStats, STATS_INTERVAL_MS, type CallStats } from './call-stats.js';
+import type { PeerState } from './call-state.js';
+import { IceRecovery } from './ice-recovery.js';
+import { isPolite, Negotiation } from './negotiation.js';
+import { stillReceiving } from './peer-liveness.js';
+import { RtcError } from './rtc-error.js';
+import type { SignalAddress } from '../signaling/hub-contract.js';
+
+/** What a peer link needs of its call: a narrow view of the service. */
+export interface LinkHost {
+  /** Our call tag (random per call, kept across hub reconnects) and hub connection id. */
+  readonly tag: string;
+  readonly connectionId: string | null;
+  /** A new connection with our media on it, for a call we place (`offering`) or answer. */
+  connection(offering: boolean): Promise<RTCPeerConnection>;
+  /** The configuration for an ICE restart, with freshly fetched ICE servers. */
+  rtcConfiguration(fresh: true): Promise<RTCConfiguration>;
+  /** The connection is done with: our media leaves it. */
+  detachMedia(pc: RTCPeerConnection): void;
+  /** Something the call shows of this peer changed: its state, id, stream or stats. */
+  linkChanged(link: PeerLink, what: 'state' | 'id' | 'stream' | 'stats'): void;
+  /** The link failed; its connection is closed. */
+  linkFailed(link: PeerLink, error: RtcError): void;
+}
+
+/**
+ * What a call engine does for its links, in its own style and with its own hub methods: send our offer
+ * when negotiation is needed, send each local candidate, and show a remote stream.
+ */
+export interface LinkDriver {
+  offer(link: PeerLink): void;
+  candidate(link: PeerLink, candidate: RTCIceCandidate): void;
+  /** Shows the peer's stream, or none once the link closed. */
+  track(link: PeerLink, stream: MediaStream | null): void;
+}
+
+/**
+ * One remote peer of a call: its RTCPeerConnection, the negotiation with it (perfect negotiation, shared
+ * by both engines), the recovery of its path, its remote stream and its quality. The call holds one link
+ * per peer; nothing here knows how many there are.
+ */
+export class PeerLink {
+  /** The peer's hub connection id: the peer id of `peers` and of every event. */
+  id: string;
+  /** The peer's call tag, once one of its signals said it (kit peers do; the seed's pages do not). */
+  tag: string | null;
+  state: PeerState = 'connecting';
+  stream: MediaStream | null = null;
+  stats: CallStats | null = null;
+  #pc: RTCPeerConnection | null = null;
+  #negotiation: Negotiation | null = null;
+  #recovery: IceRecovery | null = null;
+  readonly #opened: Promise<void>;
+  #closed = false;
+  #statsTimer: ReturnType<typeof setInterval> | undefined;
+  /** Set while the hub says the peer left and its packets are watched; cleared if it shows up again. */
+  #gone: object | null = null;
+
+  constructor(
+    private readonly host: LinkHost,
+    private readonly driver: LinkDriver,
+    id: string,
+    tag: string | null,
+    /** Whether we place this call (and send the first offer), or answer it. */
+    readonly offering: boolean,
+  ) {
+    this.id = id;
+    this.tag = tag;
+    this.#opened = this.#open();
+    // A failure to open is reported by the first step that waits for it.
+    this.#opened.catch(() => {});
+  }
+
+  /** The connection, once opened; null before and after. */
+  get pc(): RTCPeerConnection | null {
+    return this.#pc;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Who our signals to this peer are from and for. */
+  get address(): SignalAddress {
+    return { from: this.host.connectionId ?? undefined, tag: this.host.tag, to: this.tag ?? (this.id || undefined) };
+  }
+
+  /** Makes our offer; resolves with it to send, or null if it is not our turn. */
+  offer(): Promise<RTCSessionDescriptionInit | null> {
+    return this.#step((n) => n.offer());
+  }
+
+  /** Applies the peer's offer or answer; resolves with our answer to send, or null. */
+  receive(description: RTCSessionDescriptionInit): Promise<RTCSessionDescriptionInit | null> {
+    return this.#step((n) => n.receive(description));
+  }
+
+  /** Adds the peer's candidate, now or once its description is set. */
+  addCandidate(candidate: RTCIceCandidateInit): Promise<void> {
+    return this.#opened.then(() => this.#negotiation?.candidate(candidate));
+  }
+
+  /** The peer's id changed (it reconnected to the hub) or became known; or its tag did. */
+  identify(id: string | undefined, tag: string | undefined): void {
+    this.#gone = null;
+    if (tag) this.tag = tag;
+    if (id && id !== this.id) {
+      this.id = id;
+      this.host.linkChanged(this, 'id');
+    }
+  }
+
+  /** For engines: the peer's stream arrived. The call shows it as this peer's. */
+  setStream(stream: MediaStream | null): void {
+    if (this.stream === stream) return;
+    this.stream = stream;
+    this.host.linkChanged(this, 'stream');
+  }
+
+  /**
+   * The hub says the peer left. Mostly its page closed or its network died, and its packets stopped too:
+   * resolves true within LEAVE_CHECK_MS. But a peer that lost only its hub server still sends, peer to
+   * peer; that link goes on while the peer reconnects, and is watched until the peer shows up again
+   * (`identify`), so it still ends once the packets stop. Resolves false if the peer came back.
+   */
+  async gone(): Promise<boolean> {
+    if (this.#gone) return false;
+    const watch = (this.#gone = {});
+    while (this.#gone === watch && !this.#closed) {
+      if (!(await stillReceiving(this.#pc))) return this.#gone === watch && !this.#closed;
+    }
+    return false;
+  }
+
+  /** Ends the connection. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#recovery?.dispose();
+    this.#setStatsTimer(false);
+    const pc = this.#pc;
+    this.#pc = null;
+    if (pc) {
+      this.host.detachMedia(pc);
+      pc.onicecandidate = pc.ontrack = pc.onnegotiationneeded = null;
+      pc.close();
+    }
+    this.driver.track(this, null);
+  }
+
+  /** Closes the link in state `failed`, and tells the call why. */
+  fail(error: RtcError): void {
+    if (this.#closed) return;
+    this.close();
+    this.#setState('failed');
+    this.host.linkFailed(this, error);
+  }
+
+  async #open(): Promise<void> {
+    const pc = await this.host.connection(this.offering);
+    if (this.#closed) {
+      this.host.detachMedia(pc);
+      return pc.close();
+    }
+    this.#pc = pc;
+    const link = this;
+    this.#negotiation = new Negotiation(
+      pc,
+      (remote) => isPolite(this.host.tag, this.tag, pc.localDescription?.sdp, remote.sdp),
+      (cause) => this.fail(negotiationError(cause, 'Our description could not be applied')),
+    );
+    this.#recovery = new IceRecovery(
+      {
+        get state() {
+          return link.state;
+        },
+        setState: (next) => this.#setState(next),
+        fail: (error) => this.fail(error),
+        rtcConfiguration: () => this.host.rtcConfiguration(true),
+      },
+      pc,
+    );
+    pc.onnegotiationneeded = () => this.driver.offer(this);
+    pc.onicecandidate = ({ candidate }) => {
+      if (!candidate) return;
+      this.#recovery?.candidateSent();
+      this.driver.candidate(this, candidate);
+    };
+    pc.ontrack = ({ streams, track }) => this.driver.track(this, streams[0] ?? new MediaStream([track]));
+  }
+
+  /** A negotiation step once the connection is open; after a local description is set, candidates must follow. */
+  async #step(step: (negotiation: Negotiation) => Promise<RTCSessionDescriptionInit | null>): Promise<RTCSessionDescriptionInit | null> {
+    await this.#opened;
+    if (this.#closed || !this.#negotiation) return null;
+    const description = await step(this.#negotiation);
+    if (description) this.#recovery?.expectCandidates();
+    return this.#closed ? null : description;
+  }
+
+  #setState(next: PeerState): void {
+    if (this.state === next) return;
+    this.state = next;
+    this.#setStatsTimer(next === 'connected');
+    this.host.linkChanged(this, 'state');
+  }
+
+  /** While connected, samples the quality every STATS_INTERVAL_MS. */
+  #setStatsTimer(on: boolean): void {
+    clearInterval(this.#statsTimer);
+    this.#statsTimer = undefined;
+    this.stats = null;
+    const pc = this.#pc;
+    if (!on || !pc) return;
+    let previous: RTCStatsReport | null = null;
+    const sample = async () => {
+      const report = await pc.getStats().catch(() => null);
+      if (!report || this.#statsTimer !== timer) return;
+      if (previous) {
+        this.stats = callStats(report, previous);
+        this.host.linkChanged(this, 'stats');
+      }
+      previous = report;
+    };
+    const timer = (this.#statsTimer = setInterval(sample, STATS_INTERVAL_MS));
+    void sample();
+  }
+}
+
+/** A failed negotiation step, as the error a user can read. */
+export function negotiationError(cause: unknown, context: string): RtcError {
+  if (cause instanceof RtcError) return cause;
+  return new RtcError('negotiation-failed', `${context}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+}
