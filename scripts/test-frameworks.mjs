@@ -50,13 +50,17 @@ for (const name of only) {
 const results = []; // { name, ok, ms, note }
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
-/** Runs a command, its output kept (and shown only on failure). Resolves to {code, output}. */
+/** Runs a command, its output kept (and shown only on failure). Resolves to {code, output, stdout}. */
 function exec(command, args, { cwd = root, env, timeoutMs = 15 * 60_000 } = {}) {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
+    let stdout = '';
     const keep = (chunk) => (output = (output + chunk).slice(-20_000));
-    child.stdout.on('data', keep);
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      keep(chunk);
+    });
     child.stderr.on('data', keep);
     const timer = setTimeout(() => {
       output += `\n(killed: still running after ${seconds(timeoutMs)})`;
@@ -68,7 +72,7 @@ function exec(command, args, { cwd = root, env, timeoutMs = 15 * 60_000 } = {}) 
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 1 : 0), output });
+      resolve({ code: code ?? (signal ? 1 : 0), output, stdout });
     });
   });
 }
@@ -96,10 +100,11 @@ function notRun(name, because) {
   console.log(`FAIL ${name}: not run, ${because}`);
 }
 
+/** Runs a command that must succeed; resolves to its stdout. */
 async function mustRun(command, args, options) {
-  const { code, output } = await exec(command, args, options);
+  const { code, output, stdout } = await exec(command, args, options);
   if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.trim().split('\n').slice(-40).join('\n')}`);
-  return output;
+  return stdout;
 }
 
 const npm = (args, options) => mustRun('npm', ['--no-audit', '--no-fund', '--loglevel=error', ...args], options);
@@ -114,7 +119,7 @@ async function pack() {
   rmSync(packDir, { recursive: true, force: true });
   mkdirSync(packDir, { recursive: true });
   const output = await npm(['pack', '--json', '--pack-destination', packDir]);
-  const [{ filename, size, entryCount }] = JSON.parse(output.slice(output.indexOf('[')));
+  const [{ filename, size, entryCount }] = JSON.parse(output);
   renameSync(join(packDir, filename), tarball);
   return `${entryCount} files, ${(size / 1024).toFixed(0)} KB`;
 }
