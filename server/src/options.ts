@@ -69,6 +69,35 @@ export interface HubServerOptions {
    * the clients' own 30 s server timeout.
    */
   redisHeartbeatInterval?: number;
+  /**
+   * Verify HS256 access tokens with this shared secret (product.md section 8). With it, or `authPublicKey`, or
+   * `devTokens`, every connection and `/ice-servers` need a valid token. Default null: an open hub.
+   */
+  authSecret?: string | null;
+  /** Verify RS256, ES256 or EdDSA access tokens with this PEM public key (its text, not a file name). Default null. */
+  authPublicKey?: string | null;
+  /** With auth: the `iss` every token must have. Default null: not checked. */
+  authIssuer?: string | null;
+  /** With auth: the `aud` every token must have. Default null: not checked. */
+  authAudience?: string | null;
+  /**
+   * Serve `GET /dev/token?user=NAME[&channels=a,b]`: a one-hour HS256 token for anyone who asks, signed with
+   * `authSecret`, or with a random secret made at start when there is none. For trying the kit on one
+   * machine only: refused unless `host` is a loopback address. Default false.
+   */
+  devTokens?: boolean;
+  /** A `Join` that would make a channel larger than this gets `Channel '<name>' is full.`; across servers too. Default 6. */
+  maxChannelMembers?: number;
+  /** A connection may be in at most this many channels at once. Default 4. */
+  maxChannelsPerConnection?: number;
+  /**
+   * Invocations one connection may make per second, on average, with bursts of twice as many (a token
+   * bucket). Past it, an invocation gets the hub error `Rate limit exceeded.` and is not run; a connection that
+   * stays past it for `rateLimitCloseAfter` is closed. 0 turns the limit off. Default 50.
+   */
+  maxInvocationsPerSecond?: number;
+  /** How long, in ms, a connection may keep going past the rate limit before it is closed. Default 10 000. */
+  rateLimitCloseAfter?: number;
   logger?: Logger;
 }
 
@@ -98,6 +127,15 @@ export const DEFAULT_OPTIONS = {
   iceServersRateLimit: { max: 30, windowMs: 60_000 },
   redis: null,
   redisHeartbeatInterval: 5_000,
+  authSecret: null,
+  authPublicKey: null,
+  authIssuer: null,
+  authAudience: null,
+  devTokens: false,
+  maxChannelMembers: 6,
+  maxChannelsPerConnection: 4,
+  maxInvocationsPerSecond: 50,
+  rateLimitCloseAfter: 10_000,
 } as const satisfies ResolvedHubServerOptions;
 
 /** Spreads the defaults in and checks every option up front, with an exact message. */
@@ -112,7 +150,15 @@ export function resolveOptions(options: HubServerOptions = {}): ResolvedHubServe
   if (typeof resolved.hubPath !== 'string' || !resolved.hubPath.startsWith('/') || resolved.hubPath.endsWith('/')) {
     throw new TypeError('The "hubPath" option must start with "/" and not end with "/".');
   }
-  for (const name of ['keepAliveInterval', 'clientTimeoutInterval', 'handshakeTimeout', 'disconnectTimeout', 'longPollTimeout', 'redisHeartbeatInterval'] as const) {
+  for (const name of [
+    'keepAliveInterval',
+    'clientTimeoutInterval',
+    'handshakeTimeout',
+    'disconnectTimeout',
+    'longPollTimeout',
+    'redisHeartbeatInterval',
+    'rateLimitCloseAfter',
+  ] as const) {
     const value = resolved[name];
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
       throw new TypeError(`The "${name}" option must be a positive number of milliseconds.`);
@@ -155,10 +201,50 @@ export function resolveOptions(options: HubServerOptions = {}): ResolvedHubServe
   if (resolved.redis !== null && resolved.lifetimeManager) {
     throw new TypeError('The "redis" and "lifetimeManager" options exclude each other: give one or the other.');
   }
+  checkAuth(resolved);
+  for (const name of ['maxChannelMembers', 'maxChannelsPerConnection'] as const) {
+    if (!Number.isInteger(resolved[name]) || resolved[name] <= 0) {
+      throw new TypeError(`The "${name}" option must be a positive whole number.`);
+    }
+  }
+  const rate = resolved.maxInvocationsPerSecond;
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) {
+    throw new TypeError('The "maxInvocationsPerSecond" option must be a number of 0 (no limit) or more.');
+  }
   const origins = resolved.allowedOrigins;
   if (!Array.isArray(origins)) throw new TypeError('The "allowedOrigins" option must be an array of origins.');
   resolved.allowedOrigins = origins.map(normalizeOrigin);
   return resolved;
+}
+
+/** Whether `host` is a loopback address, reachable from this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
+/** Whether the hub asks for access tokens: any auth key, or dev tokens. */
+export function authEnabled(options: ResolvedHubServerOptions): boolean {
+  return options.authSecret !== null || options.authPublicKey !== null || options.devTokens;
+}
+
+function checkAuth(resolved: ResolvedHubServerOptions): void {
+  for (const name of ['authSecret', 'authPublicKey', 'authIssuer', 'authAudience'] as const) {
+    const value = resolved[name];
+    if (value !== null && (typeof value !== 'string' || value === '')) {
+      throw new TypeError(`The "${name}" option must be a non-empty string.`);
+    }
+  }
+  if (typeof resolved.devTokens !== 'boolean') throw new TypeError('The "devTokens" option must be true or false.');
+  if ((resolved.authIssuer !== null || resolved.authAudience !== null) && !authEnabled(resolved)) {
+    throw new TypeError('The "authIssuer" and "authAudience" options need "authSecret", "authPublicKey" or "devTokens".');
+  }
+  if (resolved.devTokens && !isLoopbackHost(resolved.host)) {
+    throw new TypeError(
+      `Dev tokens are refused on host ${resolved.host}: anyone who reaches /dev/token could sign in as anyone. ` +
+        'Bind a loopback address (127.0.0.1, ::1 or localhost), or mint real tokens.',
+    );
+  }
 }
 
 /** `https://Example.com:443/` becomes `https://example.com`, the form browsers send in `Origin`. */

@@ -13,11 +13,15 @@ export class PlaybackController implements ReactiveController {
   blocked = false;
   #played: MediaProvider | null = null;
   #sinkId = '';
+  readonly #host: ReactiveControllerHost;
+  readonly #video: () => HTMLVideoElement | null | undefined;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly video: () => HTMLVideoElement | null | undefined,
+    host: ReactiveControllerHost,
+    video: () => HTMLVideoElement | null | undefined,
   ) {
+    this.#host = host;
+    this.#video = video;
     host.addController(this);
   }
 
@@ -28,7 +32,7 @@ export class PlaybackController implements ReactiveController {
 
   /** Plays a new stream, and moves to the speaker `sinkId` ('' is the default). */
   update(sinkId: string): void {
-    const video = this.video();
+    const video = this.#video();
     if (!video) return;
     const stream = video.srcObject;
     if (stream !== this.#played) {
@@ -48,7 +52,7 @@ export class PlaybackController implements ReactiveController {
   }
 
   #resume(): void {
-    const video = this.video();
+    const video = this.#video();
     if (video) void this.#play(video).then((ok) => this.#setBlocked(!ok));
   }
 
@@ -62,6 +66,6 @@ export class PlaybackController implements ReactiveController {
   #setBlocked(blocked: boolean): void {
     if (this.blocked === blocked) return;
     this.blocked = blocked;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 }

@@ -13,8 +13,9 @@ import { SerializedHubMessage } from '../protocol/serialized-message.js';
 import type { HttpConnection } from '../transport/http-connection.js';
 import type { Logger } from '../logger.js';
 import { HubDispatcher } from './hub-dispatcher.js';
-import type { HubClass } from './hub.js';
+import type { HubClass, HubSettings } from './hub.js';
 import { HubConnectionContext } from './hub-connection-context.js';
+import { InvocationRateLimit, RATE_LIMIT_EXCEEDED } from './invocation-rate-limit.js';
 import { MessageBuffer, PENDING_LIMIT_FACTOR } from './message-buffer.js';
 
 export interface HubConnectionHandlerOptions {
@@ -30,12 +31,22 @@ export interface HubConnectionHandlerOptions {
   statefulReconnectBufferSize: number;
   /** Stateful reconnect: how long queued writes may wait for an Ack before the connection is closed. */
   disconnectTimeout: number;
+  /** Invocations per second per connection, with bursts of twice as many; 0 for no limit. */
+  maxInvocationsPerSecond: number;
+  /** How long, in ms, a connection may keep going past the rate limit before it is closed. */
+  rateLimitCloseAfter: number;
+  /** The limits hub code applies, such as the size of a channel. */
+  settings: HubSettings;
   logger: Logger;
 }
 
 const PING = new SerializedHubMessage({ type: MessageType.Ping });
 /** What the client sees when the server closes a connection because of an error (signalr-wire.md D.2). */
 const CLOSED_WITH_ERROR = 'Connection closed with an error.';
+/** The Close error at the access token's `exp` (product.md section 8); the client reconnects with a new token. */
+export const TOKEN_EXPIRED = 'Unauthorized: the access token expired.';
+/** The Close error for a connection that stayed past the rate limit; it does not allow reconnect. */
+export const RATE_LIMIT_CLOSE = 'Connection closed: invocations stayed past the rate limit.';
 
 /**
  * The hub side of every connection (ASP.NET's HubConnectionHandler): the handshake, the read loop
@@ -49,7 +60,7 @@ export class HubConnectionHandler {
   readonly clock = { now: Date.now() };
 
   constructor(private readonly options: HubConnectionHandlerOptions) {
-    this.dispatcher = new HubDispatcher(options.hub, options.lifetime, options.logger);
+    this.dispatcher = new HubDispatcher(options.hub, options.lifetime, options.settings, options.logger);
     // Connections lost with another server that died (Redis scale-out): the hub's onDisconnected runs
     // here for them too, so their peers on this server hear of it.
     options.lifetime.onRemoteDisconnected?.((id, groups, local) => this.dispatcher.onRemoteDisconnected(id, groups, local));
@@ -78,6 +89,14 @@ export class HubConnectionHandler {
     this.clock.now = now;
     const { keepAliveInterval, clientTimeoutInterval, handshakeTimeout } = this.options;
     for (const context of this.contexts) {
+      // At the token's `exp`, on every transport. The connection may come back at once with a fresh token.
+      const user = context.user;
+      if (user !== null && now >= user.expiresAt && (context.state === 'handshake' || context.state === 'connected')) {
+        this.options.logger.info(`The access token of connection ${context.connectionId} expired; closing it.`);
+        context.writeMessage({ type: MessageType.Close, error: TOKEN_EXPIRED, allowReconnect: true });
+        this.end(context);
+        continue;
+      }
       if (context.state === 'handshake') {
         if (now - context.createdAt >= handshakeTimeout) this.failHandshake(context, HANDSHAKE_CANCELED);
         continue;
@@ -188,6 +207,9 @@ export class HubConnectionHandler {
       return false;
     }
     context.protocol = protocol;
+    if (this.options.maxInvocationsPerSecond > 0) {
+      context.rateLimit = new InvocationRateLimit(this.options.maxInvocationsPerSecond, Date.now());
+    }
     const connection = context.connection;
     if (connection.useStatefulReconnect) {
       // Negotiate granted stateful reconnect. The clients ask for version 2 when they use it, and only on
@@ -248,9 +270,32 @@ export class HubConnectionHandler {
     }
     switch (message.type) {
       case MessageType.Invocation:
-      case MessageType.StreamInvocation:
-        context.queue = context.queue.then(() => this.dispatcher.invoke(context, message));
+      case MessageType.StreamInvocation: {
+        // Counted on arrival, whatever the method, before anything is queued: a flood costs no memory.
+        const decision = context.rateLimit?.take(Date.now(), this.options.rateLimitCloseAfter) ?? 'run';
+        if (decision === 'run') {
+          context.queue = context.queue.then(() => this.dispatcher.invoke(context, message));
+        } else if (decision === 'refuse') {
+          // In order with the invocations queued before it, as its answer would have been.
+          if (message.invocationId) {
+            const { invocationId, target } = message;
+            context.queue = context.queue.then(() =>
+              context.writeMessage({
+                type: MessageType.Completion,
+                invocationId,
+                error: `An unexpected error occurred invoking '${target}' on the server. HubException: ${RATE_LIMIT_EXCEEDED}`,
+              }),
+            );
+          }
+        } else {
+          this.options.logger.info(
+            `Connection ${context.connectionId} stayed past the rate limit for ${this.options.rateLimitCloseAfter} ms; closing it.`,
+          );
+          context.writeMessage({ type: MessageType.Close, error: RATE_LIMIT_CLOSE });
+          this.end(context);
+        }
         return;
+      }
       case MessageType.Ping:
         context.clientTimeoutActive = true;
         return;

@@ -1,4 +1,5 @@
-import { Hub, HubError } from '../hub/hub.js';
+import { channelsClaimAllows } from '../auth/channel-rights.js';
+import { Hub, HubError, type HubCallerContext } from '../hub/hub.js';
 
 /** `SignalWebRtc` carries one of these types, as the seed's WebRtcService sends them. */
 const SIGNAL_TYPES = new Set(['offer', 'answer', 'candidate']);
@@ -8,11 +9,15 @@ export const MAX_CHANNEL_LENGTH = 256;
 
 /**
  * The seed's MessageHub, with its method names and meaning unchanged (product.md section 3), and
- * three additions that its clients cannot tell apart from the original:
+ * additions that its clients cannot tell apart from the original:
  * - when a connection drops, the others in each of its channels receive `Leave(connectionId)`;
  * - only a member of a channel may signal to it;
  * - a repeated `Join` is harmless (the seed's first page calls it before every send), while the
- *   others still receive `Join` each time, as they do from ASP.NET.
+ *   others still receive `Join` each time, as they do from ASP.NET;
+ * - `Join` returns the ids of the members already in the channel (product.md section 7; the seed's
+ *   clients send it without waiting for a result);
+ * - with auth, `Join` keeps to the token's `channels` claim and the invitations accepted, and every
+ *   `Join` to the server's limits: the size of a channel, and the channels of one connection (section 8).
  */
 export class MessageHub extends Hub {
   static override readonly methods = {
@@ -24,10 +29,17 @@ export class MessageHub extends Hub {
     Candidate: ['string', 'string'],
   } as const;
 
-  async Join(channel: string): Promise<void> {
+  async Join(channel: string): Promise<string[]> {
     checkChannel(channel);
-    await this.groups.add(this.context.connectionId, channel);
-    await this.clients.othersInGroup(channel).send('Join', this.context.connectionId);
+    const { context, settings } = this;
+    if (!mayJoin(context, channel)) throw new HubError(`Not allowed to join '${channel}'.`);
+    if (!context.groups.has(channel) && context.groups.size >= settings.maxChannelsPerConnection) {
+      throw new HubError(`Cannot join '${channel}': one connection may be in at most ${settings.maxChannelsPerConnection} channels.`);
+    }
+    const others = await this.groups.join(context.connectionId, channel, settings.maxChannelMembers);
+    if (others === null) throw new HubError(`Channel '${channel}' is full.`);
+    await this.clients.othersInGroup(channel).send('Join', context.connectionId);
+    return others;
   }
 
   async Leave(channel: string): Promise<void> {
@@ -77,6 +89,16 @@ export class MessageHub extends Hub {
       throw new HubError(`Join the channel '${channel}' before signaling to it.`);
     }
   }
+}
+
+/**
+ * Without auth, any channel. With it, a channel the token's `channels` claim allows, or one an accepted
+ * invitation granted to this connection (product.md sections 8 and 9).
+ */
+function mayJoin(context: HubCallerContext, channel: string): boolean {
+  const user = context.user;
+  if (user === null) return true;
+  return (user.channels !== null && channelsClaimAllows(user.channels, channel)) || context.hasGrant(channel);
 }
 
 function checkChannel(channel: string | null): asserts channel is string {

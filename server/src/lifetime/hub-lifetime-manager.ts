@@ -51,6 +51,15 @@ export interface HubLifetimeManager {
   removeFromGroup(connectionId: string, groupName: string): Promise<void>;
 
   /**
+   * Adds a connection of this server to a group, as addToGroup does, but only while the group has fewer than
+   * `maxMembers` members on all servers together (Infinity for no cap); and resolves with the ids of the group's
+   * other members, on every server, in no set order. Resolves with null, having changed nothing, when the group
+   * is full. A connection already in the group is never refused, and gets the others too. Of connections that
+   * race for the last place, on any servers, one gets it. Throws for a connection that is not on this server.
+   */
+  joinGroup(connectionId: string, groupName: string, maxMembers: number): Promise<string[] | null>;
+
+  /**
    * Only for managers that span several servers (Redis): sets who is told about connections lost with
    * a server that died (see RemoteDisconnectListener). The connection handler sets it, to run the hub's
    * `onDisconnected` for them. A second call replaces the listener.

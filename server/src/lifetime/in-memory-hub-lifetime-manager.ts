@@ -2,6 +2,11 @@ import { MessageType } from '../protocol/messages.js';
 import { SerializedHubMessage } from '../protocol/serialized-message.js';
 import type { HubLifetimeManager, LifetimeConnection } from './hub-lifetime-manager.js';
 
+/** What joinGroup throws for a connection that is not on this server: a hub only ever joins its caller. */
+export function notHere(connectionId: string): string {
+  return `joinGroup takes a connection of this server; '${connectionId}' is not one.`;
+}
+
 export function invocation(method: string, args: readonly unknown[]): SerializedHubMessage {
   return new SerializedHubMessage({ type: MessageType.Invocation, target: method, arguments: args as unknown[] });
 }
@@ -76,6 +81,17 @@ export class InMemoryHubLifetimeManager implements HubLifetimeManager {
   async removeFromGroup(connectionId: string, groupName: string): Promise<void> {
     const connection = this.connections.get(connectionId);
     if (connection) this.leave(connection, groupName);
+  }
+
+  async joinGroup(connectionId: string, groupName: string, maxMembers: number): Promise<string[] | null> {
+    const connection = this.connections.get(connectionId);
+    if (!connection) throw new Error(notHere(connectionId));
+    const members = this.groups.get(groupName);
+    if (!connection.groups.has(groupName) && (members?.size ?? 0) >= maxMembers) return null;
+    const others: string[] = [];
+    for (const member of members ?? []) if (member !== connection) others.push(member.connectionId);
+    this.join(connection, groupName);
+    return others;
   }
 
   async close(): Promise<void> {}

@@ -8,7 +8,7 @@ import { hubProtocols } from '../protocol/index.js';
 import type { HubProtocol } from '../protocol/messages.js';
 import { SerializedHubMessage } from '../protocol/serialized-message.js';
 import type { HubLifetimeManager, LifetimeConnection, RemoteDisconnectListener } from './hub-lifetime-manager.js';
-import { InMemoryHubLifetimeManager, invocation } from './in-memory-hub-lifetime-manager.js';
+import { InMemoryHubLifetimeManager, invocation, notHere } from './in-memory-hub-lifetime-manager.js';
 
 export interface RedisHubLifetimeManagerOptions {
   /** The Redis server, as `redis://[user:password@]host:port[/db]` or `rediss://...`. Default `redis://127.0.0.1:6379`. */
@@ -77,6 +77,52 @@ const HELLO_ANSWER_TIMEOUT_MS = 1_000;
 const RECONNECT_GRACE_MS = 2_000;
 /** A server's membership record in Redis lives this many heartbeats past its last refresh. */
 const RECORD_TTL_HEARTBEATS = 6;
+/** What joinGroup passes to Redis for "no cap". */
+const NO_CAP = 2 ** 31;
+
+/**
+ * joinGroup, in one step on Redis, so that of two servers racing for a group's last place one wins.
+ * KEYS[1] is the group's member set, whose entries are "<serverId> <connectionId>"; KEYS[2] this server's
+ * membership record. ARGV: this entry, the connection id, the cap, the record key prefix, the connection's
+ * groups (encoded, for the record), and the record's expiry in ms.
+ * An entry whose connection is not in its server's record is a leftover (of a server that died, or a leave
+ * lost in an outage) and is removed on the way. Replies {0} when full, else {1, other member ids...}.
+ */
+const JOIN_GROUP_SCRIPT = `
+local others = {}
+local present = false
+for _, member in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if member == ARGV[1] then
+    present = true
+  else
+    local server, id = string.match(member, '^(.*) ([^ ]*)$')
+    if server and redis.call('HEXISTS', ARGV[4] .. server, id) == 1 then
+      others[#others + 1] = id
+    else
+      redis.call('SREM', KEYS[1], member)
+    end
+  end
+end
+if not present and #others >= tonumber(ARGV[3]) then
+  return {0}
+end
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[5])
+redis.call('PEXPIRE', KEYS[2], ARGV[6])
+table.insert(others, 1, 1)
+return others
+`;
+
+type JoinGroupCommand = (
+  groupKey: string,
+  recordKey: string,
+  entry: string,
+  connectionId: string,
+  maxMembers: string,
+  recordPrefix: string,
+  groups: Buffer,
+  ttl: number,
+) => Promise<Array<number | string>>;
 
 interface RemoteServer {
   groups: Set<string>;
@@ -115,7 +161,10 @@ interface PendingAck {
  * other servers must still hear `Leave`. Pub/sub cannot tell them, so this is the one thing kept in Redis:
  * each server writes which of its connections are in which groups to one hash,
  * `{prefix}:internal:members:{serverId}` (field = connection id, value = msgpack list of groups), on every
- * group change, and refreshes the hash's expiry with each heartbeat. A server that stops heartbeating is
+ * group change, and refreshes the hash's expiry with each heartbeat. Each group also has a set of its members
+ * on every server, `{prefix}:internal:group:{name}` (entries `<serverId> <connectionId>`), so that joinGroup
+ * can cap a group and name its members in one atomic step (JOIN_GROUP_SCRIPT); an entry counts only while its
+ * connection is in its server's record. A server that stops heartbeating is
  * taken for dead by the others after three heartbeats; each of them then reads its hash and runs the
  * RemoteDisconnectListener for the connections in groups that have members on that survivor, which tells
  * its own connections only. The hash is never deleted by the survivors (one might read it after another
@@ -214,6 +263,8 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     // CLIENT SETNAME takes no spaces; the names show who is who in `redis-cli CLIENT LIST`.
     const name = `${prefix}:${this.serverId}`.replace(/\s/g, '_');
     this.publisher = new Redis(url, { ...common, connectionName: `${name}:pub` });
+    // ioredis sends the script by its hash, and the script itself the first time Redis does not know it.
+    this.publisher.defineCommand('rtcJoinGroup', { numberOfKeys: 2, lua: JOIN_GROUP_SCRIPT });
     // The subscriber does not use ioredis's autoResubscribe: it would restore only the channels of the
     // previous connection, not those subscribed (and failed) during the outage. This manager resubscribes
     // everything it wants on every `ready` instead (sync below), which covers both.
@@ -272,7 +323,7 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     const groups = [...connection.groups];
     const emptied = groups.filter((group) => this.local.leave(connection, group));
     const done = emptied.map((group) => this.lastMemberLeft(group));
-    if (groups.length > 0) done.push(this.recordMembership(connection));
+    if (groups.length > 0) done.push(this.recordMembership(connection, groups, false));
     done.push(this.enqueue(() => this.syncSubscriptions()));
     await Promise.all(done);
   }
@@ -350,6 +401,39 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     await this.changeRemoteGroup(connectionId, groupName, Action.Remove);
   }
 
+  async joinGroup(connectionId: string, groupName: string, maxMembers: number): Promise<string[] | null> {
+    const connection = this.local.connection(connectionId);
+    if (!connection) throw new Error(notHere(connectionId));
+    if (this.publisher.status !== 'ready' || this.closing) {
+      // Without Redis nobody can count the other servers' members. This server can count its own, and does
+      // when no other server has members in the group; otherwise the join waits for Redis.
+      if ((this.remoteGroups.get(groupName)?.size ?? 0) > 0) throw new HubError(GROUP_CHANGE_UNAVAILABLE);
+      const members = this.local.membersOf([groupName]);
+      if (!connection.groups.has(groupName) && members.size >= maxMembers) return null;
+      await this.joinLocal(connection, groupName);
+      return [...members].filter((member) => member !== connection).map((member) => member.connectionId);
+    }
+    const groups = new Set(connection.groups).add(groupName);
+    let reply: Array<number | string>;
+    try {
+      reply = await (this.publisher as unknown as { rtcJoinGroup: JoinGroupCommand }).rtcJoinGroup(
+        this.groupMembersKey(groupName),
+        this.membersKey,
+        this.memberEntry(connectionId),
+        connectionId,
+        String(Number.isFinite(maxMembers) ? maxMembers : NO_CAP),
+        this.membersKeyOf(''),
+        encodePayload([...groups]),
+        this.recordTtl,
+      );
+    } catch {
+      throw new HubError(GROUP_CHANGE_UNAVAILABLE);
+    }
+    if (reply[0] === 0) return null;
+    await this.joinLocal(connection, groupName, true);
+    return reply.slice(1) as string[];
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.heartbeat);
@@ -362,9 +446,14 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
       }
       this.helloAnswers?.done();
       // Tell the others to forget this server now rather than after its heartbeat stops.
-      // Its connections were closed before this (and told their peers Leave), so its record goes too.
+      // Its connections were closed before this (and told their peers Leave), so its record goes too, and
+      // its entries in the groups' member sets.
       if (this.publisher.status === 'ready') {
-        await this.publisher.del(this.membersKey).catch(() => {});
+        const multi = this.publisher.multi().del(this.membersKey);
+        for (const connection of this.local.allConnections()) {
+          for (const group of connection.groups) multi.srem(this.groupMembersKey(group), this.memberEntry(connection.connectionId));
+        }
+        await multi.exec().catch(() => {});
         await this.publishPresence(Kind.Bye, []).catch(() => {});
       }
       await Promise.all([quit(this.publisher), quit(this.subscriber)]);
@@ -470,7 +559,8 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
   // -------------------------------------------------------------------------------------------------
   // Groups
 
-  private async joinLocal(connection: LifetimeConnection, group: string): Promise<void> {
+  /** `recorded`: Redis has the membership already (joinGroup's script wrote it). */
+  private async joinLocal(connection: LifetimeConnection, group: string, recorded = false): Promise<void> {
     if (connection.groups.has(group)) return;
     const lingering = this.lingering.get(group);
     if (lingering) {
@@ -478,14 +568,14 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
       this.lingering.delete(group);
     }
     const first = this.local.join(connection, group);
-    const recorded = this.recordMembership(connection);
-    if (!first) return recorded;
+    const record = recorded ? undefined : this.recordMembership(connection, [group], true);
+    if (!first) return record;
     this.desired.add(this.groupChannel(group));
     // Subscribe first, then announce, then wait until every announcement Redis had before ours has been
     // handled here. Of two servers whose first members join one group at the same moment, at least one
     // then knows of the other before its Join notification goes out, and that one publishes it.
     await Promise.all([
-      recorded,
+      record,
       this.enqueue(async () => {
         await this.syncSubscriptions();
         await this.announceGroup(group);
@@ -497,7 +587,7 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
   private async leaveLocal(connection: LifetimeConnection, group: string): Promise<void> {
     if (!connection.groups.has(group)) return;
     const emptied = this.local.leave(connection, group);
-    await Promise.all([this.recordMembership(connection), emptied ? this.lastMemberLeft(group) : undefined]);
+    await Promise.all([this.recordMembership(connection, [group], false), emptied ? this.lastMemberLeft(group) : undefined]);
   }
 
   private async lastMemberLeft(group: string): Promise<void> {
@@ -752,7 +842,6 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
    */
   private async serverDied(serverId: string): Promise<void> {
     const listener = this.remoteDisconnected;
-    if (!listener) return;
     let record: Record<string, Buffer>;
     try {
       record = await this.publisher.hgetallBuffer(this.membersKeyOf(serverId));
@@ -762,6 +851,10 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     }
     const local = this.local;
     let told = 0;
+    // Its connections leave the groups' member sets at once, so they no longer count towards a cap. Every
+    // survivor does this; removing twice is harmless.
+    const cleanup = this.publisher.multi();
+    const lost: Array<[string, string[]]> = [];
     for (const [connectionId, encoded] of Object.entries(record)) {
       let groups: unknown;
       try {
@@ -770,7 +863,14 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
         continue;
       }
       if (!Array.isArray(groups)) continue;
-      const shared = new Set(groups.filter((group): group is string => typeof group === 'string' && local.hasGroup(group)));
+      const names = groups.filter((group): group is string => typeof group === 'string');
+      for (const group of names) cleanup.srem(this.groupMembersKey(group), `${serverId} ${connectionId}`);
+      lost.push([connectionId, names]);
+    }
+    await cleanup.exec().catch(() => {});
+    if (!listener) return;
+    for (const [connectionId, groups] of lost) {
+      const shared = new Set(groups.filter((group) => local.hasGroup(group)));
       if (shared.size === 0) continue;
       told++;
       try {
@@ -784,13 +884,19 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
 
   /**
    * Writes the connection's groups to this server's record in Redis, or removes it from the record when it
-   * has none; and (re)sets the record's expiry. Never throws: while Redis is away this fails, and the whole
-   * record is written again when it returns (onReady). Commands on one link run in order, so the last
-   * write for a connection is its current state.
+   * has none; adds it to (`joined`) or removes it from the member sets of `changed` groups; and (re)sets the
+   * record's expiry. Never throws: while Redis is away this fails, and the whole record, member sets included,
+   * is written again when it returns (onReady). Commands on one link run in order, so the last write for a
+   * connection is its current state.
    */
-  private async recordMembership(connection: LifetimeConnection): Promise<void> {
+  private async recordMembership(connection: LifetimeConnection, changed: readonly string[], joined: boolean): Promise<void> {
     if (this.publisher.status !== 'ready' || this.closing) return;
     const multi = this.publisher.multi();
+    const entry = this.memberEntry(connection.connectionId);
+    for (const group of changed) {
+      if (joined) multi.sadd(this.groupMembersKey(group), entry);
+      else multi.srem(this.groupMembersKey(group), entry);
+    }
     if (connection.groups.size > 0 && this.local.connection(connection.connectionId) === connection) {
       multi.hset(this.membersKey, connection.connectionId, encodePayload([...connection.groups]));
     } else {
@@ -804,12 +910,17 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     return false;
   }
 
-  /** Replaces this server's record in Redis with what it holds now, in one transaction. */
+  /**
+   * Replaces this server's record in Redis with what it holds now, and puts its members back in the groups'
+   * member sets (a Redis that restarted has none), in one transaction.
+   */
   private async rewriteMembership(): Promise<void> {
     const multi = this.publisher.multi().del(this.membersKey);
     const fields: Array<string | Buffer> = [];
     for (const connection of this.local.allConnections()) {
-      if (connection.groups.size > 0) fields.push(connection.connectionId, encodePayload([...connection.groups]));
+      if (connection.groups.size === 0) continue;
+      fields.push(connection.connectionId, encodePayload([...connection.groups]));
+      for (const group of connection.groups) multi.sadd(this.groupMembersKey(group), this.memberEntry(connection.connectionId));
     }
     if (fields.length > 0) multi.hset(this.membersKey, ...fields).pexpire(this.membersKey, this.recordTtl);
     await multi.exec();
@@ -821,6 +932,16 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
 
   private membersKeyOf(serverId: string): string {
     return this.channel(`internal:members:${serverId}`);
+  }
+
+  /** The set of a group's members on every server. */
+  private groupMembersKey(group: string): string {
+    return this.channel(`internal:group:${group}`);
+  }
+
+  /** This server's entry for a connection in a group's member set. */
+  private memberEntry(connectionId: string): string {
+    return `${this.serverId} ${connectionId}`;
   }
 
   // -------------------------------------------------------------------------------------------------

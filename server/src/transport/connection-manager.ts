@@ -1,3 +1,4 @@
+import type { HubUser } from '../auth/access-tokens.js';
 import { HttpConnection, newConnectionId } from './http-connection.js';
 
 /**
@@ -20,12 +21,12 @@ export class ConnectionManager {
 
   /**
    * A new connection for negotiate. Version 0 clients use the id as the token (signalr-wire.md A.4).
-   * `useStatefulReconnect` when negotiate granted it (A.3).
+   * `useStatefulReconnect` when negotiate granted it (A.3). `user` is the signed-in user, with auth.
    */
-  create(negotiateVersion: number, useStatefulReconnect = false): HttpConnection {
+  create(negotiateVersion: number, useStatefulReconnect = false, user: HubUser | null = null): HttpConnection {
     const connectionId = newConnectionId();
     const token = negotiateVersion > 0 ? newConnectionId() : connectionId;
-    const connection = new HttpConnection(connectionId, token, (c) => this.connections.delete(c.token), useStatefulReconnect);
+    const connection = new HttpConnection(connectionId, token, (c) => this.connections.delete(c.token), useStatefulReconnect, user);
     this.connections.set(token, connection);
     return connection;
   }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { HubUser } from '../auth/access-tokens.js';
 
 export type TransportType = 'WebSockets' | 'ServerSentEvents' | 'LongPolling';
 
@@ -60,6 +61,11 @@ export class HttpConnection {
    * ASP.NET's `UseStatefulReconnect` and `DisableReconnect()`.
    */
   useStatefulReconnect: boolean;
+  /**
+   * The signed-in user, from the access token of the request that made the connection, and then of the one
+   * that started its transport; null on a hub without auth. Every later request must carry a token of the same user.
+   */
+  user: HubUser | null;
   private readonly onDispose: (connection: HttpConnection) => void;
 
   constructor(
@@ -67,11 +73,13 @@ export class HttpConnection {
     token: string,
     onDispose: (connection: HttpConnection) => void,
     useStatefulReconnect = false,
+    user: HubUser | null = null,
   ) {
     this.connectionId = connectionId;
     this.token = token;
     this.onDispose = onDispose;
     this.useStatefulReconnect = useStatefulReconnect;
+    this.user = user;
     this.inactiveSince = Date.now();
   }
 

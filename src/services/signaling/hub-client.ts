@@ -7,7 +7,7 @@ import {
 } from '@microsoft/signalr';
 import { RtcError } from '../rtc/rtc-error.js';
 import { HubMethod } from './hub-contract.js';
-import { JitteredRetryPolicy } from './retry-policy.js';
+import { retryDelay } from './retry-policy.js';
 
 /** How the signaling link is doing, as `rtc-signaling-state` reports it. */
 export type SignalingState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
@@ -38,7 +38,7 @@ export class RejoinEvent extends Event {
 }
 
 /**
- * The seed's MessageHub over `@microsoft/signalr`, with automatic reconnect (JitteredRetryPolicy) and
+ * The seed's MessageHub over `@microsoft/signalr`, with automatic reconnect (retryDelay) and
  * stateful reconnect. After a reconnect the connection id is new and the hub has forgotten us, so the
  * client joins its channels again by itself, then says `connected`.
  *
@@ -47,51 +47,51 @@ export class RejoinEvent extends Event {
  */
 export class HubClient extends EventTarget {
   state: SignalingState = 'disconnected';
-  private readonly connection: HubConnection;
-  private readonly channels = new Set<string>();
-  private readonly connectTimeoutMs: number;
+  readonly #connection: HubConnection;
+  readonly #channels = new Set<string>();
+  readonly #connectTimeoutMs: number;
 
   constructor(options: HubClientOptions) {
     super();
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-    this.connection = new HubConnectionBuilder()
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.#connection = new HubConnectionBuilder()
       .withUrl(resolveUrl(options.url), {
         transport: HttpTransportType.WebSockets | HttpTransportType.LongPolling | HttpTransportType.ServerSentEvents,
         accessTokenFactory: options.accessTokenFactory,
       })
-      .withAutomaticReconnect(new JitteredRetryPolicy())
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => retryDelay(context) })
       .withStatefulReconnect()
       .configureLogging(LogLevel.None)
       .build();
-    this.connection.onreconnecting(() => this.setState('reconnecting'));
-    this.connection.onreconnected(async () => {
-      for (const channel of this.channels) {
-        const members = await this.connection.invoke(HubMethod.Join, channel).then(memberList, () => null);
+    this.#connection.onreconnecting(() => this.#setState('reconnecting'));
+    this.#connection.onreconnected(async () => {
+      for (const channel of this.#channels) {
+        const members = await this.#connection.invoke(HubMethod.Join, channel).then(memberList, () => null);
         this.dispatchEvent(new RejoinEvent(channel, members));
       }
-      this.setState('connected');
+      this.#setState('connected');
     });
-    this.connection.onclose(() => this.setState('disconnected'));
+    this.#connection.onclose(() => this.#setState('disconnected'));
   }
 
   /** Our id on the hub, as other peers see it in `Join` and `Leave`. Null while not connected. */
   get connectionId(): string | null {
-    return this.connection.connectionId;
+    return this.#connection.connectionId;
   }
 
   async connect(): Promise<void> {
-    if (this.connection.state !== HubConnectionState.Disconnected) return;
-    this.setState('connecting');
+    if (this.#connection.state !== HubConnectionState.Disconnected) return;
+    this.#setState('connecting');
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.connectTimeoutMs / 1000} s`)), this.connectTimeoutMs);
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.#connectTimeoutMs / 1000} s`)), this.#connectTimeoutMs);
     });
     try {
-      await Promise.race([this.connection.start(), timeout]);
-      this.setState('connected');
+      await Promise.race([this.#connection.start(), timeout]);
+      this.#setState('connected');
     } catch (cause) {
-      await this.connection.stop().catch(() => {});
-      this.setState('disconnected');
+      await this.#connection.stop().catch(() => {});
+      this.#setState('disconnected');
       throw new RtcError('signaling-unavailable', `The signaling hub could not be reached (${(cause as Error).message}).`, { cause });
     } finally {
       clearTimeout(timer);
@@ -104,13 +104,13 @@ export class HubClient extends EventTarget {
    */
   async join(channel: string): Promise<string[] | null> {
     const members = memberList(await this.invoke(HubMethod.Join, channel));
-    this.channels.add(channel);
+    this.#channels.add(channel);
     return members;
   }
 
   async leave(channel: string): Promise<void> {
-    this.channels.delete(channel);
-    if (this.connection.state === HubConnectionState.Connected) await this.invoke(HubMethod.Leave, channel);
+    this.#channels.delete(channel);
+    if (this.#connection.state === HubConnectionState.Connected) await this.invoke(HubMethod.Leave, channel);
   }
 
   /** Calls a hub method; a hub error becomes `signaling-rejected`, a lost link `signaling-unavailable`. */
@@ -123,26 +123,26 @@ export class HubClient extends EventTarget {
           this.addEventListener('signalingstate', () => (this.state === 'connected' ? resolve() : reject(new Error('the link to the hub was lost'))), { once: true }),
         );
       }
-      return await this.connection.invoke(method, ...args);
+      return await this.#connection.invoke(method, ...args);
     } catch (cause) {
       const message = (cause as Error).message ?? String(cause);
-      const code = this.connection.state === HubConnectionState.Connected ? 'signaling-rejected' : 'signaling-unavailable';
+      const code = this.#connection.state === HubConnectionState.Connected ? 'signaling-rejected' : 'signaling-unavailable';
       throw new RtcError(code, `The hub refused '${method}': ${message}`, { cause });
     }
   }
 
   /** Listens for a hub event; returns the function that stops listening. */
   on(event: string, handler: (...args: any[]) => void): () => void {
-    this.connection.on(event, handler);
-    return () => this.connection.off(event, handler);
+    this.#connection.on(event, handler);
+    return () => this.#connection.off(event, handler);
   }
 
   async stop(): Promise<void> {
-    this.channels.clear();
-    await this.connection.stop();
+    this.#channels.clear();
+    await this.#connection.stop();
   }
 
-  private setState(state: SignalingState): void {
+  #setState(state: SignalingState): void {
     if (this.state === state) return;
     this.state = state;
     this.dispatchEvent(new SignalingStateEvent(state));
