@@ -5,7 +5,7 @@
 //   - the ports, the Redis URL and the TURN URLs agree with the services they point at, and coturn shares
 //     the hub's TURN secret;
 //   - the hub really starts with compose's environment (the variables filled in, a real Redis, loopback),
-//     and answers /healthz and /ice-servers with TURN credentials;
+//     answers /healthz, refuses /ice-servers without a token, and hands a signed-in user TURN credentials;
 //   - the Dockerfile: Node 20 slim, a non-root user, a HEALTHCHECK on /healthz at the hub's port, the
 //     package's own `rtc-hub` as the entry point, and nothing the build reads left out by .dockerignore.
 import assert from 'node:assert/strict';
@@ -15,6 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { SignJWT } from 'jose';
 import { parse } from 'yaml';
 import { startRedis, type RedisProcess } from '../../server/test/helpers/redis.js';
 
@@ -62,6 +63,7 @@ const filledIn = {
   ALLOWED_ORIGINS: 'https://app.example.test',
   TURN_HOST: 'turn.example.test',
   TURN_SECRET: randomBytes(32).toString('hex'),
+  AUTH_SECRET: randomBytes(32).toString('hex'),
 };
 const hubEnv = Object.fromEntries(Object.entries(hub?.environment ?? {}).map(([key, value]) => [key, interpolate(String(value), filledIn)]));
 const coturnArgs = (coturn?.command ?? []).map((arg) => interpolate(arg, filledIn));
@@ -84,9 +86,11 @@ describe('compose.yaml', () => {
     }
   });
 
-  it('never writes a secret into the file: the TURN secret comes from the environment, and is required', () => {
-    assert.match(String(hub.environment?.TURN_SECRET), /^\$\{TURN_SECRET:\?/);
-    assert.throws(() => interpolate(String(hub.environment?.TURN_SECRET), {}), /TURN_SECRET is required/);
+  it('never writes a secret into the file: the TURN and token secrets come from the environment, and are required', () => {
+    for (const name of ['TURN_SECRET', 'AUTH_SECRET']) {
+      assert.match(String(hub.environment?.[name]), new RegExp(`^\\$\\{${name}:\\?`));
+      assert.throws(() => interpolate(String(hub.environment?.[name]), {}), new RegExp(`${name} is required`));
+    }
   });
 
   it("publishes the hub's own port, on loopback only, for a TLS proxy in front", () => {
@@ -168,14 +172,26 @@ describe('compose.yaml', () => {
       assert.deepEqual(await response.json(), { status: 'ok' });
     });
 
-    it('hands out the TURN URLs with short-lived credentials, to an allowed origin', async () => {
+    it('refuses /ice-servers without an access token: signed-in users only', async () => {
       const response = await fetch(`${url}/ice-servers`, { headers: { Origin: filledIn.ALLOWED_ORIGINS } });
+      assert.equal(response.status, 401);
+    });
+
+    it('hands out the TURN URLs with short-lived credentials, to a signed-in user from an allowed origin', async () => {
+      // An HS256 token with the contract's claims (section 8), signed with compose's AUTH_SECRET.
+      const token = await new SignJWT({ name: 'Ada', channels: ['*'] })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject('user-1')
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(hubEnv.AUTH_SECRET));
+      const response = await fetch(`${url}/ice-servers`, { headers: { Origin: filledIn.ALLOWED_ORIGINS, Authorization: `Bearer ${token}` } });
       assert.equal(response.status, 200);
       const { iceServers } = (await response.json()) as { iceServers: RTCIceServer[] };
       const turn = iceServers.find((server) => [server.urls].flat().some((u) => u.startsWith('turn:')));
       assert.ok(turn, JSON.stringify(iceServers));
       assert.deepEqual([turn.urls].flat().sort(), hubEnv.TURN_URLS.split(',').sort());
-      assert.match(String(turn.username), /^\d+:/);
+      assert.match(String(turn.username), /^\d+:user-1$/, 'the TURN username names the user');
       assert.ok(turn.credential && turn.credential !== filledIn.TURN_SECRET);
     });
   });
