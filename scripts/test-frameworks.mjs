@@ -205,6 +205,23 @@ async function packageSideEffects(dir) {
   return `${defining.length} files that define tags all named; ${tags.length} tags kept by import, unused modules dropped (esbuild)`;
 }
 
+/** The module bundle loads its chunks by relative URL: each one it names must be in the package. */
+async function packageChunks(dir) {
+  const distDir = join(dir, 'node_modules/rtc-kit/dist');
+  const modules = readdirSync(distDir).filter((name) => name.endsWith('.js') && !name.endsWith('.iife.js'));
+  const missing = [];
+  let named = 0;
+  for (const name of modules) {
+    const code = readFileSync(join(distDir, name), 'utf8');
+    for (const [, spec] of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["'](\.\/[^"']+)["']/g)) {
+      named++;
+      if (!existsSync(join(distDir, spec))) missing.push(`${name} -> ${spec}`);
+    }
+  }
+  if (missing.length) throw new Error(`the package lacks chunks its bundle imports (was dist/ changed after the build?): ${missing.join(', ')}`);
+  return `${modules.length} module files, ${named} relative imports, all present`;
+}
+
 /** `rtc-kit/server` is the hub, for Node only: a page's bundler cannot even resolve it. */
 async function packageServerEntry(dir) {
   const output = await mustRun(process.execPath, ['--input-type=module', '-e', "const m = await import('rtc-kit/server'); console.log(typeof m.createHubServer);"], { cwd: dir });
@@ -379,6 +396,7 @@ if (await step('npm pack', pack)) {
   const empty = mkdtempSync(join(tmpdir(), 'rtc-fresh-'));
   try {
     await step('package: a fresh project with only the tarball type-checks a page (tsc --strict)', () => packageTypes(join(empty)));
+    await step('package: dist/rtc-kit.js finds every chunk it imports', () => packageChunks(empty));
     await step('package: sideEffects keeps every tag definition and drops unused modules', () => packageSideEffects(empty));
     await step('package: rtc-kit/server is the hub, for Node only', () => packageServerEntry(empty));
     const bare = mkdtempSync(join(tmpdir(), 'rtc-empty-'));

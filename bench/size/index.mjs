@@ -36,10 +36,13 @@ async function buildFloor(dir) {
   const cwd = process.cwd();
   process.chdir(root); // the config's paths (tsconfig.json) are relative to the project
   try {
-    const bundle = await rollup({ ...browser, input: join(root, 'bench/size/floor-entry.js') });
+    // Not the plugin that clears the real dist/ of last build's chunks: this build writes elsewhere, and
+    // clearing them mid-test left dist/rtc-kit.js importing chunks that were gone.
+    const plugins = browser.plugins.filter((plugin) => plugin?.name !== 'clean-dist-chunks');
+    const bundle = await rollup({ ...browser, plugins, input: join(root, 'bench/size/floor-entry.js') });
     const outputs = { es: join(dir, 'floor.js'), iife: join(dir, 'floor.iife.js') };
-    for (const output of browser.output) {
-      await bundle.write({ ...output, file: outputs[output.format], name: output.name ?? 'Floor', sourcemap: false });
+    for (const { dir: _dir, entryFileNames: _entry, chunkFileNames: _chunks, ...output } of browser.output) {
+      await bundle.write({ ...output, file: outputs[output.format], name: output.name ?? 'Floor', sourcemap: false, inlineDynamicImports: true });
     }
     await bundle.close();
     return outputs;

@@ -166,8 +166,15 @@ describe('compose.yaml', () => {
       await redisServer?.dispose();
     });
 
-    it('answers /healthz, with its Redis link up', async () => {
-      const response = await fetch(`${url}/healthz`);
+    it('becomes healthy: /healthz answers 200 once its Redis link is up', async () => {
+      // The hub listens before its Redis link is up, and /healthz says 503 until it is: wait for that
+      // state, with a deadline only as a failure bound.
+      const deadline = Date.now() + 15_000;
+      let response = await fetch(`${url}/healthz`);
+      while (response.status !== 200 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        response = await fetch(`${url}/healthz`);
+      }
       assert.equal(response.status, 200);
       assert.deepEqual(await response.json(), { status: 'ok' });
     });
