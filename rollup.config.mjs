@@ -124,6 +124,16 @@ function signalrForBrowsers() {
   };
 }
 
+/** Chunk names carry a content hash: the last build's chunks would linger beside this build's. */
+function cleanChunks() {
+  return {
+    name: 'clean-chunks',
+    renderStart({ dir }) {
+      for (const name of dir && existsSync(dir) ? readdirSync(dir) : []) if (/^rtc-kit-.+\.js(\.map)?$/.test(name)) rmSync(join(dir, name));
+    },
+  };
+}
+
 /** @type {import('rollup').RollupOptions} */
 const browserBundles = {
   input: 'src/index.ts',
@@ -132,13 +142,6 @@ const browserBundles = {
   // of rollup moving all of it into a third file behind a one-line rtc-kit.js.
   preserveEntrySignatures: 'allow-extension',
   plugins: [
-    {
-      // Chunk names carry a content hash: last build's chunks would linger beside this build's.
-      name: 'clean-dist-chunks',
-      buildStart: () => {
-        for (const name of existsSync('dist') ? readdirSync('dist') : []) if (/^rtc-kit-.+\.js(\.map)?$/.test(name)) rmSync(join('dist', name));
-      },
-    },
     nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
     signalrForBrowsers(),
     dropTemplateIndentation(),
@@ -153,7 +156,7 @@ const browserBundles = {
       chunkFileNames: 'rtc-kit-[name]-[hash].js',
       format: 'es',
       sourcemap: true,
-      plugins: [minify()],
+      plugins: [minify(), cleanChunks()],
     },
     {
       // A classic script cannot load chunks: everything is in the one file.

@@ -71,6 +71,9 @@ export default class RtcCall extends RtcElement {
     iceServersUrl: { attribute: 'ice-servers-url' },
     iceServers: { attribute: false },
     iceTransportPolicy: { attribute: 'ice-transport-policy' },
+    tokenUrl: { attribute: 'token-url' },
+    maxBitrate: { attribute: 'max-bitrate', type: Number },
+    accessTokenFactory: { attribute: false },
     audioMuted: { type: Boolean, reflect: true, attribute: 'audio-muted' },
     videoMuted: { type: Boolean, reflect: true, attribute: 'video-muted' },
     showQuality: { type: Boolean, attribute: 'show-quality' },
@@ -95,6 +98,15 @@ export default class RtcCall extends RtcElement {
 
   /** `all` (the default) or `relay`, to allow only TURN-relayed paths. */
   iceTransportPolicy: RTCIceTransportPolicy = 'all';
+
+  /** Where the access token comes from, when the hub asks for one: a GET with the page's cookies that answers `{"token": "..."}`. */
+  tokenUrl: string | null = null;
+
+  /** Or a function that gives the access token (or a promise of it); it wins over `token-url`. Asked again on every reconnect. */
+  accessTokenFactory: (() => string | Promise<string>) | null = null;
+
+  /** The upstream video budget in bits per second, shared by all peers: each gets `max-bitrate / peers`. */
+  maxBitrate = 2_500_000;
 
   /** Mutes the microphone: the peer hears nothing. Reflected as `audio-muted`. */
   audioMuted = false;
@@ -241,6 +253,9 @@ export default class RtcCall extends RtcElement {
       iceServers: this.iceServers,
       iceServersUrl: this.iceServersUrl,
       iceTransportPolicy: this.iceTransportPolicy,
+      tokenUrl: this.tokenUrl,
+      accessTokenFactory: this.accessTokenFactory,
+      maxBitrate: this.maxBitrate,
       // The then variant shows the streams in the default page's own videos.
       videos: this.#then()?.videos ?? null,
     });

@@ -1,4 +1,5 @@
 import { html, nothing, type ReactiveControllerHost } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import { PlaybackController } from '../../controllers/playback-controller.js';
 import type { VariantVideos } from '../../services/rtc/engines/call-engine.js';
 import type { RtcService } from '../../services/rtc/rtc-service.js';
@@ -11,26 +12,38 @@ export interface ThenViewHost extends ReactiveControllerHost {
 
 /**
  * The `then` variant's videos on the default page: plain `<video>` elements that its engine fills
- * itself, as the seed's Index page does, with "click to play" and the chosen speaker. Loaded with the
- * variant, on first use.
+ * itself, as the seed's Index page does: the camera, and one video per peer (one empty one before the
+ * call), with "click to play" and the chosen speaker. Loaded with the variant, on first use.
  */
 export function thenView(host: ThenViewHost) {
-  const video = (which: 'local' | 'remote') => host.renderRoot.querySelector<HTMLVideoElement>(`video[part="${which}-video"]`);
-  const playback = new PlaybackController(host, () => video('remote'));
-  const videos: VariantVideos = { local: () => video('local'), remote: () => video('remote') };
+  const root = host.renderRoot;
+  const local = () => root.querySelector<HTMLVideoElement>('video[part="local-video"]');
+  const remotes = () => root.querySelectorAll<HTMLVideoElement>('video[part="remote-video"]');
+  const remote = (peerId: string) => [...remotes()].find((video) => video.dataset.peer === peerId) ?? null;
+  const playback = new PlaybackController(host, remotes);
+  const videos: VariantVideos = { local, remote };
   return {
     videos,
-    render: () =>
-      html`<video part="local-video" class="video" autoplay playsinline muted .muted=${true} aria-label="Your camera"></video>
-        <div class="remote"><video part="remote-video" class="video" autoplay playsinline aria-label="Remote video"></video>${playback.blocked ? playback.button() : nothing}</div>`,
-    /** After each render: videos rendered after their streams came catch up, and the remote one plays. */
+    render() {
+      const peers = host.service.peers;
+      // `repeat` keeps each peer's <video> (and what plays in it) as peers come and go.
+      const tiles = peers.length ? repeat(peers, (p) => p.id, (p) => remoteVideo(p.id)) : remoteVideo('');
+      return html`<video part="local-video" class="video" autoplay playsinline muted .muted=${true} aria-label="Your camera"></video>
+        <div class="remote">${tiles}${playback.blocked ? playback.button() : nothing}</div>`;
+    },
+    /** After each render: videos rendered after their streams came catch up, and new streams play. */
     updated() {
       const { service } = host;
-      const local = video('local');
-      const remote = video('remote');
-      if (local && !local.srcObject) local.srcObject = service.localStream;
-      if (remote && !remote.srcObject) remote.srcObject = service.peers.find((p) => p.stream)?.stream ?? null;
+      const camera = local();
+      if (camera && !camera.srcObject) camera.srcObject = service.localStream;
+      for (const { id, stream } of service.peers) {
+        const video = remote(id);
+        if (video && video.srcObject !== stream) video.srcObject = stream;
+      }
       playback.update(service.sinkId);
     },
   };
 }
+
+const remoteVideo = (peer: string) =>
+  html`<video part="remote-video" class="video" data-peer=${peer} autoplay playsinline aria-label=${peer ? 'Remote video' : 'Remote video, no one yet'}></video>`;

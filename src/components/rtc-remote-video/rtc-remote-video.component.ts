@@ -37,7 +37,7 @@ export default class RtcRemoteVideo extends RtcElement {
   peer: string | null = null;
 
   readonly #media = new MediaStreamController(this, () => this.#video);
-  readonly #playback = new PlaybackController(this, () => this.#video);
+  readonly #playback = new PlaybackController(this, () => (this.#video ? [this.#video] : []));
   readonly #subscription = new ServiceSubscriptionController(this, {
     peerschange: () => this.#media.setStream(this.#pick()),
     mediachange: () => {},

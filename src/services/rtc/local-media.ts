@@ -154,6 +154,27 @@ export class LocalMedia {
     this.#changed('mediachange');
   }
 
+  /**
+   * Shares the upstream video budget (`max-bitrate`, bits per second) among the connected peers: each
+   * video sender is capped at `total / peers` with `setParameters`, without renegotiation, and sends a
+   * smaller picture where its share is low (half the size under 500 kbit/s, a quarter under 150 kbit/s),
+   * so that a low budget buys a sharp small picture rather than a blurred large one.
+   */
+  async shareBitrate(total: number, peers: RTCPeerConnection[]): Promise<void> {
+    const share = Math.floor(total / Math.max(1, peers.length));
+    await Promise.all(
+      peers.map((pc) => {
+        const sender = this.#senders.get(pc)?.get('video');
+        const parameters = sender?.getParameters();
+        const encoding = parameters?.encodings?.[0];
+        if (!encoding || encoding.maxBitrate === share) return;
+        encoding.maxBitrate = share;
+        encoding.scaleResolutionDownBy = share < 150_000 ? 4 : share < 500_000 ? 2 : 1;
+        return sender!.setParameters(parameters!).catch(() => {});
+      }),
+    );
+  }
+
   /** Reads the list of devices again: after the camera opened (names show once it is allowed), and on `devicechange`. */
   async listDevices(): Promise<void> {
     this.devices = (await navigator.mediaDevices?.enumerateDevices?.().catch(() => null)) ?? this.devices;

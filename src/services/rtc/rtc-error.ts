@@ -6,6 +6,8 @@ export type RtcErrorCode =
   | 'media-failed'
   | 'signaling-unavailable'
   | 'signaling-rejected'
+  | 'unauthorized'
+  | 'channel-full'
   | 'ice-failed'
   | 'peer-left'
   | 'bad-ice-config'

@@ -7,8 +7,9 @@ import { LocalMedia, type LocalMediaChange } from './local-media.js';
 import { PeerLink, type LinkHost } from './peer-link.js';
 import { chunk, RtcError, toRtcError } from './rtc-error.js';
 import { CountingEventTarget } from './service-events.js';
-import { HubClient, type RejoinEvent, type SignalingState, type SignalingStateEvent } from '../signaling/hub-client.js';
+import { HubClient, type RejoinEvent, type SignalingState, type SignalingStateEvent, type UnauthorizedEvent } from '../signaling/hub-client.js';
 import { decodeSignal, HubEvent, type Signal, type SignalType } from '../signaling/hub-contract.js';
+import { accessTokens, type AccessTokenFactory } from '../signaling/access-token.js';
 
 export type { CallVariant };
 
@@ -28,6 +29,12 @@ export interface RtcServiceConfig {
   media: MediaStreamConstraints;
   /** The element's own videos, for the `then` variant, which shows the streams in them itself. */
   videos: VariantVideos | null;
+  /** Fetch `{"token"}` from here (with the page's cookies) when the hub asks for an access token. */
+  tokenUrl: string | null;
+  /** Or give the access token with this function; it wins over `tokenUrl`. */
+  accessTokenFactory: AccessTokenFactory | null;
+  /** The upstream video budget in bits per second, shared by all peers (contract section 7). */
+  maxBitrate: number;
 }
 
 /** One remote peer of the call, as `peers` lists it. */
@@ -49,9 +56,15 @@ const DEFAULT_CONFIG: RtcServiceConfig = {
   iceTransportPolicy: 'all',
   media: { video: true, audio: true },
   videos: null,
+  tokenUrl: null,
+  accessTokenFactory: null,
+  maxBitrate: 2_500_000,
 };
 
 const loadIceConfig = () => chunk('the ICE server settings', import('./ice-config.js'));
+
+/** How long a member that joined a call waits for an offer from one with a smaller id before it offers itself. */
+const MESH_OFFER_WAIT_MS = 1_500;
 
 /** How many candidates that came before their offer are kept, at most: a peer sends a handful. */
 const MAX_EARLY_CANDIDATES = 64;
@@ -148,6 +161,7 @@ export class RtcService extends CountingEventTarget {
     const before = this.config;
     this.config = { ...before, ...stripUndefined(config) };
     const { iceServers, iceServersUrl, iceTransportPolicy } = this.config;
+    if (this.config.maxBitrate !== before.maxBitrate) this.#shareBitrate();
     // Once started, new ICE settings apply to the next connection; a spare made with the old ones is no use.
     if (this.#iceServers && (iceServers !== before.iceServers || iceServersUrl !== before.iceServersUrl || iceTransportPolicy !== before.iceTransportPolicy)) {
       this.#loadIceServers();
@@ -162,7 +176,7 @@ export class RtcService extends CountingEventTarget {
   #loadIceServers(): void {
     const { iceServers, iceServersUrl } = this.config;
     const loaded = (this.#iceServers =
-      iceServersUrl || iceServers ? loadIceConfig().then((m) => (iceServersUrl ? m.fetchIceServers(iceServersUrl) : m.validateIceServers(iceServers))) : Promise.resolve([]));
+      iceServersUrl || iceServers ? loadIceConfig().then(async (m) => (iceServersUrl ? m.fetchIceServers(iceServersUrl, await this.#token()) : m.validateIceServers(iceServers))) : Promise.resolve([]));
     loaded.catch(() => {});
   }
 
@@ -189,10 +203,7 @@ export class RtcService extends CountingEventTarget {
     const known = [...this.#members].filter((id) => !this.#linkFor({ from: id }));
     const targets = this.#membersListed || known.length || this.#links.length ? known : [''];
     if (targets.length === 0 && !inCall(this.#state)) return;
-    for (const id of targets) {
-      const link = this.#addLink(id, null, true);
-      void engine.offer(link);
-    }
+    for (const id of targets) this.#connectTo(id, engine);
     return this.#settled();
   }
 
@@ -380,8 +391,15 @@ export class RtcService extends CountingEventTarget {
     this.#matchReconnectedPeers();
   }
 
+  /** An access token for the hub's other routes (/ice-servers), where the call has a source of them. */
+  async #token(): Promise<string | null> {
+    const { tokenUrl, accessTokenFactory } = this.config;
+    return (await accessTokens(tokenUrl, accessTokenFactory)?.()) ?? null;
+  }
+
   #connectSignaling(hubUrl: string): HubClient {
-    const signaling = (this.#signaling = new HubClient({ url: hubUrl }));
+    const { tokenUrl, accessTokenFactory } = this.config;
+    const signaling = (this.#signaling = new HubClient({ url: hubUrl, accessTokenFactory: accessTokens(tokenUrl, accessTokenFactory) }));
     const onState = (event: Event) => {
       const { state } = event as SignalingStateEvent;
       // A reconnect gives us a new connection id, and after a hub restart every peer has one too.
@@ -392,12 +410,15 @@ export class RtcService extends CountingEventTarget {
       const { channel, members } = event as RejoinEvent;
       if (channel === this.config.channel) this.#updateMembers(members);
     };
+    const onRefused = (event: Event) => this.emit('error', { error: (event as UnauthorizedEvent).error });
     signaling.addEventListener('signalingstate', onState);
     signaling.addEventListener('rejoin', onRejoin);
+    signaling.addEventListener('unauthorized', onRefused);
     const signal = (type: SignalType) => (payload: string) => this.#onSignal(type, payload);
     this.#unsubscribe.push(
       () => signaling.removeEventListener('signalingstate', onState),
       () => signaling.removeEventListener('rejoin', onRejoin),
+      () => signaling.removeEventListener('unauthorized', onRefused),
       signaling.on(HubEvent.Join, (peerId: string) => this.#onPeerJoin(peerId)),
       signaling.on(HubEvent.Leave, (peerId: string) => this.#onPeerLeave(peerId)),
       signaling.on(HubEvent.SignalWebRtc, (channel: string, type: SignalType, payload: string) => {
@@ -427,9 +448,10 @@ export class RtcService extends CountingEventTarget {
       // A candidate may overtake the offer it belongs to (they are sent as gathered): keep a few for it.
       if (signal.type === 'candidate') return void (this.#early.length < MAX_EARLY_CANDIDATES && this.#early.push(signal));
       // An offer from a peer we have no call with: answered without a click, from ready or in a call.
-      const answering = this.#state === 'ready' || this.#state === 'ended' || inCall(this.#state);
-      if (signal.type !== 'offer' || !answering) return;
+      const joining = this.#state === 'ready' || this.#state === 'ended';
+      if (signal.type !== 'offer' || !(joining || inCall(this.#state))) return;
       link = this.#addLink(signal.from ?? this.peerId ?? '', signal.tag ?? null, false);
+      if (joining) this.#spreadMesh(link);
       const fromSender = (c: Signal) => c.tag === signal.tag && c.from === signal.from;
       early = this.#early.filter(fromSender);
       this.#early = this.#early.filter((c) => !fromSender(c));
@@ -450,6 +472,31 @@ export class RtcService extends CountingEventTarget {
     const unnamed = open.filter((link) => !link.id && !link.tag);
     if (unnamed.length === 1) return unnamed[0];
     return !from && !tag && open.length === 1 ? open[0] : undefined;
+  }
+
+  /** Places a call to one member: a link of ours, and our offer. */
+  #connectTo(id: string, engine: CallEngine): void {
+    void engine.offer(this.#addLink(id, null, true));
+  }
+
+  /**
+   * We were called, and are in the call now: everyone in a call is connected to everyone else (a full
+   * mesh), so we connect to the other members too. Of two members who join a call at the same moment,
+   * the one with the smaller id offers, so that they do not both offer (glare, which perfect negotiation
+   * would settle, but a round trip later). A larger-id member that has not offered within
+   * MESH_OFFER_WAIT_MS (it joined earlier, and will not) is offered to after all.
+   */
+  #spreadMesh(caller: PeerLink): void {
+    const me = this.#signaling?.connectionId ?? '';
+    const engine = this.#engine!;
+    const offer = (id: string) => {
+      if (inCall(this.#state) && this.#members.has(id) && !this.#linkFor({ from: id })) this.#connectTo(id, engine);
+    };
+    for (const id of this.#members) {
+      if (id === caller.id) continue;
+      if (me < id) offer(id);
+      else setTimeout(() => offer(id), MESH_OFFER_WAIT_MS);
+    }
   }
 
   #addLink(id: string, tag: string | null, offering: boolean): PeerLink {
@@ -502,8 +549,17 @@ export class RtcService extends CountingEventTarget {
     this.#changed();
   }
 
+  /** The upstream budget is shared by the connected peers: each change of them, or of it, re-divides it. */
+  #shareBitrate(): void {
+    void this.#media.shareBitrate(
+      this.config.maxBitrate,
+      this.#links.flatMap((link) => (link.state === 'connected' && link.pc ? [link.pc] : [])),
+    );
+  }
+
   /** The call follows its peers: connected while one is, ended when none is left. */
   #followPeers(): void {
+    this.#shareBitrate();
     if (!inCall(this.#state)) return;
     const next = callStateOf(this.#links.map((link) => link.state));
     if (next === 'failed') return; // linkFailed reports it, with the reason
@@ -552,7 +608,7 @@ export class RtcService extends CountingEventTarget {
   /** The configuration for a connection; `fresh` fetches the ICE servers again, for an ICE restart's new TURN credentials. */
   async #rtcConfiguration(fresh = false): Promise<RTCConfiguration> {
     const { iceServersUrl, iceTransportPolicy } = this.config;
-    const servers = fresh && iceServersUrl ? loadIceConfig().then((m) => m.fetchIceServers(iceServersUrl)) : this.#iceServers;
+    const servers = fresh && iceServersUrl ? loadIceConfig().then(async (m) => m.fetchIceServers(iceServersUrl, await this.#token())) : this.#iceServers;
     return { iceServers: await (servers ?? []), iceTransportPolicy };
   }
 

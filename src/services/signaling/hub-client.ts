@@ -5,8 +5,9 @@ import {
   LogLevel,
   type HubConnection,
 } from '@microsoft/signalr';
-import { RtcError } from '../rtc/rtc-error.js';
+import { RtcError, toRtcError } from '../rtc/rtc-error.js';
 import { HubMethod } from './hub-contract.js';
+import type { AccessTokenFactory } from './access-token.js';
 import { retryDelay } from './retry-policy.js';
 
 /** How the signaling link is doing, as `rtc-signaling-state` reports it. */
@@ -18,7 +19,7 @@ export interface HubClientOptions {
   /** How long `connect()` may take before it gives up with `signaling-unavailable`. */
   connectTimeoutMs?: number;
   /** Gives the access token, when the hub asks for one: on connect and on every reconnect. */
-  accessTokenFactory?: () => string | Promise<string>;
+  accessTokenFactory?: AccessTokenFactory | null;
 }
 
 export class SignalingStateEvent extends Event {
@@ -37,29 +38,46 @@ export class RejoinEvent extends Event {
   }
 }
 
+/** A reconnect found the access token refused, or none could be had. */
+export class UnauthorizedEvent extends Event {
+  constructor(readonly error: RtcError) {
+    super('unauthorized');
+  }
+}
+
 /**
  * The seed's MessageHub over `@microsoft/signalr`, with automatic reconnect (retryDelay) and
  * stateful reconnect. After a reconnect the connection id is new and the hub has forgotten us, so the
  * client joins its channels again by itself, then says `connected`.
  *
- * Fires `signalingstate` (SignalingStateEvent) on every change of `state`, and `rejoin` (RejoinEvent)
- * for each channel joined again.
+ * Fires `signalingstate` (SignalingStateEvent) on every change of `state`, `rejoin` (RejoinEvent) for
+ * each channel joined again, and `unauthorized` (UnauthorizedEvent) when a reconnect finds the access
+ * token refused or none can be had (it goes on trying: the next token may do).
  */
 export class HubClient extends EventTarget {
   state: SignalingState = 'disconnected';
   readonly #connection: HubConnection;
   readonly #channels = new Set<string>();
   readonly #connectTimeoutMs: number;
+  /** Why the last token could not be had, if it could not; SignalR keeps only the message. */
+  #tokenError: RtcError | null = null;
 
   constructor(options: HubClientOptions) {
     super();
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    const factory = options.accessTokenFactory;
     this.#connection = new HubConnectionBuilder()
       .withUrl(resolveUrl(options.url), {
         transport: HttpTransportType.WebSockets | HttpTransportType.LongPolling | HttpTransportType.ServerSentEvents,
-        accessTokenFactory: options.accessTokenFactory,
+        accessTokenFactory: factory ? () => this.#token(factory) : undefined,
       })
-      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => retryDelay(context) })
+      .withAutomaticReconnect({
+        nextRetryDelayInMilliseconds: (context) => {
+          const refused = this.#refusal(context.retryReason);
+          if (refused) this.dispatchEvent(new UnauthorizedEvent(refused));
+          return retryDelay(context);
+        },
+      })
       .withStatefulReconnect()
       .configureLogging(LogLevel.None)
       .build();
@@ -92,7 +110,7 @@ export class HubClient extends EventTarget {
     } catch (cause) {
       await this.#connection.stop().catch(() => {});
       this.#setState('disconnected');
-      throw new RtcError('signaling-unavailable', `The signaling hub could not be reached (${(cause as Error).message}).`, { cause });
+      throw this.#refusal(cause) ?? new RtcError('signaling-unavailable', `The signaling hub could not be reached (${(cause as Error).message}).`, { cause });
     } finally {
       clearTimeout(timer);
     }
@@ -103,7 +121,15 @@ export class HubClient extends EventTarget {
    * or null from a hub that says nothing (the seed's ASP.NET hub), where only `Join` announcements tell.
    */
   async join(channel: string): Promise<string[] | null> {
-    const members = memberList(await this.invoke(HubMethod.Join, channel));
+    const members = memberList(
+      await this.invoke(HubMethod.Join, channel).catch((error: RtcError) => {
+        // The hub's own words (contract sections 7 and 8), as codes a page can act on.
+        const message = (error.cause as Error)?.message ?? '';
+        if (message.includes(`Channel '${channel}' is full.`)) throw new RtcError('channel-full', `The channel '${channel}' is full.`, { cause: error });
+        if (message.includes(`Not allowed to join '${channel}'.`)) throw new RtcError('unauthorized', `Not allowed to join '${channel}'.`, { cause: error });
+        throw error;
+      }),
+    );
     this.#channels.add(channel);
     return members;
   }
@@ -140,6 +166,22 @@ export class HubClient extends EventTarget {
   async stop(): Promise<void> {
     this.#channels.clear();
     await this.#connection.stop();
+  }
+
+  /** A token from the page's factory, remembering why there is none if there is none. */
+  async #token(factory: AccessTokenFactory): Promise<string> {
+    this.#tokenError = null;
+    try {
+      return await factory();
+    } catch (cause) {
+      throw (this.#tokenError = toRtcError(cause, 'unauthorized', 'No access token could be had'));
+    }
+  }
+
+  /** The `unauthorized` error behind a failed connect: no token could be had, or the hub refused it (401). */
+  #refusal(cause: unknown): RtcError | null {
+    if (this.#tokenError) return this.#tokenError;
+    return /Status code '401'/.test((cause as Error)?.message) ? new RtcError('unauthorized', 'The hub refused the access token.', { cause }) : null;
   }
 
   #setState(state: SignalingState): void {
