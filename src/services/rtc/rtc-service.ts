@@ -207,6 +207,9 @@ export class RtcService extends CountingEventTarget {
     // After a hangup the hub link and the camera are gone: a new call starts them again.
     if (!this.#signaling || this.#state === 'idle' || this.#state === 'failed') await this.start();
     const engine = await this.#useEngine();
+    // Nobody known: ask the hub again (a repeated Join is harmless). Behind several hub servers, a member
+    // that joined a moment ago is announced through Redis, and the announcement may still be on its way.
+    if (this.#membersListed && !this.#members.size && this.#signaling) await this.#join(this.#signaling, this.config.channel).catch(() => {});
     // A seed hub lists nobody, and announces only those who came after us: with nobody announced, offer
     // to the channel at large, and learn the peer from its answer.
     const known = [...this.#members].filter((id) => !this.#linkFor({ from: id }));
