@@ -1,0 +1,64 @@
+import type { Strings } from '../../localize/strings.js';
+import type { CallScreenService, Localize } from './types.js';
+
+/** Said when the call moves to one of these states. */
+const SAID: Partial<Record<string, keyof Strings>> = { connected: 'connected', reconnecting: 'reconnecting', ended: 'ended' };
+
+/** The words for an error: the table's for its code, else the service's own message. */
+export function errorText(error: { code: string; message: string }, l: Localize): string {
+  return l.t(error.code as keyof Strings) ?? error.message;
+}
+
+/**
+ * What the call screen's polite live region says. Give it the service after every change (`update()`
+ * compares with what it saw last); it says ringing, connected, reconnecting, the call's end, an error,
+ * and each peer that joins (once connected) or leaves, by name. The first look only takes notes: a
+ * screen shown mid-call announces nothing old. It also times the call, for the ended panel.
+ */
+export class CallAnnouncer {
+  /** The last announcement; it stays until the next, so a re-render does not repeat or clear it. */
+  text = '';
+  /** How long the last call was connected, in milliseconds, once it has ended. */
+  duration: number | null = null;
+  #state: string | null = null;
+  #since = 0;
+  /** Every peer seen, by id: its last known name, and whether its joining was said. */
+  #peers = new Map<string, { name: string | null | undefined; said: boolean }>();
+
+  update(s: CallScreenService, l: Localize): string {
+    const said: string[] = [];
+    const first = this.#state === null;
+    const name = (n: string | null | undefined) => ({ name: n || l.t('guest') });
+    const now = new Map(s.peers.map((p) => [p.id, p]));
+    for (const [id, seen] of this.#peers) {
+      if (!now.has(id)) {
+        this.#peers.delete(id);
+        if (seen.said) said.push(l.t('left', name(seen.name)));
+      }
+    }
+    for (const p of s.peers) {
+      const seen = this.#peers.get(p.id) ?? { name: null, said: first };
+      seen.name = p.name ?? seen.name;
+      if (!seen.said && p.state === 'connected') said.push(l.t('joined', name(seen.name)));
+      seen.said ||= p.state === 'connected';
+      this.#peers.set(p.id, seen);
+    }
+    const state = s.state;
+    if (state !== this.#state) {
+      if (state === 'connected' && !this.#since) this.#since = Date.now();
+      if (state === 'ended' || state === 'failed') {
+        this.duration = this.#since ? Date.now() - this.#since : null;
+        this.#since = 0;
+      }
+      if (!first) {
+        const key = SAID[state];
+        if (key) said.push(l.t(key));
+        if (state === 'ringing') said.push(l.t('ringing', { name: s.invitation?.name || l.t('someone') }));
+        if (state === 'failed' && s.error) said.push(errorText(s.error, l));
+      }
+      this.#state = state;
+    }
+    if (said.length) this.text = said.join(' ');
+    return this.text;
+  }
+}

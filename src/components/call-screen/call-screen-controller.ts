@@ -1,0 +1,55 @@
+import { LazyPart } from '../../internal/lazy-part.js';
+import { LocalizeController, type LocalizeHost } from '../../localize/localize-controller.js';
+import type { RtcError } from '../../services/rtc/rtc-error.js';
+import { CallAnnouncer } from './announcer.js';
+import { callScreen, showsControls } from './call-screen.js';
+import type { CallScreenActions, CallScreenService } from './types.js';
+
+/**
+ * Everything an element needs to show the call screen: its language (a LocalizeController), the live
+ * region's announcements, the devices menu's open state, and the chunks loaded on first use (the
+ * devices menu, and `<rtc-peer-grid>` once a second peer is there). A chunk or a language that fails
+ * to load is passed to `onError`, for the host's `rtc-error`.
+ */
+export class CallScreenController {
+  readonly localize: LocalizeController;
+  readonly announcer = new CallAnnouncer();
+  /** The devices menu is open. */
+  menu = false;
+  readonly #host: LocalizeHost;
+  readonly #deviceMenu: LazyPart<typeof import('./device-menu.js').deviceMenu>;
+  readonly #grid: LazyPart<unknown>;
+
+  constructor(host: LocalizeHost, onError: (error: RtcError) => void) {
+    this.#host = host;
+    this.localize = new LocalizeController(host, { onError });
+    this.#deviceMenu = new LazyPart(host, 'the devices menu', () => import('./device-menu.js').then((m) => m.deviceMenu), onError);
+    this.#grid = new LazyPart(host, 'the peer grid', () => import('../rtc-peer-grid/rtc-peer-grid.js'), onError);
+  }
+
+  /** The call screen for `service`; `actions` are the host's (the menu's opening is handled here). */
+  render(service: CallScreenService, actions: Omit<CallScreenActions, 'menu'>) {
+    const l = this.localize;
+    // The menu lives in the control bar: it closes with it.
+    if (!showsControls(service.state)) this.menu = false;
+    if (service.peers.length > 1) this.#grid.get();
+    return callScreen(
+      {
+        service,
+        menu: this.menu,
+        deviceMenu: this.menu ? this.#deviceMenu.get() : null,
+        announcement: this.announcer.update(service, l),
+        duration: this.announcer.duration,
+        strings: this.#host.strings,
+      },
+      {
+        ...actions,
+        menu: (open) => {
+          this.menu = open;
+          this.#host.requestUpdate();
+        },
+      },
+      l,
+    );
+  }
+}
