@@ -12,7 +12,7 @@ export function errorText(error: { code: string; message: string }, l: Localize)
 /**
  * What the call screen's polite live region says. Give it the service after every change (`update()`
  * compares with what it saw last); it says ringing, connected, reconnecting, the call's end, an error,
- * and each peer that joins (once connected) or leaves, by name. The first look only takes notes: a
+ * and each peer that joins (once connected) or leaves, by name (a call that ends says only that). The first look only takes notes: a
  * screen shown mid-call announces nothing old. It also times the call, for the ended panel.
  */
 export class CallAnnouncer {
@@ -51,6 +51,8 @@ export class CallAnnouncer {
         this.#since = 0;
       }
       if (!first) {
+        // A call that ended (here or by the last peer) says so, not that everyone left.
+        if (!s.peers.length) said.length = 0;
         const key = SAID[state];
         if (key) said.push(l.t(key));
         if (state === 'ringing') said.push(l.t('ringing', { name: s.invitation?.name || l.t('someone') }));
