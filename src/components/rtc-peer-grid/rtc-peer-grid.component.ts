@@ -68,7 +68,7 @@ export default class RtcPeerGrid extends RtcElement {
   protected override render() {
     const peers = (this.service?.peers ?? []) as readonly ScreenPeer[];
     // Keyed by id: a peer's tile, and its <video>, stay as they are while others come and go.
-    return html`<div part="grid" class="grid" data-count=${peers.length}>
+    return html`<div part="grid" class="grid" dir=${this.#localize.dir} data-count=${peers.length}>
       ${repeat(
         peers,
         (p) => p.id,
