@@ -124,6 +124,9 @@ describe('the call screen', () => {
       expect(selfBox.right).to.be.closeTo(stage.right - 12, 1);
       expect(selfBox.bottom).to.be.closeTo(stage.bottom - 12, 1);
       expect(getComputedStyle(self).transform).to.equal('matrix(-1, 0, 0, 1, 0, 0)');
+      // Each video is named for assistive technology: the peer's name, and "You".
+      const label = (el: Element) => el.shadowRoot!.querySelector('video')!.getAttribute('aria-label');
+      expect([label(tile.querySelector('rtc-remote-video')!), label(self)]).to.deep.equal(['Alex', 'You']);
       expect(part(root, 'grid')).to.equal(null);
     });
 
@@ -274,14 +277,20 @@ describe('the call screen', () => {
 
   describe('languages', () => {
     it('lang="ko" on the host shows Korean; `strings` overrides one entry', async () => {
-      const { host, root } = await show(stories.Idle, { lang: 'en' });
+      const { host, root, service } = await show(stories.Idle, { lang: 'en' });
       host.lang = 'ko';
       await ready(host);
       expect(panel(root)).to.deep.equal(['참여할 준비가 되셨나요?', '시작하면 카메라와 마이크가 켜집니다.', '시작']);
       host.strings = { start: '들어가기' };
+      service.start();
       await settle(host);
       expect(text(root.querySelector('.panel button'))).to.equal('들어가기');
       expect(text(root.querySelector('.panel h2'))).to.equal('참여할 준비가 되셨나요?');
+      await until(() => service.state === 'ready', 'ready');
+      await settle(host);
+      expect(panel(root)).to.deep.equal(['채널에 들어왔습니다', '통화하기']);
+      expect(text(part(root, 'controls'))).to.equal('마이크 끄기 카메라 끄기 화면 공유 장치 통화 종료');
+      expect(part(root, 'self-view')!.shadowRoot!.querySelector('video')!.getAttribute('aria-label')).to.equal('나');
     });
 
     it('the nearest lang up the page, through shadow roots, and a change of it', async () => {
