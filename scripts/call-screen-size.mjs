@@ -26,7 +26,7 @@ const WITH_SCREEN = `export * from '${process.cwd()}/src/index.ts';
 export { CallScreenController } from '${process.cwd()}/src/components/call-screen/call-screen-controller.ts';
 export { callScreenStyles } from '${process.cwd()}/src/components/call-screen/call-screen.styles.ts';
 // The chunks are not in the initial module; these only name them so they are built and listed.
-export const chunks = [];
+export const chunks = [() => import('${process.cwd()}/src/components/rtc-precall/rtc-precall.ts')];
 `;
 
 async function build(name, entry) {
