@@ -7,9 +7,9 @@ const chunks = {
   ar: () => import('./ar.js'),
 };
 
-/** The string table of a built-in language; every one but English loads on first use. */
+/** The string table of a built-in language; every one but English loads on first use (English has no error words: see strings.ts). */
 export async function loadStrings(lang: Language): Promise<Strings> {
-  return lang === 'en' ? en : (await chunks[lang]()).default;
+  return lang === 'en' ? (en as Strings) : (await chunks[lang]()).default;
 }
 
 /** The built-in language for a BCP 47 tag (`es-MX` is `es`); English for any other. */

@@ -14,7 +14,7 @@ export interface LocalizeOptions {
 }
 
 /** The tables loaded so far, shared by every element on the page; null for one that failed (said once). */
-const tables: Partial<Record<Language, Strings | null>> = { en };
+const tables: Partial<Record<Language, Strings | null>> = { en: en as Strings }; // English has no error words: see strings.ts
 /** Intl formatters are slow to make and cheap to keep: one per locale and options. */
 const formats = new Map<string, Intl.NumberFormat>();
 
@@ -69,9 +69,9 @@ export class LocalizeController implements ReactiveController {
     this.#observer?.disconnect();
   }
 
-  /** The string for `key`, with `{name}`-style holes filled from `values`. */
+  /** The string for `key`, with `{name}`-style holes filled from `values`; '' for an error code English has no words for. */
   t(key: keyof Strings, values?: Record<string, string>): string {
-    const text = this.#host.strings?.[key] ?? (tables[this.lang] ?? en)[key];
+    const text = this.#host.strings?.[key] ?? tables[this.lang]?.[key] ?? '';
     return values ? text.replace(/\{(\w+)\}/g, (hole, name: string) => values[name] ?? hole) : text;
   }
 

@@ -5,6 +5,10 @@ import type { RtcErrorCode } from '../services/rtc/rtc-error.js';
  * other languages (ko.ts, es.ts, ar.ts) load on first use and must have every key (`Strings`).
  * `{name}`, `{level}` and `{time}` are filled in where the string is used. An element's `strings`
  * property overrides any entry.
+ *
+ * The other tables also say what each error code means. English needs no words of its own for that:
+ * an RtcError's `message` is already English, written for people, and one copy of it is enough in a
+ * bundle this size. `strings` can still give any code English words of your own.
  */
 export const en = {
   // The call screen and its control bar. A toggle keeps its name; `aria-pressed` says whether it is on.
@@ -49,28 +53,13 @@ export const en = {
   connected: 'Connected.',
   joined: '{name} joined.',
   left: '{name} left.',
-  // What each error code means for the person in the call. Codes a person cannot act on share words.
-  'media-permission-denied': 'Allow the camera and microphone in the browser, then try again.',
-  'media-device-not-found': 'No camera or microphone was found.',
-  'media-device-busy': 'Another app is using the camera or microphone.',
-  'media-failed': 'The camera or microphone could not start.',
-  'signaling-unavailable': 'The call service cannot be reached.',
-  'signaling-rejected': 'The call could not be set up.',
-  unauthorized: 'Please sign in again.',
-  'channel-full': 'This call is full.',
-  'ice-failed': 'No network path to the others was found.',
-  'peer-left': 'The other person left.',
-  'bad-ice-config': 'The call could not be set up.',
-  'negotiation-failed': 'The call could not be set up.',
-  'load-failed': 'The call could not be set up.',
-  'invalid-state': 'The call could not be set up.',
 };
 
-/** A string table: every key of the English one. */
-export type Strings = { [K in keyof typeof en]: string };
-
-// Every error code has its words: a new code fails the type check until it is written here.
-en satisfies Record<RtcErrorCode, string>;
+/**
+ * A string table: every key of the English one, and the words for every error code. A new error code
+ * fails the type check of each language until it is written there.
+ */
+export type Strings = { [K in keyof typeof en]: string } & Record<RtcErrorCode, string>;
 
 /** The languages built in. English is in the initial bundle; the others are chunks. */
 export type Language = 'en' | 'ko' | 'es' | 'ar';

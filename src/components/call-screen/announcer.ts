@@ -4,16 +4,17 @@ import type { CallScreenService, Localize } from './types.js';
 /** Said when the call moves to one of these states. */
 const SAID: Partial<Record<string, keyof Strings>> = { connected: 'connected', reconnecting: 'reconnecting', ended: 'ended' };
 
-/** The words for an error: the table's for its code, else the service's own message. */
+/** The words for an error: the table's for its code, else (English, or a code the table lacks) its own message. */
 export function errorText(error: { code: string; message: string }, l: Localize): string {
-  return l.t(error.code as keyof Strings) ?? error.message;
+  return l.t(error.code as keyof Strings) || error.message;
 }
 
 /**
  * What the call screen's polite live region says. Give it the service after every change (`update()`
  * compares with what it saw last); it says ringing, connected, reconnecting, the call's end, an error,
- * and each peer that joins (once connected) or leaves, by name (a call that ends says only that). The first look only takes notes: a
- * screen shown mid-call announces nothing old. It also times the call, for the ended panel.
+ * and each peer that joins (once connected) or leaves, by name (a call that ends says only that). The
+ * first look only takes notes: a screen shown mid-call announces nothing old. It also times the call,
+ * for the ended panel.
  */
 export class CallAnnouncer {
   /** The last announcement; it stays until the next, so a re-render does not repeat or clear it. */
@@ -22,26 +23,24 @@ export class CallAnnouncer {
   duration: number | null = null;
   #state: string | null = null;
   #since = 0;
-  /** Every peer seen, by id: its last known name, and whether its joining was said. */
-  #peers = new Map<string, { name: string | null | undefined; said: boolean }>();
+  /** The peers seen connected, by id, with their last known name. */
+  #names = new Map<string, string | null | undefined>();
 
   update(s: CallScreenService, l: Localize): string {
     const said: string[] = [];
     const first = this.#state === null;
     const name = (n: string | null | undefined) => ({ name: n || l.t('guest') });
-    const now = new Map(s.peers.map((p) => [p.id, p]));
-    for (const [id, seen] of this.#peers) {
-      if (!now.has(id)) {
-        this.#peers.delete(id);
-        if (seen.said) said.push(l.t('left', name(seen.name)));
-      }
+    const ids = new Set(s.peers.map((p) => p.id));
+    for (const [id, n] of this.#names) {
+      if (ids.has(id)) continue;
+      this.#names.delete(id);
+      said.push(l.t('left', name(n)));
     }
     for (const p of s.peers) {
-      const seen = this.#peers.get(p.id) ?? { name: null, said: first };
-      seen.name = p.name ?? seen.name;
-      if (!seen.said && p.state === 'connected') said.push(l.t('joined', name(seen.name)));
-      seen.said ||= p.state === 'connected';
-      this.#peers.set(p.id, seen);
+      const known = this.#names.has(p.id);
+      if (!known && p.state !== 'connected') continue;
+      if (!known && !first) said.push(l.t('joined', name(p.name)));
+      this.#names.set(p.id, p.name ?? this.#names.get(p.id));
     }
     const state = s.state;
     if (state !== this.#state) {

@@ -14,8 +14,7 @@ export const callScreenStyles = [
 .panel{margin:auto;block-size:fit-content;inline-size:min(100% - 2rem,24rem)}
 .panel,.menu{box-sizing:border-box;padding:1.25rem;background:var(--_s);border-radius:var(--_r);box-shadow:0 .5rem 2rem #0004}
 .overlay{color:#fff;background:var(--_scrim);border-radius:var(--_r)}
-h2,p{margin:0}
-h2{font-size:1.25rem}
+.panel>*{margin:0}
 .actions,.bar{position:relative;display:flex;flex-wrap:wrap;justify-content:center;gap:var(--_gap)}
 button{display:flex;align-items:center;justify-content:center;gap:.5rem;padding:.6em 1.2em;border:0;border-radius:2em;font:inherit;font-weight:600;color:inherit;background:var(--_s);cursor:pointer}
 .primary{color:var(--rtc-call-on-accent,light-dark(#fff,#000));background:var(--_a)}

@@ -170,9 +170,11 @@ describe('the call screen', () => {
       expect(panel(root)[0]).to.equal('Ready to join?');
     });
 
-    it('failed: the error in words from the table, and Try again', async () => {
+    it("failed: the error in the page's words (English: its own message), and Try again", async () => {
       const { root } = await show(stories.Failed);
-      expect(panel(root)).to.deep.equal(['The call failed', 'No network path to the others was found.', 'Try again']);
+      expect(panel(root)).to.deep.equal(['The call failed', 'No network path to the peer was found.', 'Try again']);
+      const korean = await show(stories.Failed, { lang: 'ko' });
+      expect(panel(korean.root)).to.deep.equal(['통화에 실패했습니다', '다른 참가자에게 연결할 네트워크 경로를 찾지 못했습니다.', '다시 시도']);
     });
 
     it("ended after a call: how long it lasted, in the page's digits (Intl, ar-EG), and Start again", async () => {

@@ -36,8 +36,11 @@ export function callScreen(v: CallScreenView, a: CallScreenActions, l: Localize)
   const button = (label: string, click: () => void, kind = 'primary', d?: string) =>
     html`<button class=${kind} type="button" @click=${click}>${d ? icon(d) : nothing}${label}</button>`;
   // An icon button of the control bar: its tooltip is its name. A toggle reports its state in `aria-pressed`.
-  const control = (part: string, label: string, d: string, click: () => void, pressed?: boolean) =>
-    html`<button part=${part} type="button" aria-pressed=${pressed ?? nothing} @click=${click}>${icon(d)}<span class="tip">${label}</span></button>`;
+  // The devices button says whether its menu is open (`expanded`) instead.
+  const control = (part: string, label: string, d: string, click: () => void, pressed?: boolean, expanded?: boolean) =>
+    html`<button part=${part} type="button" aria-pressed=${pressed ?? nothing} aria-expanded=${expanded ?? nothing} aria-controls=${expanded ? 'devices' : nothing} @click=${click}>
+      ${icon(d)}<span class="tip">${label}</span>
+    </button>`;
   const panel = (title: string, text: unknown, ...buttons: TemplateResult[]) =>
     html`<div part="panel" class="panel"><h2>${title}</h2>${text ? html`<p>${text}</p>` : nothing}<div class="actions">${buttons}</div></div>`;
   const name = s.invitation?.name;
@@ -67,12 +70,10 @@ export function callScreen(v: CallScreenView, a: CallScreenActions, l: Localize)
           ${control('mute-audio-button', l.t('mute'), s.audioMuted ? icons.micOff : icons.mic, () => a.setMuted('audio', !s.audioMuted), s.audioMuted)}
           ${control('mute-video-button', l.t('cameraOff'), s.videoMuted ? icons.cameraOff : icons.camera, () => a.setMuted('video', !s.videoMuted), s.videoMuted)}
           ${!!globalThis.navigator?.mediaDevices?.getDisplayMedia
-            ? control('screen-button', l.t('share'), s.screenStream ? icons.stopScreen : icons.screen, () => a.shareScreen(!s.screenStream), !!s.screenStream)
+            ? control('screen-button', l.t('share'), icons.screen, () => a.shareScreen(!s.screenStream), !!s.screenStream)
             : nothing}
-          <button part="devices-button" type="button" aria-expanded=${v.menu} aria-controls=${v.menu ? 'devices' : nothing} @click=${() => a.menu(!v.menu)}>
-            ${icon(icons.devices)}<span class="tip">${l.t('devices')}</span>
-          </button>
-          ${v.menu ? html`<div id="devices" part="devices-menu" class="menu" role="group" aria-label=${l.t('devices')}>${v.deviceMenu?.(s, a, l) ?? html`<span class="spinner"></span>`}</div>` : nothing}
+          ${control('devices-button', l.t('devices'), icons.devices, () => a.menu(!v.menu), undefined, v.menu)}
+          ${v.menu ? html`<div id="devices" part="devices-menu" class="menu" role="group" aria-label=${l.t('devices')}>${v.deviceMenu?.(s, a, l)}</div>` : nothing}
           ${control('hangup-button', l.t('hangUp'), icons.hangUp, a.hangup)}
         </div>`
       : nothing}

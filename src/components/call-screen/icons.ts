@@ -5,7 +5,6 @@ import { html } from 'lit';
 // icon shows, not what its button does.
 const mic = 'M9 6a3 3 0 0 1 6 0v5a3 3 0 0 1-6 0zM5 11a7 7 0 0 0 14 0M12 18v3';
 const camera = 'M3 7h12v10H3zM15 10l6-3v10l-6-3';
-const monitor = 'M3 4h18v12H3zM8 20h8M12 16v4';
 const slash = 'M3 3l18 18';
 const handset = 'M3 15v-2c5-4 13-4 18 0v2l-4 1-1-3c-2-.7-6-.7-8 0l-1 3z';
 
@@ -14,8 +13,8 @@ export const icons = {
   micOff: mic + slash,
   camera,
   cameraOff: camera + slash,
-  screen: monitor + 'M12 13V7M9 10l3-3 3 3',
-  stopScreen: monitor + 'M9 7l6 6M15 7l-6 6',
+  // A screen with an arrow up; pressed (sharing), the button shows it inverted, as every toggle.
+  screen: 'M3 4h18v12H3zM8 20h8M12 16v4M12 13V7M9 10l3-3 3 3',
   devices: 'M4 6h16M4 12h16M4 18h16M9 4v4M15 10v4M7 16v4',
   hangUp: handset,
   // The same handset, turned in CSS (`.accept svg`), as a green "answer" button shows it.
@@ -23,4 +22,4 @@ export const icons = {
 };
 
 /** An icon as inline SVG, hidden from assistive technology: the control it sits in carries the name. */
-export const icon = (d: string) => html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d=${d}></path></svg>`;
+export const icon = (d: string) => html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d=${d} /></svg>`;

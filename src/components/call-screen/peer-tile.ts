@@ -30,7 +30,7 @@ export function peerTile(p: ScreenPeer, l: Localize) {
     ${s
       ? html`<span part="quality" class="quality" data-level=${level} role="img" aria-label=${quality}
           title=${s.rtt === null ? quality : `${quality} · ${l.number(Math.round(s.rtt), { style: 'unit', unit: 'millisecond' })}`}
-          ><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M5 20v-4"></path><path d="M12 20v-9"></path><path d="M19 20V6"></path></svg
+          ><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M5 20v-4" /><path d="M12 20v-9" /><path d="M19 20V6" /></svg
         ></span>`
       : nothing}
   </div>`;
