@@ -115,6 +115,11 @@ describe('the call screen', () => {
       expect(part(root, 'quality')!.getAttribute('aria-label')).to.equal('Connection good');
       expect(part(root, 'quality')!.title).to.equal('Connection good · 12 ms');
       const stage = part(root, 'stage')!.getBoundingClientRect();
+      // The peer fills the stage, and the stage the room left by the control bar: the video does not grow it.
+      const screen = part(root, 'screen')!;
+      expect(screen.getBoundingClientRect().height).to.equal(560);
+      expect(screen.scrollHeight).to.be.at.most(screen.clientHeight);
+      expect(part(root, 'controls')!.getBoundingClientRect().bottom).to.be.closeTo(screen.getBoundingClientRect().bottom - 12, 1);
       const tileBox = tile.getBoundingClientRect();
       expect(tileBox.width).to.equal(stage.width);
       expect(tileBox.height).to.equal(stage.height);
@@ -349,6 +354,7 @@ describe('the call screen', () => {
           const screen = part(root, 'screen')!;
           expect(screen.getBoundingClientRect().width).to.equal(360);
           expect(screen.scrollWidth, 'nothing overflows the screen, not even hidden').to.be.at.most(screen.clientWidth);
+          expect(screen.scrollHeight, 'nor in height: the video does not push the control bar out').to.be.at.most(screen.clientHeight);
           expect(document.documentElement.scrollWidth).to.be.at.most(360);
           for (const el of root.querySelectorAll('button, select, .panel, .menu')) {
             const box = el.getBoundingClientRect();
