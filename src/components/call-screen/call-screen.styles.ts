@@ -25,7 +25,7 @@ button{display:flex;align-items:center;justify-content:center;gap:.5rem;padding:
 @keyframes spin{to{rotate:1turn}}
 .bar>button{position:relative;inline-size:var(--rtc-call-button-size,3rem);aspect-ratio:1;padding:0}
 .bar svg{inline-size:1.5rem;block-size:1.5rem}
-[aria-pressed=true]{color:var(--_s);background:var(--_fg)}
+[aria-pressed=true],[aria-expanded=true]{color:var(--_s);background:var(--_fg)}
 .tip{position:absolute;inset-block-end:110%;padding:.2em .5em;border-radius:4px;white-space:nowrap;font-size:.75rem;font-weight:400;color:var(--_bg);background:var(--_fg);opacity:0;pointer-events:none;transition:opacity .2s}
 :first-child>.tip{inset-inline-start:0}
 :last-child>.tip{inset-inline-end:0}
