@@ -53,6 +53,8 @@ Limits (docs/security.md):
                           per connection, with bursts of 2 x N; past it   MAX_INVOCATIONS_PER_SECOND
                           "Rate limit exceeded.", and a connection that   (default 50; 0: no limit)
                           stays past it for 10 s is closed
+  --invite-timeout SECONDS
+                          how long an invitation rings (docs/invitations.md)  INVITE_TIMEOUT (default 30)
 
   -h, --help              show this help
 
@@ -131,6 +133,7 @@ async function main(): Promise<void> {
     args['max-channels-per-connection'] ?? env.MAX_CHANNELS_PER_CONNECTION ?? '4',
     false,
   );
+  const inviteTimeout = count('invite-timeout', args['invite-timeout'] ?? env.INVITE_TIMEOUT ?? '30', false);
   const maxInvocationsPerSecond = count(
     'max-invocations-per-second',
     args['max-invocations-per-second'] ?? env.MAX_INVOCATIONS_PER_SECOND ?? '50',
@@ -161,6 +164,7 @@ async function main(): Promise<void> {
       maxChannelMembers,
       maxChannelsPerConnection,
       maxInvocationsPerSecond,
+      inviteTimeout: inviteTimeout * 1000,
       logger: consoleLogger(),
     });
   } catch (error) {
@@ -209,6 +213,7 @@ function parse() {
       'max-channel-members': { type: 'string' },
       'max-channels-per-connection': { type: 'string' },
       'max-invocations-per-second': { type: 'string' },
+      'invite-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

@@ -1,3 +1,4 @@
+import type { InvitationStore } from './invitations/invitation-store.js';
 import type { HubLifetimeManager } from './lifetime/hub-lifetime-manager.js';
 import type { Logger } from './logger.js';
 
@@ -29,6 +30,15 @@ export interface HubServerOptions {
   disconnectTimeout?: number;
   /** Answer a long poll that has nothing to send after this long, in ms. Default 90 000. */
   longPollTimeout?: number;
+  /**
+   * Bytes written to a connection and not yet sent (or polled) above which its client counts as not reading,
+   * ASP.NET's TransportMaxBufferSize. A connection that stays above it for `transportSendTimeout` is closed, and
+   * one that goes past 16 times it (1 MiB by default) is closed at once: a client that does not read must not
+   * make the server queue for it without end. Default 65 536.
+   */
+  transportMaxBufferSize?: number;
+  /** How long, in ms, a connection may stay above `transportMaxBufferSize` (ASP.NET's TransportSendTimeout). Default 10 000. */
+  transportSendTimeout?: number;
   /**
    * Stateful reconnect (SignalR 8+, WebSockets only; signalr-wire.md E): a client built with
    * `withStatefulReconnect()` that loses its WebSocket without a Close frame gets `disconnectTimeout` to
@@ -98,11 +108,18 @@ export interface HubServerOptions {
   maxInvocationsPerSecond?: number;
   /** How long, in ms, a connection may keep going past the rate limit before it is closed. Default 10 000. */
   rateLimitCloseAfter?: number;
+  /** How long an invitation rings before it times out, in ms (product.md section 9). Default 30 000. */
+  inviteTimeout?: number;
+  /**
+   * Where invitations live while they ring. Default: in Redis when `redis` is set (so that they, and their
+   * time-outs, outlive the server that made them), else in memory.
+   */
+  invitationStore?: InvitationStore;
   logger?: Logger;
 }
 
-export type ResolvedHubServerOptions = Required<Omit<HubServerOptions, 'lifetimeManager' | 'logger'>> &
-  Pick<HubServerOptions, 'lifetimeManager' | 'logger'>;
+export type ResolvedHubServerOptions = Required<Omit<HubServerOptions, 'lifetimeManager' | 'logger' | 'invitationStore'>> &
+  Pick<HubServerOptions, 'lifetimeManager' | 'logger' | 'invitationStore'>;
 
 /** ASP.NET's defaults (signalr-wire.md D.1), plus the product's own (product.md section 3). */
 export const DEFAULT_OPTIONS = {
@@ -118,6 +135,8 @@ export const DEFAULT_OPTIONS = {
   maximumReceiveMessageSize: 32 * 1024,
   disconnectTimeout: 15_000,
   longPollTimeout: 90_000,
+  transportMaxBufferSize: 65_536,
+  transportSendTimeout: 10_000,
   allowStatefulReconnects: true,
   statefulReconnectBufferSize: 100_000,
   turnUrls: [],
@@ -136,6 +155,7 @@ export const DEFAULT_OPTIONS = {
   maxChannelsPerConnection: 4,
   maxInvocationsPerSecond: 50,
   rateLimitCloseAfter: 10_000,
+  inviteTimeout: 30_000,
 } as const satisfies ResolvedHubServerOptions;
 
 /** Spreads the defaults in and checks every option up front, with an exact message. */
@@ -158,6 +178,8 @@ export function resolveOptions(options: HubServerOptions = {}): ResolvedHubServe
     'longPollTimeout',
     'redisHeartbeatInterval',
     'rateLimitCloseAfter',
+    'transportSendTimeout',
+    'inviteTimeout',
   ] as const) {
     const value = resolved[name];
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
@@ -170,6 +192,9 @@ export function resolveOptions(options: HubServerOptions = {}): ResolvedHubServe
   }
   if (typeof resolved.allowStatefulReconnects !== 'boolean') {
     throw new TypeError('The "allowStatefulReconnects" option must be true or false.');
+  }
+  if (!Number.isInteger(resolved.transportMaxBufferSize) || resolved.transportMaxBufferSize <= 0) {
+    throw new TypeError('The "transportMaxBufferSize" option must be a positive whole number of bytes.');
   }
   if (!Number.isInteger(resolved.statefulReconnectBufferSize) || resolved.statefulReconnectBufferSize <= 0) {
     throw new TypeError('The "statefulReconnectBufferSize" option must be a positive whole number of bytes.');

@@ -22,10 +22,9 @@ export class LazyPart<T> {
   ) {
     this.#host = host;
     this.#what = what;
-
     this.#load = load;
     this.#failed = failed;
-}
+  }
 
   /** The loaded part, or null while it loads (or if it failed). */
   get(): T | null {

@@ -9,6 +9,9 @@ import { MessageHub } from '../hubs/message-hub.js';
 import type { HubLifetimeManager } from '../lifetime/hub-lifetime-manager.js';
 import { InMemoryHubLifetimeManager } from '../lifetime/in-memory-hub-lifetime-manager.js';
 import { RedisHubLifetimeManager } from '../lifetime/redis-hub-lifetime-manager.js';
+import { InMemoryInvitationStore } from '../invitations/invitation-store.js';
+import { Invitations } from '../invitations/invitations.js';
+import { RedisInvitationStore } from '../invitations/redis-invitation-store.js';
 import { consoleLogger, type Logger } from '../logger.js';
 import { authEnabled, resolveOptions, type HubServerOptions } from '../options.js';
 import { hubProtocols } from '../protocol/index.js';
@@ -29,9 +32,14 @@ export interface HubServer {
   readonly lifetime: HubLifetimeManager;
   /** Connected hub clients (past their handshake or in it). */
   readonly connectionCount: number;
+  /** HTTP connections held: negotiated and not started yet, or running. A refused request adds none. */
+  readonly httpConnectionCount: number;
   /** Sends every client a Close that allows reconnect, ends every transport, and stops listening. Idempotent. */
   close(): Promise<void>;
 }
+
+/** A connection with this many times `transportMaxBufferSize` unsent is dropped at once, without waiting. */
+const TRANSPORT_HARD_LIMIT_FACTOR = 16;
 
 /** How long shutdown waits for clients to finish their close handshakes before it cuts them off. */
 const SHUTDOWN_GRACE_MS = 1_000;
@@ -64,6 +72,13 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
           logger,
         })
       : new InMemoryHubLifetimeManager());
+  // Invitations outlive the server that made them only where several servers share Redis.
+  const invitationStore =
+    config.invitationStore ??
+    (config.redis
+      ? new RedisInvitationStore({ url: config.redis, prefix: hub.name, linger: config.inviteTimeout })
+      : new InMemoryInvitationStore(config.inviteTimeout));
+  const invitations = new Invitations({ store: invitationStore, lifetime, timeout: config.inviteTimeout, logger });
   const max = config.maximumReceiveMessageSize;
 
   const connections = new ConnectionManager(config.disconnectTimeout);
@@ -79,7 +94,10 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
     disconnectTimeout: config.disconnectTimeout,
     maxInvocationsPerSecond: config.maxInvocationsPerSecond,
     rateLimitCloseAfter: config.rateLimitCloseAfter,
+    transportMaxBufferSize: config.transportMaxBufferSize,
+    transportSendTimeout: config.transportSendTimeout,
     settings: { maxChannelMembers: config.maxChannelMembers, maxChannelsPerConnection: config.maxChannelsPerConnection },
+    invitations,
     logger,
   });
   const dispatcher = new HttpConnectionDispatcher({
@@ -88,6 +106,7 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
     longPollTimeout: config.longPollTimeout,
     allowStatefulReconnects: config.allowStatefulReconnects,
     maxFramePayload: max === null ? 100 * 1024 * 1024 : Math.max(8 * 1024 * 1024, 4 * max),
+    maxBufferedBytes: TRANSPORT_HARD_LIMIT_FACTOR * config.transportMaxBufferSize,
   });
 
   const serveStatic: Handler | null = config.staticDir ? sirv(config.staticDir, { dev: false, etag: true }) : null;
@@ -258,8 +277,9 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
       resolve();
     });
   }).catch(async (error: unknown) => {
-    // A manager made here (Redis) holds connections that would keep the process alive.
+    // A manager or store made here (Redis) holds connections that would keep the process alive.
     if (!config.lifetimeManager) await lifetime.close();
+    if (!config.invitationStore) await invitations.close();
     throw error;
   });
   const port = (httpServer.address() as AddressInfo).port;
@@ -284,6 +304,7 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
       handler.tick(now);
       connections.tick(now);
       iceLimiter.prune(now);
+      void invitations.tick(now);
     },
     Math.min(1_000, Math.max(10, Math.floor(shortest / 4))),
   );
@@ -297,6 +318,9 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
     lifetime,
     get connectionCount() {
       return handler.connectionCount;
+    },
+    get httpConnectionCount() {
+      return connections.size;
     },
     close() {
       closing ??= (async () => {
@@ -313,6 +337,7 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
         httpServer.closeAllConnections();
         await stopped;
         await lifetime.close();
+        if (!config.invitationStore) await invitations.close();
       })();
       return closing;
     },

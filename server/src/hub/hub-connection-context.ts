@@ -42,8 +42,8 @@ export class HubConnectionContext implements LifetimeConnection {
   messageBuffer: MessageBuffer | null = null;
   /** The invocation budget, when the server limits invocations; set at the handshake. */
   rateLimit: InvocationRateLimit | null = null;
-  /** Channels this connection may join beyond its token's claim (an accepted invitation); made on first grant. */
-  grants: Set<string> | null = null;
+  /** Since when (handler clock) the transport has held more unsent bytes than it should; 0 when it has not. */
+  congestedSince = 0;
 
   /** Per-connection storage for hub code, made on first use: most connections never need it. */
   get items(): Map<string, unknown> {
@@ -66,6 +66,11 @@ export class HubConnectionContext implements LifetimeConnection {
   /** The signed-in user of the connection, from the token it started with; null on a hub without auth. */
   get user(): HubUser | null {
     return this.connection.user;
+  }
+
+  /** The user's id, for the lifetime manager's sendUser. */
+  get userId(): string | null {
+    return this.connection.user?.id ?? null;
   }
 
   /** Writes a message shared with other connections; its bytes are made once per protocol. */

@@ -11,6 +11,7 @@ import {
 import { InvalidDataError, MessageType, type HubMessage, type HubProtocol } from '../protocol/messages.js';
 import { SerializedHubMessage } from '../protocol/serialized-message.js';
 import type { HttpConnection } from '../transport/http-connection.js';
+import type { Invitations } from '../invitations/invitations.js';
 import type { Logger } from '../logger.js';
 import { HubDispatcher } from './hub-dispatcher.js';
 import type { HubClass, HubSettings } from './hub.js';
@@ -37,6 +38,12 @@ export interface HubConnectionHandlerOptions {
   rateLimitCloseAfter: number;
   /** The limits hub code applies, such as the size of a channel. */
   settings: HubSettings;
+  /** Invitations between users, for hub code. */
+  invitations: Invitations;
+  /** Unsent bytes above which a client counts as not reading (ASP.NET's TransportMaxBufferSize). */
+  transportMaxBufferSize: number;
+  /** How long a connection may stay above transportMaxBufferSize before it is closed, in ms. */
+  transportSendTimeout: number;
   logger: Logger;
 }
 
@@ -60,7 +67,7 @@ export class HubConnectionHandler {
   readonly clock = { now: Date.now() };
 
   constructor(private readonly options: HubConnectionHandlerOptions) {
-    this.dispatcher = new HubDispatcher(options.hub, options.lifetime, options.settings, options.logger);
+    this.dispatcher = new HubDispatcher(options.hub, options.lifetime, options.settings, options.invitations, options.logger);
     // Connections lost with another server that died (Redis scale-out): the hub's onDisconnected runs
     // here for them too, so their peers on this server hear of it.
     options.lifetime.onRemoteDisconnected?.((id, groups, local) => this.dispatcher.onRemoteDisconnected(id, groups, local));
@@ -97,6 +104,7 @@ export class HubConnectionHandler {
         this.end(context);
         continue;
       }
+      if (this.stalled(context, now)) continue;
       if (context.state === 'handshake') {
         if (now - context.createdAt >= handshakeTimeout) this.failHandshake(context, HANDSHAKE_CANCELED);
         continue;
@@ -125,6 +133,25 @@ export class HubConnectionHandler {
       }
       if (now - context.lastSent >= keepAliveInterval) context.write(PING);
     }
+  }
+
+  /**
+   * A client that does not read what it is sent (ASP.NET's TransportSendTimeout): its unsent bytes have stayed
+   * above transportMaxBufferSize for transportSendTimeout. Its connection is dropped; a Close could not reach it.
+   */
+  private stalled(context: HubConnectionContext, now: number): boolean {
+    const buffered = context.connection.transport?.bufferedBytes() ?? 0;
+    if (buffered <= this.options.transportMaxBufferSize) {
+      context.congestedSince = 0;
+      return false;
+    }
+    if (context.congestedSince === 0) context.congestedSince = now;
+    if (now - context.congestedSince < this.options.transportSendTimeout) return false;
+    this.options.logger.info(
+      `Connection ${context.connectionId} read nothing of ${buffered} bytes for ${this.options.transportSendTimeout} ms; dropping it.`,
+    );
+    context.connection.dispose();
+    return true;
   }
 
   /** Server shutdown: every client gets a Close that allows it to reconnect (elsewhere, or later). */

@@ -1,6 +1,7 @@
 import type { HubLifetimeManager } from '../lifetime/hub-lifetime-manager.js';
 import { invocation } from '../lifetime/in-memory-hub-lifetime-manager.js';
 import { MessageType, type InvocationMessage, type StreamInvocationMessage } from '../protocol/messages.js';
+import type { Invitations } from '../invitations/invitations.js';
 import type { Logger } from '../logger.js';
 import { GroupManager, HubCallerClients, HubError, type Hub, type HubClass, type HubSettings, type ParameterType } from './hub.js';
 import type { HubConnectionContext } from './hub-connection-context.js';
@@ -23,6 +24,7 @@ export class HubDispatcher {
     private readonly hubClass: HubClass,
     private readonly lifetime: HubLifetimeManager,
     private readonly settings: HubSettings,
+    private readonly invitations: Invitations,
     private readonly logger: Logger,
   ) {
     for (const [name, parameters] of Object.entries(hubClass.methods)) {
@@ -56,13 +58,13 @@ export class HubDispatcher {
       groups,
       items: new Map(),
       user: null,
-      hasGrant: () => false,
-      grantChannel: () => {},
       abort: () => {},
     };
     hub.clients = new HubCallerClients(local, connectionId, { send: async () => {} });
     hub.groups = new GroupManager(local);
     hub.settings = this.settings;
+    // Its invitations are not cancelled: they ring on, and time out, as if the caller had just gone quiet.
+    hub.invitations = null;
     try {
       await hub.onDisconnected(new Error('The server that held the connection stopped.'));
     } catch (error) {
@@ -118,14 +120,13 @@ export class HubDispatcher {
         return context.items;
       },
       user: context.user,
-      hasGrant: (channel) => context.grants?.has(channel) ?? false,
-      grantChannel: (channel) => void (context.grants ??= new Set()).add(channel),
       abort: () => context.abort(),
     };
     const caller = { send: async (method: string, ...args: unknown[]) => context.write(invocation(method, args)) };
     hub.clients = new HubCallerClients(this.lifetime, context.connectionId, caller);
     hub.groups = this.groups;
     hub.settings = this.settings;
+    hub.invitations = this.invitations;
     return hub;
   }
 }

@@ -1,4 +1,5 @@
 import type { HubUser } from '../auth/access-tokens.js';
+import type { Invitations } from '../invitations/invitations.js';
 import type { HubLifetimeManager } from '../lifetime/hub-lifetime-manager.js';
 
 /**
@@ -20,10 +21,6 @@ export interface HubCallerContext {
   readonly items: Map<string, unknown>;
   /** The signed-in user, from the connection's access token; null on a hub without auth. */
   readonly user: HubUser | null;
-  /** Whether `grantChannel` let this connection join `channel`. */
-  hasGrant(channel: string): boolean;
-  /** Lets this connection join `channel`, whatever its token's `channels` claim says, for as long as it lives. */
-  grantChannel(channel: string): void;
   /** Ends the caller's connection with a Close message that does not allow reconnect. */
   abort(): void;
 }
@@ -97,6 +94,11 @@ export abstract class Hub {
   clients!: HubCallerClients;
   groups!: GroupManager;
   settings!: HubSettings;
+  /**
+   * Invitations between users, on every server (product.md section 9). Null where there is no caller to
+   * speak for: in onDisconnected for a connection lost with another server.
+   */
+  invitations!: Invitations | null;
 
   /** Runs once the handshake is done, before any invocation from this connection. */
   onConnected(): Promise<void> | void {}

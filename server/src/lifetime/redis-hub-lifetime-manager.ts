@@ -36,6 +36,7 @@ export interface RedisHubLifetimeManagerOptions {
 export const BACKPLANE_UNAVAILABLE = 'The message could not reach the other servers: the backplane is unavailable.';
 const GROUP_CHANGE_UNAVAILABLE = 'The group change could not reach the other servers: the backplane is unavailable.';
 const GROUP_CHANGE_TIMEOUT = 'The server that holds the connection did not confirm the group change in time.';
+const GROUP_READ_UNAVAILABLE = 'The members on the other servers could not be read: the backplane is unavailable.';
 
 /** The first item of every payload: what it is. */
 const Kind = {
@@ -49,6 +50,8 @@ const Kind = {
   GroupCommand: 4,
   /** `[kind, serverId, ackId]` on `{prefix}:internal:ack:{serverId}`. */
   Ack: 5,
+  /** `[kind, serverId, excludedIds, bytesByProtocol]` on `{prefix}:user:{userId}`. */
+  User: 6,
   // Presence, on `{prefix}:internal:servers`, all `[kind, serverId, seq, ...]`:
   /** `[..., groups]`: a server (re)joins the cluster with its groups, and asks the others for theirs. */
   Hello: 10,
@@ -112,6 +115,21 @@ redis.call('PEXPIRE', KEYS[2], ARGV[6])
 table.insert(others, 1, 1)
 return others
 `;
+
+/**
+ * The members of a group on every server, read-only: the entries of its member set whose connection is in its
+ * server's record (see JOIN_GROUP_SCRIPT). KEYS[1] the set; ARGV[1] the record key prefix.
+ */
+const GROUP_MEMBERS_SCRIPT = `
+local members = {}
+for _, member in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local server, id = string.match(member, '^(.*) ([^ ]*)$')
+  if server and redis.call('HEXISTS', ARGV[1] .. server, id) == 1 then members[#members + 1] = id end
+end
+return members
+`;
+
+type GroupMembersCommand = (groupKey: string, recordPrefix: string) => Promise<string[]>;
 
 type JoinGroupCommand = (
   groupKey: string,
@@ -200,6 +218,11 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
   /** Every channel this server wants; `subscribed` is what the current subscriber connection has. */
   private readonly desired = new Set<string>();
   private readonly subscribed = new Set<string>();
+  /**
+   * Channels whose SUBSCRIBE or UNSUBSCRIBE has been sent and not answered yet: Redis may or may not count this
+   * server among their subscribers at this moment (see publishOrFail).
+   */
+  private readonly changing = new Set<string>();
   /** Group channels to unsubscribe from soon (see leaveLocal). */
   private readonly lingering = new Map<string, NodeJS.Timeout>();
   /** Subscription changes and presence announcements, one at a time, in order. */
@@ -265,6 +288,7 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     this.publisher = new Redis(url, { ...common, connectionName: `${name}:pub` });
     // ioredis sends the script by its hash, and the script itself the first time Redis does not know it.
     this.publisher.defineCommand('rtcJoinGroup', { numberOfKeys: 2, lua: JOIN_GROUP_SCRIPT });
+    this.publisher.defineCommand('rtcGroupMembers', { numberOfKeys: 1, lua: GROUP_MEMBERS_SCRIPT });
     // The subscriber does not use ioredis's autoResubscribe: it would restore only the channels of the
     // previous connection, not those subscribed (and failed) during the outage. This manager resubscribes
     // everything it wants on every `ready` instead (sync below), which covers both.
@@ -314,12 +338,16 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
   async onConnected(connection: LifetimeConnection): Promise<void> {
     await this.local.onConnected(connection);
     this.desired.add(this.connectionChannel(connection.connectionId));
+    // A server listens on a user's channel while it holds connections of the user (ASP.NET does the same).
+    if (connection.userId) this.desired.add(this.userChannel(connection.userId));
     await this.enqueue(() => this.syncSubscriptions());
   }
 
   async onDisconnected(connection: LifetimeConnection): Promise<void> {
     if (!this.local.remove(connection)) return;
     this.desired.delete(this.connectionChannel(connection.connectionId));
+    const userId = connection.userId;
+    if (userId && this.local.userConnections(userId).length === 0) this.desired.delete(this.userChannel(userId));
     const groups = [...connection.groups];
     const emptied = groups.filter((group) => this.local.leave(connection, group));
     const done = emptied.map((group) => this.lastMemberLeft(group));
@@ -372,6 +400,20 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     await Promise.all([local, this.publishOrFail(targets, payload)]);
   }
 
+  async sendUser(userId: string, method: string, args: readonly unknown[], excluded: readonly string[] = []): Promise<boolean> {
+    const message = invocation(method, args);
+    const targets = this.local.userConnections(userId, excluded);
+    const local = targets.length === 0 ? undefined : this.deliverLocally(() => writeTo(targets, message, []));
+    if (this.remote.size === 0) {
+      await local;
+      return targets.length > 0;
+    }
+    // Which other servers hold connections of the user, nobody keeps track of: Redis's count says it.
+    const payload = encodePayload([Kind.User, this.serverId, [...excluded], this.bytesOf(message)]);
+    const [others] = await Promise.all([this.publishCounting([this.userChannel(userId)], payload), local]);
+    return targets.length > 0 || others![0]! > 0;
+  }
+
   async sendGroup(groupName: string, method: string, args: readonly unknown[]): Promise<void> {
     await this.sendToGroups([groupName], method, args, []);
   }
@@ -399,6 +441,22 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     const connection = this.local.connection(connectionId);
     if (connection) return this.leaveLocal(connection, groupName);
     await this.changeRemoteGroup(connectionId, groupName, Action.Remove);
+  }
+
+  async groupMembers(groupName: string): Promise<string[]> {
+    if (this.publisher.status !== 'ready' || this.closing) {
+      // This server knows its own members; the others' only Redis knows.
+      if ((this.remoteGroups.get(groupName)?.size ?? 0) > 0) throw new HubError(GROUP_READ_UNAVAILABLE);
+      return [...this.local.membersOf([groupName])].map((member) => member.connectionId);
+    }
+    try {
+      return await (this.publisher as unknown as { rtcGroupMembers: GroupMembersCommand }).rtcGroupMembers(
+        this.groupMembersKey(groupName),
+        this.membersKeyOf(''),
+      );
+    } catch {
+      throw new HubError(GROUP_READ_UNAVAILABLE);
+    }
   }
 
   async joinGroup(connectionId: string, groupName: string, maxMembers: number): Promise<string[] | null> {
@@ -543,17 +601,44 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
    * server whose subscriber is down, or not resubscribed yet after an outage, is reported to the sender,
    * not skipped in silence. Servers join a group's channel before they announce it and leave it a while
    * after they announce leaving (see leaveLocal), so a stale view errs towards expecting fewer.
+   *
+   * PUBLISH's count includes this server when its own subscriber is on the channel, so this server counts
+   * itself out, and must never count itself out when Redis did not count it in: that would take its own copy
+   * for another server's and report a message as delivered that another server never got. While a SUBSCRIBE
+   * or UNSUBSCRIBE is on its way (it reaches Redis on the subscriber's link, the PUBLISH on the publisher's,
+   * in no order this server can know), this server is taken as subscribed. The error of that guess is a send
+   * reported as failed that may have arrived, never the other way round. (Taking the count only after the
+   * SUBSCRIBE's answer lost messages: a publication right after a Redis restart reached only its own server,
+   * whose subscription Redis had and this server did not know of yet, and was reported as delivered.)
    */
   private async publishOrFail(targets: Array<{ channel: string; expected: number }>, payload: Buffer): Promise<void> {
+    const others = await this.publishCounting(
+      targets.map(({ channel }) => channel),
+      payload,
+    );
+    if (others.some((count, i) => count < targets[i]!.expected)) throw new HubError(BACKPLANE_UNAVAILABLE);
+  }
+
+  /**
+   * Publishes one payload on each channel, and resolves with how many other servers Redis handed each to: its
+   * count less this server, wherever this server may be counted (see publishOrFail). Rejects with a HubError
+   * when Redis cannot be reached.
+   */
+  private async publishCounting(channels: readonly string[], payload: Buffer): Promise<number[]> {
     if (this.publisher.status !== 'ready' || this.closing) throw new HubError(BACKPLANE_UNAVAILABLE);
+    const maybeHere = (channel: string) => this.subscribed.has(channel) || this.changing.has(channel);
+    // Whether Redis may count this server, read before the PUBLISH goes out: a SUBSCRIBE sent after that
+    // reaches Redis after it, and does not count.
+    const maySelf = channels.map(maybeHere);
     // Issued together, so the publications of one call are next to each other in Redis's order.
-    const results = await Promise.allSettled(targets.map(({ channel }) => this.publisher.publish(channel, payload)));
-    const delivered = results.every((result, i) => {
-      const { channel, expected } = targets[i]!;
-      const self = this.subscribed.has(channel) ? 1 : 0;
-      return result.status === 'fulfilled' && result.value >= expected + self;
+    const results = await Promise.allSettled(channels.map((channel) => this.publisher.publish(channel, payload)));
+    return results.map((result, i) => {
+      if (result.status === 'rejected') throw new HubError(BACKPLANE_UNAVAILABLE);
+      // And whether it may still be counted now: a SUBSCRIBE answered meanwhile was sent before the PUBLISH
+      // was answered, so it may have reached Redis first.
+      const self = maySelf[i]! || maybeHere(channels[i]!) ? 1 : 0;
+      return result.value - self;
     });
-    if (!delivered) throw new HubError(BACKPLANE_UNAVAILABLE);
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -681,6 +766,13 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
       case Kind.Connection: {
         const connection = this.local.connection(this.connectionIdOf(channelBytes));
         if (connection) connection.write(this.fromPayload(payload[2] as Record<string, Uint8Array>));
+        return;
+      }
+      case Kind.User: {
+        const [, , excluded, bytes] = payload as [number, string, string[], Record<string, Uint8Array>];
+        const userId = channelBytes.toString('utf8').slice(this.prefix.length + ':user:'.length);
+        const targets = this.local.userConnections(userId, excluded);
+        if (targets.length > 0) writeTo(targets, this.fromPayload(bytes), []);
         return;
       }
       case Kind.GroupCommand: {
@@ -960,21 +1052,31 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     if (this.subscriber.status !== 'ready') return;
     const add = [...this.desired].filter((channel) => !this.subscribed.has(channel));
     const remove = [...this.subscribed].filter((channel) => !this.desired.has(channel));
+    // `changing` holds each batch while its command is on its way, so that publishOrFail never counts this
+    // server out of a channel Redis may count it in.
+    let batch: string[] = [];
     try {
       for (let i = 0; i < add.length; i += SUBSCRIBE_BATCH) {
-        const batch = add.slice(i, i + SUBSCRIBE_BATCH);
+        batch = add.slice(i, i + SUBSCRIBE_BATCH);
+        for (const channel of batch) this.changing.add(channel);
         await this.subscriber.subscribe(...batch);
-        for (const channel of batch) this.subscribed.add(channel);
+        for (const channel of batch) {
+          this.subscribed.add(channel);
+          this.changing.delete(channel);
+        }
       }
       for (let i = 0; i < remove.length; i += SUBSCRIBE_BATCH) {
-        const batch = remove.slice(i, i + SUBSCRIBE_BATCH);
-        // Forgotten before the command, added after it: `subscribed` never claims more than Redis has,
-        // which publishOrFail counts on.
-        for (const channel of batch) this.subscribed.delete(channel);
+        batch = remove.slice(i, i + SUBSCRIBE_BATCH);
+        for (const channel of batch) {
+          this.changing.add(channel);
+          this.subscribed.delete(channel);
+        }
         await this.subscriber.unsubscribe(...batch);
+        for (const channel of batch) this.changing.delete(channel);
       }
     } catch {
-      // The link dropped; `ready` runs this again with everything.
+      // The link dropped, and Redis dropped its subscriptions with it; `ready` runs this again with everything.
+      for (const channel of batch) this.changing.delete(channel);
     }
   }
 
@@ -1056,6 +1158,10 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
 
   private connectionChannel(connectionId: string): string {
     return `${this.prefix}:connection:${connectionId}`;
+  }
+
+  private userChannel(userId: string): string {
+    return `${this.prefix}:user:${userId}`;
   }
 
   private connectionIdOf(channel: Buffer): string {

@@ -21,6 +21,8 @@ export interface DispatcherOptions {
    * the hub's per-message limit; the hub enforces that limit with a proper Close message.
    */
   maxFramePayload: number;
+  /** Unsent bytes past which a connection whose client does not read is dropped at once. */
+  maxBufferedBytes: number;
 }
 
 /** The negotiate answer's transport list, in the order clients try them (signalr-wire.md A.4). */
@@ -128,7 +130,7 @@ export class HttpConnectionDispatcher {
       // Stateful reconnect: the same connection on a new socket (signalr-wire.md E.6). The connection stays
       // as it is until the socket is up, so a failed upgrade leaves it to the disconnect timeout.
       this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-        accepted.resume(new WebSocketTransport(ws, accepted));
+        accepted.resume(new WebSocketTransport(ws, accepted, this.options.maxBufferedBytes));
       });
       return;
     }
@@ -149,7 +151,7 @@ export class HttpConnectionDispatcher {
       if (accepted.status === 'disposed') return ws.terminate();
       // A stateful connection may have been resumed by a racing second upgrade: this socket wins, that one goes.
       const raced = accepted.transport;
-      accepted.transport = new WebSocketTransport(ws, accepted);
+      accepted.transport = new WebSocketTransport(ws, accepted, this.options.maxBufferedBytes);
       raced?.destroy();
       this.options.onConnect(accepted);
     });
@@ -160,7 +162,7 @@ export class HttpConnectionDispatcher {
     if (!connection) return;
     const refusal = this.refuseTransport(connection, 'ServerSentEvents');
     if (refusal) return sendText(res, refusal.status, refusal.body);
-    const transport = new ServerSentEventsTransport(res);
+    const transport = new ServerSentEventsTransport(res, this.options.maxBufferedBytes);
     connection.transportType = 'ServerSentEvents';
     connection.status = 'active';
     connection.user = user;
@@ -186,7 +188,7 @@ export class HttpConnectionDispatcher {
     if (connection.transportType === null) {
       // The first poll activates the connection and answers at once with an empty 200; the client
       // then starts its poll loop and POSTs the handshake.
-      const transport = new LongPollingTransport(connection, this.options.longPollTimeout);
+      const transport = new LongPollingTransport(connection, this.options.longPollTimeout, this.options.maxBufferedBytes);
       connection.transportType = 'LongPolling';
       connection.transport = transport;
       connection.user = user;

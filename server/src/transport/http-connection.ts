@@ -11,6 +11,8 @@ export interface TransportSink {
   end(): void;
   /** Drops the transport at once. */
   destroy(): void;
+  /** Bytes written and not yet handed to the network (or, for long polling, not yet taken by a poll). */
+  bufferedBytes(): number;
 }
 
 /** The side of a connection that consumes its bytes: the hub connection handler. */
@@ -35,6 +37,9 @@ export interface ConnectionApplication {
  */
 export type ConnectionStatus = 'negotiated' | 'active' | 'inactive' | 'disposed';
 
+/** Shared by every connection until its first POST: most connections never POST (WebSockets). */
+const SETTLED: Promise<void> = Promise.resolve();
+
 /** 16 random bytes, Base64Url encoded (22 characters), as ASP.NET's MakeNewConnectionId. Clients append it to URLs unencoded. */
 export function newConnectionId(): string {
   return randomBytes(16).toString('base64url');
@@ -54,7 +59,7 @@ export class HttpConnection {
   transport: TransportSink | null = null;
   app: ConnectionApplication | null = null;
   /** Serialises POST bodies, as ASP.NET does with its write lock: one body is fed in at a time. */
-  postQueue: Promise<void> = Promise.resolve();
+  postQueue: Promise<void> = SETTLED;
   /**
    * Negotiate granted stateful reconnect (signalr-wire.md A.3, E.1), and nothing has withdrawn it since:
    * a handshake below version 2, a transport other than WebSockets, or the end of the connection.

@@ -38,6 +38,7 @@ export class Negotiation {
   readonly #pc: NegotiationTarget;
   readonly #polite: (remote: RTCSessionDescriptionInit) => boolean;
   readonly #failed: (cause: unknown) => void;
+  readonly #adjust: (sdp: string) => string;
 
   constructor(
     pc: NegotiationTarget,
@@ -45,12 +46,14 @@ export class Negotiation {
     polite: (remote: RTCSessionDescriptionInit) => boolean,
     /** Applying a description of ours that was already handed out failed. */
     failed: (cause: unknown) => void,
+    /** Adjusts our SDP before it is set and sent (the start bitrate). */
+    adjust: (sdp: string) => string = (sdp) => sdp,
   ) {
     this.#pc = pc;
     this.#polite = polite;
-
     this.#failed = failed;
-}
+    this.#adjust = adjust;
+  }
 
   /**
    * Makes our offer, when negotiation is needed, and sets it. Resolves with it, to send; or with null
@@ -110,7 +113,8 @@ export class Negotiation {
       this.#run(async () => {
         const made = await make();
         if (!made) return resolve(null);
-        const { type, sdp } = made;
+        const { type } = made;
+        const sdp = this.#adjust(made.sdp!);
         const applied = this.#pc.setLocalDescription({ type, sdp });
         resolve({ type, sdp });
         await applied.catch(this.#failed);
@@ -121,7 +125,6 @@ export class Negotiation {
   async #add(candidate: RTCIceCandidateInit): Promise<void> {
     await this.#pc.addIceCandidate(candidate).catch(() => {});
   }
-
 }
 
 /**

@@ -2,6 +2,7 @@ import type { CallStats } from './call-stats.js';
 import type { PeerState } from './call-state.js';
 import { IceRecovery } from './ice-recovery.js';
 import { isPolite, Negotiation } from './negotiation.js';
+import { withStartBitrate } from './start-bitrate.js';
 import { chunk, toRtcError, type RtcError } from './rtc-error.js';
 import type { Signal, SignalAddress } from '../signaling/hub-contract.js';
 
@@ -19,6 +20,8 @@ export interface LinkHost {
   rtcConfiguration(fresh: true): Promise<RTCConfiguration>;
   /** The connection is done with: our media leaves it. */
   detachMedia(pc: RTCPeerConnection): void;
+  /** The bitrate a new connection's video starts at, in kbit/s (withStartBitrate). */
+  readonly startKbps: number;
   /** Something the call shows of this peer changed: its state, id, stream or stats. */
   linkChanged(link: PeerLink, what: 'state' | 'id' | 'stream' | 'stats'): void;
   /** The link failed; its connection is closed. */
@@ -186,6 +189,7 @@ export class PeerLink {
       pc,
       (remote) => isPolite(this.#host.tag, this.tag, pc.localDescription?.sdp, remote.sdp),
       (cause) => this.fail(toRtcError(cause, 'negotiation-failed', 'Our description could not be applied')),
+      (sdp) => withStartBitrate(sdp, this.#host.startKbps),
     );
     this.#recovery = new IceRecovery(
       {

@@ -45,6 +45,8 @@ export interface PeerInfo {
   readonly stream: MediaStream | null;
   /** The last quality report of this peer, while connected. */
   readonly stats: CallStats | null;
+  /** The RTCPeerConnection with this peer, for a page that wants to look closer (getStats); null while it opens. */
+  readonly connection: RTCPeerConnection | null;
 }
 
 const DEFAULT_CONFIG: RtcServiceConfig = {
@@ -62,6 +64,9 @@ const DEFAULT_CONFIG: RtcServiceConfig = {
 };
 
 const loadIceConfig = () => chunk('the ICE server settings', import('./ice-config.js'));
+
+/** The bitrate a connection's video starts at, in kbit/s, where the budget allows (start-bitrate.ts). */
+const START_KBPS = 2_000;
 
 /** How long a member that joined a call waits for an offer from one with a smaller id before it offers itself. */
 const MESH_OFFER_WAIT_MS = 1_500;
@@ -121,6 +126,10 @@ export class RtcService extends CountingEventTarget {
       },
       get connectionId() {
         return service.#signaling?.connectionId ?? null;
+      },
+      // Fast, but within the budget: the congestion control takes over from there.
+      get startKbps() {
+        return Math.min(START_KBPS, Math.floor(service.config.maxBitrate / 1000));
       },
       connection: (offering) => this.#connection(offering),
       rtcConfiguration: (fresh) => this.#rtcConfiguration(fresh),
@@ -198,6 +207,9 @@ export class RtcService extends CountingEventTarget {
     // After a hangup the hub link and the camera are gone: a new call starts them again.
     if (!this.#signaling || this.#state === 'idle' || this.#state === 'failed') await this.start();
     const engine = await this.#useEngine();
+    // Nobody known: ask the hub again (a repeated Join is harmless). Behind several hub servers, a member
+    // that joined a moment ago is announced through Redis, and the announcement may still be on its way.
+    if (this.#membersListed && !this.#members.size && this.#signaling) await this.#join(this.#signaling, this.config.channel).catch(() => {});
     // A seed hub lists nobody, and announces only those who came after us: with nobody announced, offer
     // to the channel at large, and learn the peer from its answer.
     const known = [...this.#members].filter((id) => !this.#linkFor({ from: id }));
@@ -235,7 +247,7 @@ export class RtcService extends CountingEventTarget {
 
   /** One entry per remote peer of the call. */
   get peers(): PeerInfo[] {
-    return this.#links.map(({ id, state, stream, stats }) => ({ id, state, stream, stats }));
+    return this.#links.map(({ id, state, stream, stats, pc }) => ({ id, state, stream, stats, connection: pc }));
   }
 
   /** The first peer, or the first member of the channel while nobody is in the call. */
@@ -383,10 +395,13 @@ export class RtcService extends CountingEventTarget {
     this.#updateMembers(await signaling.join(channel));
   }
 
-  /** The others in the channel, as the hub lists them after a Join; null if it does not. */
+  /**
+   * The others in the channel, as the hub lists them after a Join; null if it does not. Added to what we
+   * know, not in place of it: a newcomer's `Join` announcement can come before our own Join's answer.
+   * (After a reconnect the old ids are gone already: `reconnecting` cleared them.)
+   */
   #updateMembers(members: string[] | null): void {
     this.#membersListed = members !== null;
-    this.#members.clear();
     for (const id of members ?? []) this.#onPeerJoin(id);
     this.#matchReconnectedPeers();
   }
@@ -572,8 +587,10 @@ export class RtcService extends CountingEventTarget {
    * is that much quicker to set up.
    */
   async #connection(offering: boolean): Promise<RTCPeerConnection> {
-    const spare = await this.#spare?.catch(() => null);
+    // Taken before the first await: links made together must not all get the one spare.
+    const taken = this.#spare;
     this.#spare = null;
+    const spare = await taken?.catch(() => null);
     if (spare && spare.signalingState !== 'closed') return spare;
     const pc = new RTCPeerConnection(await this.#rtcConfiguration());
     this.#media.attach(pc, offering);
