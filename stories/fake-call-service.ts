@@ -4,7 +4,11 @@
 // list, device choice and screen sharing.
 //
 // A fake for UI tests only: it proves nothing about calls.
-import type { Invitation, ScreenPeer, ScreenState } from '../src/components/call-screen/types.js';
+import type { ScreenPeer, ScreenState } from '../src/components/call-screen/types.js';
+import type { CurrentInvitation } from '../src/services/invitations/invitations.js';
+
+/** An invitation as a story gives it: who, and which way; the rest is made up. */
+type Invitation = Pick<CurrentInvitation, 'direction' | 'name' | 'from'>;
 import type { CallState, PeerState } from '../src/services/rtc/call-state.js';
 import type { CallStats } from '../src/services/rtc/call-stats.js';
 import type { PeerInfo } from '../src/services/rtc/rtc-service.js';
@@ -48,7 +52,7 @@ export class FakeCallService extends FakeRtcService {
   #people = new Map<string, FakePeer>();
   /** A state the base fake cannot hold (ringing, calling, reconnecting), until the base moves on. */
   #override: ScreenState | null = null;
-  #invitation: Invitation | null = null;
+  #invitation: CurrentInvitation | null = null;
   #screen: MediaStream | null = null;
   #sinkId = '';
 
@@ -59,7 +63,7 @@ export class FakeCallService extends FakeRtcService {
     super({ ...options, state: base, peers: people.map((p) => p.id) });
     for (const person of people) this.#people.set(person.id, person);
     if (base !== state) this.#override = state;
-    this.#invitation = options.invitation ?? null;
+    this.#invitation = options.invitation ? invitation(options.invitation) : null;
   }
 
   override get state(): CallState {
@@ -74,7 +78,7 @@ export class FakeCallService extends FakeRtcService {
     });
   }
 
-  get invitation(): Invitation | null {
+  override get invitation(): CurrentInvitation | null {
     return this.#invitation;
   }
 
@@ -118,23 +122,23 @@ export class FakeCallService extends FakeRtcService {
   }
 
   /** An invitation arrives: `ringing`. */
-  ring(invitation: Omit<Invitation, 'direction'>): void {
-    this.#invitation = { ...invitation, direction: 'incoming' };
+  ring(invite: Omit<Invitation, 'direction'>): void {
+    this.#invitation = invitation({ ...invite, direction: 'incoming' });
     this.moveTo('ringing');
   }
 
-  async accept(): Promise<void> {
+  override async accept(): Promise<void> {
     this.#invitation = null;
     this.#override = null;
     await this.call();
   }
 
-  async decline(): Promise<void> {
+  override async decline(): Promise<void> {
     this.#invitation = null;
     this.moveTo('idle');
   }
 
-  async cancel(): Promise<void> {
+  override async cancel(): Promise<void> {
     this.#invitation = null;
     this.moveTo('idle');
   }
@@ -157,8 +161,12 @@ export class FakeCallService extends FakeRtcService {
   }
 
   // The base fake's own moves (start, call, hangup, fail) end any state set here.
-  protected override emit<K extends keyof RtcServiceEventMap>(type: K, detail: RtcServiceEventMap[K]): void {
+  protected override emit<K extends keyof RtcServiceEventMap>(type: K, detail: RtcServiceEventMap[K]): boolean {
     if (type === 'statechange' && this.#override && (detail as RtcServiceEventMap['statechange']).state !== this.#override) this.#override = null;
-    super.emit(type, detail);
+    return super.emit(type, detail);
   }
+}
+
+function invitation(given: Invitation): CurrentInvitation {
+  return { id: 'invitation-1', info: null, channel: 'call-1', ...given };
 }

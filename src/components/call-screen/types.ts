@@ -3,6 +3,7 @@
 import type { CallState, PeerState } from '../../services/rtc/call-state.js';
 import type { CallStats } from '../../services/rtc/call-stats.js';
 import type { LocalizeController } from '../../localize/localize-controller.js';
+import type { CurrentInvitation } from '../../services/invitations/invitations.js';
 
 /** Where the call is, with the invitation states (section 9). */
 export type ScreenState = CallState | 'calling' | 'ringing';
@@ -19,14 +20,8 @@ export interface ScreenPeer {
   readonly stats: CallStats | null;
 }
 
-/** The invitation shown while `calling` (outgoing) or `ringing` (incoming). */
-export interface Invitation {
-  readonly direction: 'incoming' | 'outgoing';
-  /** The other person's display name, if known. */
-  readonly name: string | null;
-  /** The other person's user id. */
-  readonly from: string;
-}
+/** The invitation shown while `calling` (outgoing) or `ringing` (incoming): what the screen reads of the service's. */
+export type Invitation = Pick<CurrentInvitation, 'direction' | 'name' | 'from'>;
 
 /** What the call screen reads from the service. */
 export interface CallScreenService {
