@@ -32,6 +32,7 @@ button{display:flex;align-items:center;justify-content:center;gap:.5rem;padding:
 :hover>.tip,:focus-visible>.tip{opacity:1}
 :focus-visible{outline:3px solid var(--_a);outline-offset:2px}
 .menu{position:absolute;inset-block-end:110%;inset-inline:0;z-index:3;display:grid;gap:var(--_gap);inline-size:min(20rem,100%);margin-inline:auto}
+.stage>.error{position:absolute;inset-block-start:var(--_gap);inset-inline:var(--_gap);z-index:3;margin:0;padding:.5rem 1rem;border-radius:var(--_r);color:#fff;background:var(--rtc-call-danger,#dc2626)}
 .sr{position:absolute;clip-path:inset(50%)}
 @media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}
 `,
