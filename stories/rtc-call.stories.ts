@@ -55,12 +55,12 @@ export const ThenVariant: Story = { args: { variant: 'then' }, parameters: { rtc
 /** In a call with the microphone and camera muted: both toggles are pressed (`aria-pressed="true"`). */
 export const Muted: Story = { parameters: { rtc: { state: 'connected', muted: true } }, render: renderCall };
 
-/** `show-quality`: the quality part shows the call's last `rtc-stats` report. */
+/** Each peer's tile shows its quality: the level at a glance, the numbers in its tooltip. */
 export const WithQuality: Story = {
   parameters: {
     rtc: { state: 'connected', stats: { rtt: 12, bitrateIn: 1_200_000, bitrateOut: 1_150_000, packetLoss: 0, fps: 30, width: 640, height: 480, candidateType: 'host' } },
   },
-  render: (args, { loaded }) => html`<rtc-call .service=${loaded.service} channel=${args.channel} variant=${args.variant} show-quality></rtc-call>`,
+  render: (args, { loaded }) => html`<rtc-call .service=${loaded.service} channel=${args.channel} variant=${args.variant}></rtc-call>`,
 };
 
 /** Your own layout: `<rtc-remote-video>` and `<rtc-local-video>` inside take the call's service through context. */

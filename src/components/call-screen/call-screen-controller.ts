@@ -44,9 +44,10 @@ export class CallScreenController implements ReactiveController {
 
   /**
    * The call screen for `service`; `actions` are the host's (the menu's opening is handled here).
-   * `videos` draws the peers and the self-view instead of the elements (the `then` variant's).
+   * `videos` draws the peers and the self-view instead of the elements (the `then` variant's);
+   * `startable` false disables Start (no channel yet).
    */
-  render(service: CallScreenService, actions: Omit<CallScreenActions, 'menu'>, videos: ScreenVideos | null = null) {
+  render(service: CallScreenService, actions: Omit<CallScreenActions, 'menu'>, videos: ScreenVideos | null = null, startable = true) {
     const l = this.localize;
     // The menu lives in the control bar: it closes with it.
     if (!showsControls(service.state)) this.menu = false;
@@ -60,6 +61,7 @@ export class CallScreenController implements ReactiveController {
         duration: this.announcer.duration,
         strings: this.#host.strings,
         videos,
+        startable,
       },
       {
         ...actions,

@@ -17,6 +17,7 @@ export const callScreenStyles = [
 .panel>*{margin:0}
 .actions,.bar{position:relative;display:flex;flex-wrap:wrap;justify-content:center;gap:var(--_gap)}
 button{display:flex;align-items:center;justify-content:center;gap:.5rem;padding:.6em 1.2em;border:0;border-radius:2em;font:inherit;font-weight:600;color:inherit;background:var(--_s);cursor:pointer}
+button:disabled{opacity:.6;cursor:not-allowed}
 .primary{color:var(--rtc-call-on-accent,light-dark(#fff,#000));background:var(--_a)}
 .danger,.accept,.bar>:last-child{color:#fff;background:var(--rtc-call-danger,#dc2626)}
 .accept{background:var(--rtc-call-success,#15803d)}

@@ -19,6 +19,8 @@ export interface CallScreenView {
   duration: number | null;
   /** The host's `strings` overrides, handed on to `<rtc-peer-grid>`. */
   strings?: Partial<Strings> | null;
+  /** False while Start cannot work (no channel yet): the Start button is disabled. */
+  startable?: boolean;
   /** The videos of the `then` variant (plain `<video>`s its engine fills), in place of the elements. */
   videos?: ScreenVideos | null;
 }
@@ -44,7 +46,7 @@ export function callScreen(v: CallScreenView, a: CallScreenActions, l: Localize)
   const { state, peers } = s;
   const t = (key: keyof Strings, name?: string | null) => l.t(key, { name: name || l.t('someone') });
   const button = (part: string, label: string, click: () => void, kind = 'primary', d?: string) =>
-    html`<button part=${part + '-button'} class=${kind} type="button" @click=${click}>${d ? icon(d) : nothing}${label}</button>`;
+    html`<button part=${part + '-button'} class=${kind} type="button" ?disabled=${part === 'start' && v.startable === false} @click=${click}>${d ? icon(d) : nothing}${label}</button>`;
   // An icon button of the control bar: its tooltip is its name. A toggle reports its state in `aria-pressed`.
   // The devices button says whether its menu is open (`expanded`) instead.
   const control = (part: string, label: string, d: string, click: () => void, pressed?: boolean, expanded?: boolean) =>

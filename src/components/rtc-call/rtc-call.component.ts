@@ -361,7 +361,9 @@ export default class RtcCall extends RtcElement {
         decline: run(() => this.decline()),
         cancel: run(() => this.cancel()),
       },
-      this.#then()?.screen,
+      // The then variant's videos while its chunk loads: none (its engine fills only its own).
+      this.variant === 'then' ? (this.#then()?.screen ?? { peers: () => nothing, self: () => nothing }) : null,
+      !!this.channel,
     );
   }
 
