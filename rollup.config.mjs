@@ -163,6 +163,154 @@ function lazyFallbackTransports() {
   };
 }
 
+/**
+ * Parts of @microsoft/signalr that rtc-kit's hub client (src/services/signaling/hub-client.ts) can never
+ * run in a browser, cut at build time. Terser cannot find them: class methods are never tree-shaken, and a
+ * branch taken only for an option rtc-kit never sets looks live to it. What the client does, and why each
+ * cut is safe:
+ * - it calls `invoke` (and `on`/`off`), never `stream` or `send`, and passes only strings and JSON data,
+ *   never an object with a `subscribe` function, so no client-to-server stream is ever made;
+ * - it logs at `LogLevel.None` (and signalrForBrowsers drops every log call), so the logger is the
+ *   NullLogger and ConsoleLogger with its level names goes;
+ * - it always passes its own reconnect policy object, so DefaultReconnectPolicy is never built;
+ * - it never calls `withHubProtocol`, `withServerTimeout`, `withKeepAliveInterval` nor reads `baseUrl`;
+ *   the protocol is JSON, so every message is a string: the ArrayBuffer branches of the handshake, the
+ *   message buffer and the send queue never run;
+ * - `withUrl` gets a transport bit mask (not a transport object), no `skipNegotiation`, no
+ *   `withCredentials` and no `httpClient`; in a browser DefaultHttpClient only wraps FetchHttpClient
+ *   with the same checks, so HttpConnection builds FetchHttpClient itself;
+ * - the error classes' `this.__proto__ = new.target.prototype` is for ES5 targets; a native class already
+ *   has that prototype.
+ * Each cut names the text it expects to find exactly once (or the class members to drop); if a SignalR
+ * upgrade changes that text, the build fails here instead of shipping a half-patched file. Then read the
+ * new source again before changing a pattern. The library build (dist/lib) leaves @microsoft/signalr alone.
+ */
+function signalrUnusedParts() {
+  const esm = /[\\/]@microsoft[\\/]signalr[\\/]dist[\\/]esm[\\/]([A-Za-z]+)\.js$/;
+  const never = 'if (false) {';
+  /**
+   * file -> { edits: [[text, replacement, how many times the text is there (default 1)], ...],
+   *           classes: [[class name, member names to drop, members to add in their place], ...] }
+   */
+  const cuts = {
+    HubConnection: {
+      // send() and invoke(): no argument is ever a stream.
+      edits: [
+        [
+          'const [streams, streamIds] = this._replaceStreamingParams(args);\n        const sendPromise = this._sendWithProtocol(this._createInvocation(methodName, args, true, streamIds));\n        this._launchStreams(streams, sendPromise);\n        return sendPromise;',
+          'return this._sendWithProtocol(this._createInvocation(methodName, args, true));',
+        ],
+        [
+          'const [streams, streamIds] = this._replaceStreamingParams(args);\n        const invocationDescriptor = this._createInvocation(methodName, args, false, streamIds);',
+          'const invocationDescriptor = this._createInvocation(methodName, args, false);',
+        ],
+        ['const promiseQueue = this._sendWithProtocol(invocationDescriptor)', 'this._sendWithProtocol(invocationDescriptor)'],
+        ['            this._launchStreams(streams, promiseQueue);\n', ''],
+      ],
+      classes: [
+        [
+          'HubConnection',
+          ['stream', '_launchStreams', '_replaceStreamingParams', '_isObservable', '_createStreamInvocation', '_createCancelInvocation', '_createStreamItemMessage', 'baseUrl', '_createInvocation'],
+          // The same messages as before, for a call without stream ids.
+          `_createInvocation(methodName, args, nonblocking) {
+            return nonblocking
+              ? { target: methodName, arguments: args, type: MessageType.Invocation }
+              : { target: methodName, arguments: args, invocationId: (this._invocationId++).toString(), type: MessageType.Invocation };
+          }`,
+        ],
+      ],
+    },
+    HubConnectionBuilder: {
+      // The kit's own policy object, never a list of delays nor nothing.
+      edits: [
+        ['if (!retryDelaysOrReconnectPolicy) {', never],
+        ['else if (Array.isArray(retryDelaysOrReconnectPolicy)) {', 'else ' + never],
+      ],
+      classes: [
+        [
+          'HubConnectionBuilder',
+          ['withHubProtocol', 'withServerTimeout', 'withKeepAliveInterval', 'configureLogging'],
+          // LogLevel.None: a logger that logs nothing. HttpConnection gets it too (build() passes it on).
+          `configureLogging() {
+            this.logger = NullLogger.instance;
+            return this;
+          }`,
+        ],
+      ],
+    },
+    HttpConnection: {
+      edits: [
+        // The builder always hands over its NullLogger.
+        ['this._logger = createLogger(options.logger);', 'this._logger = options.logger;'],
+        // No withCredentials option: it becomes true, and the type check cannot fail.
+        ['if (typeof options.withCredentials === "boolean" || options.withCredentials === undefined) {', 'if (true) {'],
+        // DefaultHttpClient in a browser is FetchHttpClient behind the same three checks.
+        ['import { DefaultHttpClient } from "./DefaultHttpClient";', 'import { FetchHttpClient } from "./FetchHttpClient";'],
+        ['new DefaultHttpClient(this._logger)', 'new FetchHttpClient(this._logger)'],
+        // No skipNegotiation; the transport option is a bit mask, not a transport object.
+        ['if (this._options.skipNegotiation) {', never],
+        ['if (this._isITransport(requestedTransport)) {', never],
+        // JSON protocol: everything sent is a string.
+        ['const data = typeof (this._buffer[0]) === "string" ?', 'const data = true ?'],
+        ['TransportSendQueue._concatBuffers(this._buffer);', 'null;'],
+      ],
+      classes: [['TransportSendQueue', ['_concatBuffers']]],
+    },
+    // JSON protocol, text transfer format: the handshake answer and buffered messages are strings.
+    HandshakeProtocol: { edits: [['if (isArrayBuffer(data)) {', never]] },
+    MessageBuffer: {
+      edits: [
+        ['if (isArrayBuffer(serializedMessage)) {', never],
+        ['if (isArrayBuffer(element._message)) {', never],
+      ],
+    },
+    // Every browser with WebRTC has globalThis.
+    FetchHttpClient: { edits: [['fetch.bind(getGlobalThis())', 'fetch.bind(globalThis)']] },
+    // A native class already has new.target's prototype; the assignment is for ES5 targets.
+    Errors: {
+      edits: [
+        ['        const trueProto = new.target.prototype;\n', '', 8],
+        ['        this.__proto__ = trueProto;\n', '', 8],
+      ],
+    },
+  };
+  return {
+    name: 'signalr-unused-parts',
+    transform(code, id) {
+      const file = id.replace(/\\/g, '/').match(esm)?.[1];
+      const cut = cuts[file];
+      if (!cut) return null;
+      const fail = (what) => {
+        throw new Error(`signalr-unused-parts: ${file}.js ${what}. Did @microsoft/signalr change? Read its new source before changing the pattern in rollup.config.mjs.`);
+      };
+      // The package's files end their lines with CRLF; the patterns here are written with LF.
+      let out = code.replace(/\r\n/g, '\n');
+      for (const [from, to, expected = 1] of cut.edits ?? []) {
+        const count = out.split(from).length - 1;
+        if (count !== expected) fail(`holds ${count} copies of ${JSON.stringify(from.slice(0, 80))} (expected ${expected})`);
+        out = out.split(from).join(to);
+      }
+      for (const [className, names, added = ''] of cut.classes ?? []) {
+        const cls = this.parse(out).body
+          .map((node) => (node.type === 'ExportNamedDeclaration' ? node.declaration : node))
+          .find((node) => node?.type === 'ClassDeclaration' && node.id.name === className);
+        if (!cls) fail(`has no class ${className}`);
+        const members = cls.body.body.filter((member) => names.includes(member.key?.name));
+        for (const name of names) if (!members.some((member) => member.key.name === name)) fail(`has no member ${className}.${name}`);
+        // The class body's closing brace first, then the members from the last: each cut leaves the earlier offsets right.
+        const end = cls.body.end - 1;
+        out = out.slice(0, end) + added + out.slice(end);
+        for (const member of members.sort((a, b) => b.start - a.start)) out = out.slice(0, member.start) + out.slice(member.end);
+        // What is dropped must not be reached from what is left.
+        for (const name of names) {
+          if (!added.includes(`${name}(`) && new RegExp(`\\.${name}\\b`).test(out)) fail(`still uses ${className}.${name} after it was dropped`);
+        }
+      }
+      return { code: out, map: null };
+    },
+  };
+}
+
 /** Chunk names carry a content hash: the last build's chunks would linger beside this build's. */
 function cleanChunks() {
   return {
@@ -177,6 +325,7 @@ function cleanChunks() {
 const browserPlugins = () => [
   nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
   signalrForBrowsers(),
+  signalrUnusedParts(),
   lazyFallbackTransports(),
   dropTemplateIndentation(),
   esbuild({ target: 'es2022', tsconfig: 'tsconfig.json', define: { __RTC_DEV__: 'false' } }),
