@@ -188,8 +188,9 @@ function lazyFallbackTransports() {
 function signalrUnusedParts() {
   const esm = /[\\/]@microsoft[\\/]signalr[\\/]dist[\\/]esm[\\/]([A-Za-z]+)\.js$/;
   const never = 'if (false) {';
+  const enumMember = /(\w+)\[\1\["(\w+)"\] = (\d+)\] = "\2";/g;
   /**
-   * file -> { edits: [[text, replacement, how many times the text is there (default 1)], ...],
+   * file -> { edits: [[text or /regex/g, replacement, how many times it is there (default 1)], ...],
    *           classes: [[class name, member names to drop, members to add in their place], ...] }
    */
   const cuts = {
@@ -206,6 +207,8 @@ function signalrUnusedParts() {
         ],
         ['const promiseQueue = this._sendWithProtocol(invocationDescriptor)', 'this._sendWithProtocol(invocationDescriptor)'],
         ['            this._launchStreams(streams, promiseQueue);\n', ''],
+        // Only HubConnectionBuilder.build() makes one, and it always passes all three.
+        ['        Arg.isRequired(connection, "connection");\n        Arg.isRequired(logger, "logger");\n        Arg.isRequired(protocol, "protocol");\n', ''],
       ],
       classes: [
         [
@@ -221,10 +224,14 @@ function signalrUnusedParts() {
       ],
     },
     HubConnectionBuilder: {
-      // The kit's own policy object, never a list of delays nor nothing.
       edits: [
+        // The kit's own policy object, never a list of delays nor nothing; and only once.
         ['if (!retryDelaysOrReconnectPolicy) {', never],
         ['else if (Array.isArray(retryDelaysOrReconnectPolicy)) {', 'else ' + never],
+        ['if (this.reconnectPolicy) {', never],
+        // withUrl() gets an options object, and is called before build().
+        ['if (typeof transportTypeOrOptions === "object") {', 'if (true) {'],
+        ['if (!this.url) {', never],
       ],
       classes: [
         [
@@ -264,8 +271,27 @@ function signalrUnusedParts() {
         ['if (isArrayBuffer(element._message)) {', never],
       ],
     },
-    // Every browser with WebRTC has globalThis.
-    FetchHttpClient: { edits: [['fetch.bind(getGlobalThis())', 'fetch.bind(globalThis)']] },
+    FetchHttpClient: {
+      edits: [
+        // Every browser with WebRTC has globalThis.
+        ['fetch.bind(getGlobalThis())', 'fetch.bind(globalThis)'],
+        // Text transfer format: what is posted is a string, and the response types asked for are text or none.
+        ['if (isArrayBuffer(request.content)) {', never],
+        ['        case "blob":\n        case "document":\n        case "json":\n            throw new Error(`${responseType} is not supported.`);\n', ''],
+      ],
+    },
+    WebSocketTransport: {
+      edits: [
+        // Cookies go with the request by themselves in a browser; the string was only read for Node's headers.
+        ['const cookies = this._httpClient.getCookieString(url);', 'const cookies = "";'],
+        ['if (transferFormat === TransferFormat.Binary) {', never],
+      ],
+    },
+    // Node and React Native are never true here (signalrForBrowsers): their tests go.
+    Utils: { classes: [['Platform', ['isNode', 'isReactNative']]] },
+    // Enums only read by name now (ConsoleLogger printed level names): no reverse mapping from number to name.
+    ILogger: { edits: [[enumMember, '$1["$2"] = $3;', 7]] },
+    IHubProtocol: { edits: [[enumMember, '$1["$2"] = $3;', 9]] },
     // A native class already has new.target's prototype; the assignment is for ES5 targets.
     Errors: {
       edits: [
@@ -286,9 +312,9 @@ function signalrUnusedParts() {
       // The package's files end their lines with CRLF; the patterns here are written with LF.
       let out = code.replace(/\r\n/g, '\n');
       for (const [from, to, expected = 1] of cut.edits ?? []) {
-        const count = out.split(from).length - 1;
-        if (count !== expected) fail(`holds ${count} copies of ${JSON.stringify(from.slice(0, 80))} (expected ${expected})`);
-        out = out.split(from).join(to);
+        const count = typeof from === 'string' ? out.split(from).length - 1 : (out.match(from) ?? []).length;
+        if (count !== expected) fail(`holds ${count} copies of ${typeof from === 'string' ? JSON.stringify(from.slice(0, 80)) : from} (expected ${expected})`);
+        out = typeof from === 'string' ? out.split(from).join(to) : out.replace(from, to);
       }
       for (const [className, names, added = ''] of cut.classes ?? []) {
         const cls = this.parse(out).body
