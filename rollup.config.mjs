@@ -30,9 +30,11 @@ const hubServer = {
 //
 // - `production` export condition: Lit's prod build, without its dev-mode checks and warnings.
 // - `__RTC_DEV__` is false, so rtc-kit's own dev-only code drops out too.
-// - @microsoft/signalr's Node-only `require("ws")` / `require("eventsource")` / `require("node-fetch")`
-//   sit behind `Platform.isNode` and `typeof require` checks; rollup leaves them as they are, and they
-//   never run in a browser (test/bundle-*.test.ts load both bundles and place a call).
+// - @microsoft/signalr goes in without what rtc-kit can never run in a browser: its Node and React
+//   Native code, XMLHttpRequest client, polyfills and log calls (signalrForBrowsers), and the parts
+//   rtc-kit's hub client never uses (signalrUnusedParts): about 4 KB gzip together. Both fail the build
+//   when a SignalR upgrade changes the code they expect. test/bundle-*.test.ts load the bundles and place
+//   calls over all three transports, and through a hub restart and a token expiry.
 // - terser gets no `module: true`: the plugin sets it for the ES output by itself, and for the IIFE
 //   it would drop the `var RtcKit = …` assignment.
 
@@ -82,21 +84,35 @@ function dropTemplateIndentation() {
  *   missing, which no browser with WebRTC is;
  * - its log calls (`logger.log(LogLevel.X, "...")`): rtc-kit's client logs at `LogLevel.None`, so each
  *   is a call that does nothing, with a message string every page would download.
- * About 2.5 KB gzip together. The library build (dist/lib) leaves @microsoft/signalr untouched.
+ * About 2.5 KB gzip together. A rule that matches nothing in a build fails it (see `matched`). The
+ * library build (dist/lib) leaves @microsoft/signalr untouched.
  */
 function signalrForBrowsers() {
   const esm = /[\\/]@microsoft[\\/]signalr[\\/]dist[\\/]esm[\\/]/;
+  const rules = [
+    [/\bPlatform\.isNode\b/g, 'false'],
+    [/\bPlatform\.isReactNative\b/g, 'false'],
+    // Every browser with WebRTC has fetch and AbortController: their polyfill branches go too.
+    [/typeof (fetch|AbortController) === "undefined"/g, 'false'],
+    [/typeof (fetch|AbortController) !== "undefined"/g, 'true'],
+    [/new XhrHttpClient\(logger\)/g, '(() => { throw new Error("XMLHttpRequest is not supported here."); })()'],
+  ];
+  // How often each rule (and the log-call rule, last) matched in this build: one that never did means
+  // @microsoft/signalr changed under it, and the build fails rather than ship what it meant to cut.
+  const matched = new Array(rules.length + 1).fill(0);
   return {
     name: 'signalr-for-browsers',
+    buildEnd(error) {
+      const unused = matched.flatMap((count, i) => (count ? [] : [String(rules[i]?.[0] ?? 'log calls')]));
+      if (!error && unused.length) throw new Error(`signalr-for-browsers: nothing in @microsoft/signalr matched ${unused.join(', ')}. Read its new source and update rollup.config.mjs.`);
+    },
     transform(code, id) {
       if (!esm.test(id)) return null;
-      let out = code
-        .replace(/\bPlatform\.isNode\b/g, 'false')
-        .replace(/\bPlatform\.isReactNative\b/g, 'false')
-        // Every browser with WebRTC has fetch and AbortController: their polyfill branches go too.
-        .replace(/typeof (fetch|AbortController) === "undefined"/g, 'false')
-        .replace(/typeof (fetch|AbortController) !== "undefined"/g, 'true')
-        .replace(/new XhrHttpClient\(logger\)/, '(() => { throw new Error("XMLHttpRequest is not supported here."); })()');
+      let out = code;
+      rules.forEach(([pattern, replacement], i) => {
+        matched[i] += (out.match(pattern) ?? []).length;
+        out = out.replace(pattern, replacement);
+      });
       // Log calls, found in the syntax tree: `<anything>.log(LogLevel.<level>, ...)` becomes `void 0`.
       const calls = [];
       const walk = (node) => {
@@ -118,6 +134,7 @@ function signalrForBrowsers() {
         }
       };
       walk(this.parse(out));
+      matched[rules.length] += calls.length;
       for (const call of calls.sort((a, b) => b.start - a.start)) out = out.slice(0, call.start) + 'void 0' + out.slice(call.end);
       return out === code ? null : { code: out, map: null };
     },
@@ -167,27 +184,36 @@ function lazyFallbackTransports() {
  * Parts of @microsoft/signalr that rtc-kit's hub client (src/services/signaling/hub-client.ts) can never
  * run in a browser, cut at build time. Terser cannot find them: class methods are never tree-shaken, and a
  * branch taken only for an option rtc-kit never sets looks live to it. What the client does, and why each
- * cut is safe:
- * - it calls `invoke` (and `on`/`off`), never `stream` or `send`, and passes only strings and JSON data,
- *   never an object with a `subscribe` function, so no client-to-server stream is ever made;
+ * cut is safe (about 1.9 KB gzip off rtc-kit.js together):
+ * - it calls `invoke` (and `on`/`off`), never `stream`, and passes only strings and JSON data, never an
+ *   object with a `subscribe` function, so no stream is ever made: `stream()`, Subject and the
+ *   client-to-server stream code go;
  * - it logs at `LogLevel.None` (and signalrForBrowsers drops every log call), so the logger is the
- *   NullLogger and ConsoleLogger with its level names goes;
- * - it always passes its own reconnect policy object, so DefaultReconnectPolicy is never built;
- * - it never calls `withHubProtocol`, `withServerTimeout`, `withKeepAliveInterval` nor reads `baseUrl`;
+ *   NullLogger, and ConsoleLogger with its level names and the enums' number-to-name maps go;
+ * - it calls `withUrl` once, with an options object, before `build`, and `withAutomaticReconnect` once,
+ *   with its own policy object: the checks for other calls and DefaultReconnectPolicy go;
+ * - it never calls `withHubProtocol`, `withServerTimeout`, `withKeepAliveInterval` nor uses `baseUrl`;
  *   the protocol is JSON, so every message is a string: the ArrayBuffer branches of the handshake, the
- *   message buffer and the send queue never run;
- * - `withUrl` gets a transport bit mask (not a transport object), no `skipNegotiation`, no
+ *   message buffer, the send queue, fetch and the WebSocket go;
+ * - its options have a transport bit mask (not a transport object), no `skipNegotiation`, no
  *   `withCredentials` and no `httpClient`; in a browser DefaultHttpClient only wraps FetchHttpClient
  *   with the same checks, so HttpConnection builds FetchHttpClient itself;
+ * - it runs in a page (see `isBrowser`), never in Node or React Native: the Platform tests and the user
+ *   agent's OS and runtime version go;
  * - the error classes' `this.__proto__ = new.target.prototype` is for ES5 targets; a native class already
  *   has that prototype.
- * Each cut names the text it expects to find exactly once (or the class members to drop); if a SignalR
+ * Each cut names the text it expects and how many times (or the class members to drop); if a SignalR
  * upgrade changes that text, the build fails here instead of shipping a half-patched file. Then read the
- * new source again before changing a pattern. The library build (dist/lib) leaves @microsoft/signalr alone.
+ * new source again before changing a pattern. test/bundle-reconnect.test.ts runs the reconnect paths of
+ * the cut client. The library build (dist/lib) leaves @microsoft/signalr alone.
  */
 function signalrUnusedParts() {
   const esm = /[\\/]@microsoft[\\/]signalr[\\/]dist[\\/]esm[\\/]([A-Za-z]+)\.js$/;
   const never = 'if (false) {';
+  // rtc-kit.js defines custom elements as it loads (classes that extend HTMLElement), so it only ever
+  // runs in a page: `Platform.isBrowser` (window and window.document exist) is always true, and with the
+  // tests for Node and React Native gone (signalrForBrowsers) the Platform class goes.
+  const isBrowser = (count) => ['Platform.isBrowser', 'true', count];
   const enumMember = /(\w+)\[\1\["(\w+)"\] = (\d+)\] = "\2";/g;
   /**
    * file -> { edits: [[text or /regex/g, replacement, how many times it is there (default 1)], ...],
@@ -209,6 +235,7 @@ function signalrUnusedParts() {
         ['            this._launchStreams(streams, promiseQueue);\n', ''],
         // Only HubConnectionBuilder.build() makes one, and it always passes all three.
         ['        Arg.isRequired(connection, "connection");\n        Arg.isRequired(logger, "logger");\n        Arg.isRequired(protocol, "protocol");\n', ''],
+        isBrowser(2),
       ],
       classes: [
         [
@@ -260,6 +287,8 @@ function signalrUnusedParts() {
         // JSON protocol: everything sent is a string.
         ['const data = typeof (this._buffer[0]) === "string" ?', 'const data = true ?'],
         ['TransportSendQueue._concatBuffers(this._buffer);', 'null;'],
+        ['if (this._buffer.length && typeof (this._buffer[0]) !== typeof (data)) {', never],
+        isBrowser(1),
       ],
       classes: [['TransportSendQueue', ['_concatBuffers']]],
     },
@@ -287,8 +316,15 @@ function signalrUnusedParts() {
         ['if (transferFormat === TransferFormat.Binary) {', never],
       ],
     },
-    // Node and React Native are never true here (signalrForBrowsers): their tests go.
-    Utils: { classes: [['Platform', ['isNode', 'isReactNative']]] },
+    // The user agent header in a browser: no OS name and no runtime version (those are Node's).
+    Utils: {
+      edits: [
+        ['if (os && os !== "") {', never],
+        ['if (runtimeVersion) {', never],
+      ],
+    },
+    // In a page (see isBrowser above) Server-Sent Events send cookies by themselves.
+    ServerSentEventsTransport: { edits: [['Platform.isBrowser || Platform.isWebWorker', 'true']] },
     // Enums only read by name now (ConsoleLogger printed level names): no reverse mapping from number to name.
     ILogger: { edits: [[enumMember, '$1["$2"] = $3;', 7]] },
     IHubProtocol: { edits: [[enumMember, '$1["$2"] = $3;', 9]] },
@@ -303,7 +339,8 @@ function signalrUnusedParts() {
   return {
     name: 'signalr-unused-parts',
     transform(code, id) {
-      const file = id.replace(/\\/g, '/').match(esm)?.[1];
+      // Not the stand-ins of lazyFallbackTransports, whose ids end with the real file's path.
+      const file = id.startsWith('\0') ? null : id.match(esm)?.[1];
       const cut = cuts[file];
       if (!cut) return null;
       const fail = (what) => {
