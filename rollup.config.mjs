@@ -323,7 +323,8 @@ function signalrUnusedParts() {
         ['if (runtimeVersion) {', never],
       ],
     },
-    // In a page (see isBrowser above) Server-Sent Events send cookies by themselves.
+    // In a page (see isBrowser above): the browser's EventSource, which sends cookies by itself; the
+    // other branch builds the headers only Node's EventSource takes.
     ServerSentEventsTransport: { edits: [['Platform.isBrowser || Platform.isWebWorker', 'true']] },
     // Enums only read by name now (ConsoleLogger printed level names): no reverse mapping from number to name.
     ILogger: { edits: [[enumMember, '$1["$2"] = $3;', 7]] },
