@@ -236,6 +236,11 @@ function signalrUnusedParts() {
         // Only HubConnectionBuilder.build() makes one, and it always passes all three.
         ['        Arg.isRequired(connection, "connection");\n        Arg.isRequired(logger, "logger");\n        Arg.isRequired(protocol, "protocol");\n', ''],
         isBrowser(2),
+        // The builder never sets a server timeout, a keep-alive interval or a buffer size (the methods
+        // that would are cut below, and withStatefulReconnect() gets no options): the defaults.
+        ['serverTimeoutInMilliseconds !== null && serverTimeoutInMilliseconds !== void 0 ? serverTimeoutInMilliseconds : DEFAULT_TIMEOUT_IN_MS', 'DEFAULT_TIMEOUT_IN_MS'],
+        ['keepAliveIntervalInMilliseconds !== null && keepAliveIntervalInMilliseconds !== void 0 ? keepAliveIntervalInMilliseconds : DEFAULT_PING_INTERVAL_IN_MS', 'DEFAULT_PING_INTERVAL_IN_MS'],
+        ['statefulReconnectBufferSize !== null && statefulReconnectBufferSize !== void 0 ? statefulReconnectBufferSize : DEFAULT_STATEFUL_RECONNECT_BUFFER_SIZE', 'DEFAULT_STATEFUL_RECONNECT_BUFFER_SIZE'],
       ],
       classes: [
         [
@@ -259,6 +264,7 @@ function signalrUnusedParts() {
         // withUrl() gets an options object, and is called before build().
         ['if (typeof transportTypeOrOptions === "object") {', 'if (true) {'],
         ['if (!this.url) {', never],
+        ['this._statefulReconnectBufferSize = options === null || options === void 0 ? void 0 : options.bufferSize;', ''],
       ],
       classes: [
         [
