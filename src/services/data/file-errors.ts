@@ -37,7 +37,7 @@ export function sendError(reason: FailReason, file: string, peer: string | null,
     checksum: `"${file}" arrived damaged at ${to} (its SHA-256 did not match), so it was dropped there.`,
     malformed: `${to} could not read "${file}" as sent.`,
     error: `${to} could not receive "${file}".`,
-    left: `${to} left before "${file}" arrived.`,
+    left: `The connection to ${to} closed before "${file}" arrived.`,
     'no-answer': `${to} did not answer the offer of "${file}" (it may run an rtc-kit without file transfer).`,
     unreadable: `"${file}" could not be read, so it was not sent${cause instanceof Error ? ` (${cause.message})` : ''}.`,
   };
@@ -55,7 +55,7 @@ export function receiveError(reason: FailReason, file: string, peer: string | nu
     checksum: `"${file}" from ${peer} arrived damaged (its SHA-256 did not match), so it was dropped.`,
     malformed: `"${file}" from ${peer} did not arrive as announced, so it was dropped.`,
     error: `${peer} could not send "${file}"; what had arrived was dropped.`,
-    left: `${peer} left before "${file}" arrived; what had arrived was dropped.`,
+    left: `The connection to ${peer} closed before "${file}" arrived; what had arrived was dropped.`,
     'no-answer': `${peer} stopped sending "${file}"; what had arrived was dropped.`,
     unreadable: `${peer} could not read "${file}", so it was not sent.`,
   };
