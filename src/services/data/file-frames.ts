@@ -6,7 +6,7 @@ export const CHUNK = 1;
 /** The bytes before a chunk's payload. */
 export const HEADER_BYTES = 5;
 
-/** An empty chunk frame of `payload` bytes for transfer `n`; the caller fills in the payload at HEADER_BYTES. */
+/** A chunk frame with room for `payload` bytes, for transfer `n`; the caller puts them in at HEADER_BYTES. */
 export function chunkFrame(n: number, payload: number): Uint8Array<ArrayBuffer> {
   const frame = new Uint8Array(HEADER_BYTES + payload);
   frame[0] = CHUNK;

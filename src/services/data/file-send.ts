@@ -52,6 +52,9 @@ export class Outgoing {
 
     const hash = streamingSha256();
     const payload = chunkSize - HEADER_BYTES;
+    // One frame for the whole file: send() copies what it is given before it returns, so the frame can
+    // take the next chunk at once. A new frame per chunk would make the whole file garbage, 64 KiB at a time.
+    const frame = chunkFrame(this.n, payload);
     for (let offset = 0; offset < size && this.#count('accepted'); ) {
       let segment: Uint8Array;
       try {
@@ -62,18 +65,19 @@ export class Outgoing {
       }
       hash.update(segment);
       for (let at = 0; at < segment.length && this.#count('accepted'); at += payload) {
-        const frame = chunkFrame(this.n, Math.min(payload, segment.length - at));
-        frame.set(segment.subarray(at, at + payload), HEADER_BYTES);
+        const bytes = segment.subarray(at, at + payload);
+        frame.set(bytes, HEADER_BYTES);
+        const chunk = bytes.length === payload ? frame : frame.subarray(0, HEADER_BYTES + bytes.length);
         for (const link of this.#targets.keys()) {
           if (this.#targets.get(link) !== 'accepted') continue;
           try {
             // Only await when the queue is full: a promise per chunk would cost throughput for nothing.
-            for (let wait; (wait = room(link.channel, frame.byteLength, highWaterMark)); ) await wait;
+            for (let wait; (wait = room(link.channel, chunk.byteLength, highWaterMark)); ) await wait;
           } catch {
             this.fail(link, 'left', false);
             continue;
           }
-          if (this.#targets.get(link) === 'accepted') link.channel.send(frame);
+          if (this.#targets.get(link) === 'accepted') link.channel.send(chunk);
         }
       }
       offset += segment.length;
