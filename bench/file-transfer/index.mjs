@@ -52,6 +52,7 @@ export async function run({ quick = false } = {}) {
     figures[name] = {
       mbPerSecond: round(median(list.map(rate))),
       heapGrowthMB: round(median(list.map((s) => s.heapGrowth)) / 1e6),
+      heapRetainedMB: round(median(list.map((s) => s.heapRetained)) / 1e6),
       runsMBps: list.map((s) => round(rate(s))),
     };
   }
@@ -66,9 +67,14 @@ export async function run({ quick = false } = {}) {
       ok: ratio >= TARGET_RATIO,
     },
     {
-      metric: `sender's JS heap growth while sending, MB (median${result.preciseMemory ? '' : ', coarse: no precise memory info'})`,
+      metric: `sender's JS heap peak over its start while sending, garbage included, MB (median${result.preciseMemory ? '' : ', coarse: no precise memory info'})`,
       value: figures.kit.heapGrowthMB,
       baseline: `bare ${figures.bare.heapGrowthMB}`,
+    },
+    {
+      metric: "sender's JS heap left after the send and a GC, MB (median)",
+      value: Math.max(0, figures.kit.heapRetainedMB),
+      baseline: `bare ${Math.max(0, figures.bare.heapRetainedMB)}`,
     },
   ];
   return { megabytes, runs, chunk: result.chunk, highWaterMark: result.highWaterMark, figures, ratio, rows };

@@ -8,7 +8,8 @@
 //                 backpressure bound (DEFAULT_HIGH_WATER_MARK), with no checksum, no header and no copy kept;
 //                 done when the receiver has counted every byte and said so.
 // Both report the time and the sender's JS heap growth (performance.memory, precise with
-// --enable-precise-memory-info): its peak during the send, over the heap just before it (after a GC).
+// --enable-precise-memory-info): its peak during the send over the heap just before it (after a GC), and
+// what a GC after the send leaves.
 import { DataLink } from '../../../src/services/data/data-link.ts';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_HIGH_WATER_MARK, FileTransfers } from '../../../src/services/data/files.ts';
 import { createDataChannel } from '../../../src/services/data/wire.ts';
@@ -84,7 +85,10 @@ window.ready = async () => {
 
 const heap = () => performance.memory?.usedJSHeapSize ?? 0;
 
-/** Runs `send` and returns {ms, heapGrowth}: the heap's peak over its level after a GC just before. */
+/**
+ * Runs `send` and returns {ms, heapGrowth, heapRetained}: the heap's peak over its level after a GC just
+ * before (garbage included), and what is still there after a GC once the send is done.
+ */
 async function measure(send) {
   window.gc?.();
   const before = heap();
@@ -95,7 +99,8 @@ async function measure(send) {
   const ms = performance.now() - t0;
   clearInterval(sampler);
   peak = Math.max(peak, heap());
-  return { ms, heapGrowth: peak - before };
+  window.gc?.();
+  return { ms, heapGrowth: peak - before, heapRetained: heap() - before };
 }
 
 window.kit = (megabytes) => {
