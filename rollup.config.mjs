@@ -114,8 +114,7 @@ const browserBundles = {
 // The library build for bundler users: dist/lib, one unminified ES module per source module, peer
 // imports left alone. `__RTC_DEV__` stays undefined here, which the code reads as dev mode on.
 
-// @noble/hashes (the file transfer's streaming SHA-256) is a dependency, left for the app's bundler too.
-const peerImport = /^(lit|@lit\/[^/]+|@microsoft\/signalr|@noble\/hashes)(\/.*)?$/;
+const peerImport = /^(lit|@lit\/[^/]+|@microsoft\/signalr)(\/.*)?$/;
 
 /** Every source module except tests, stories and declarations, as `name -> path` for rollup. */
 function sourceModules(dir = 'src') {

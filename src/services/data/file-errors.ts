@@ -7,7 +7,7 @@ import type { DataLink } from './data-link.js';
  * Why a transfer ended early. The first five also go on the wire in `file-cancel` (wire.ts); a reason a
  * peer does not know reads as `error`.
  */
-export type FailReason = 'cancelled' | 'too-large' | 'checksum' | 'malformed' | 'error' | 'left' | 'no-answer' | 'unreadable';
+export type FailReason = 'cancelled' | 'too-large' | 'checksum' | 'malformed' | 'error' | 'left' | 'no-answer' | 'unreadable' | 'insecure';
 
 const WIRE_REASONS: readonly string[] = ['cancelled', 'too-large', 'checksum', 'malformed', 'error'];
 
@@ -40,6 +40,7 @@ export function sendError(reason: FailReason, file: string, peer: string | null,
     left: `The connection to ${to} closed before "${file}" arrived.`,
     'no-answer': `${to} did not answer the offer of "${file}" (it may run an rtc-kit without file transfer).`,
     unreadable: `"${file}" could not be read, so it was not sent${cause instanceof Error ? ` (${cause.message})` : ''}.`,
+    insecure: `"${file}" was not sent: files can only be sent from a secure page (https or localhost).`,
   };
   return new RtcError('file-failed', text[reason], { cause });
 }
@@ -58,6 +59,7 @@ export function receiveError(reason: FailReason, file: string, peer: string | nu
     left: `The connection to ${peer} closed before "${file}" arrived; what had arrived was dropped.`,
     'no-answer': `${peer} stopped sending "${file}"; what had arrived was dropped.`,
     unreadable: `${peer} could not read "${file}", so it was not sent.`,
+    insecure: `"${file}" from ${peer} was refused: files can only be received on a secure page (https or localhost).`,
   };
   return new RtcError('file-failed', text[reason]);
 }

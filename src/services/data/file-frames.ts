@@ -1,5 +1,4 @@
 // The binary frame of a file chunk (wire.ts): [kind 1][transfer number n, uint32 big-endian][bytes].
-import { sha256 } from '@noble/hashes/sha2.js';
 
 /** The frame kind of a file chunk. */
 export const CHUNK = 1;
@@ -18,17 +17,4 @@ export function chunkFrame(n: number, payload: number): Uint8Array<ArrayBuffer> 
 export function readChunk(frame: ArrayBuffer): { n: number; payload: Uint8Array<ArrayBuffer> } | null {
   if (frame.byteLength < HEADER_BYTES || new Uint8Array(frame, 0, 1)[0] !== CHUNK) return null;
   return { n: new DataView(frame).getUint32(1), payload: new Uint8Array(frame, HEADER_BYTES) };
-}
-
-/**
- * A SHA-256 fed piece by piece. WebCrypto has no streaming digest, so @noble/hashes does it (audited, no
- * dependencies, about 2.6 KB gzip, in the file chunk only). About 100 MB/s per core here: well above a
- * data channel's rate, and it runs while the channel's own thread sends.
- */
-export function streamingSha256(): { update(bytes: Uint8Array): void; hex(): string } {
-  const hash = sha256.create();
-  return {
-    update: (bytes) => void hash.update(bytes),
-    hex: () => Array.from(hash.digest(), (byte) => byte.toString(16).padStart(2, '0')).join(''),
-  };
 }

@@ -1,6 +1,7 @@
 // One file being received from one peer: its chunks, its running SHA-256, and the check at the end.
 import type { FailReason } from './file-errors.js';
-import { readChunk, streamingSha256 } from './file-frames.js';
+import { readChunk } from './file-frames.js';
+import { BlockHash } from './file-hash.js';
 
 /**
  * Chunks are folded into a Blob every 4 MiB: the browser then keeps what arrived outside the JS heap
@@ -12,7 +13,7 @@ export class Incoming {
   received = 0;
   /** Set when a chunk broke the transfer (more bytes than announced). */
   failed: FailReason | null = null;
-  readonly #hash = streamingSha256();
+  readonly #hash = new BlockHash();
   readonly #parts: Blob[] = [];
   #pending: Uint8Array<ArrayBuffer>[] = [];
   #pendingBytes = 0;
@@ -46,9 +47,9 @@ export class Incoming {
   }
 
   /** The trailer came: the whole file if its size and SHA-256 match, else why not. */
-  end(sha256: unknown): Blob | FailReason {
+  async end(sha256: unknown): Promise<Blob | FailReason> {
     if (this.received !== this.size) return 'malformed';
-    if (this.#hash.hex() !== sha256) return 'checksum';
+    if ((await this.#hash.hex()) !== sha256) return 'checksum';
     return new Blob([...this.#parts, ...this.#pending], { type: this.type });
   }
 
@@ -58,7 +59,7 @@ export class Incoming {
       this.failed = 'malformed';
       return;
     }
-    this.#hash.update(payload);
+    this.#hash.add(payload);
     this.#pending.push(payload);
     this.#pendingBytes += payload.byteLength;
     if (this.#pendingBytes >= FOLD_BYTES) {

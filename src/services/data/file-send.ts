@@ -2,11 +2,9 @@
 import type { RtcError } from '../rtc/rtc-error.js';
 import type { DataLink } from './data-link.js';
 import { sendError, who, type FailReason } from './file-errors.js';
-import { chunkFrame, HEADER_BYTES, streamingSha256 } from './file-frames.js';
+import { chunkFrame, HEADER_BYTES } from './file-frames.js';
+import { BlockHash, canHash, HASH_BLOCK } from './file-hash.js';
 import type { FileTransfers } from './files.js';
-
-/** Chunks read from the Blob at a time: one read of 16 chunks (1 MiB by default), sent to every peer. */
-const CHUNKS_PER_READ = 16;
 
 /** offered -> accepted -> ended (trailer sent) -> done (verified), or failed from any of them. */
 type TargetState = 'offered' | 'accepted' | 'ended' | 'done' | 'failed';
@@ -43,6 +41,10 @@ export class Outgoing {
       this.#failAll('too-large', null, { size, limit: maxFileSize });
       throw this.#error;
     }
+    if (!canHash()) {
+      this.#failAll('insecure', null);
+      throw this.#error;
+    }
     for (const link of this.#targets.keys()) link.send('file-offer', { id, n: this.n, name, size, type: file.type });
     const timer = setTimeout(() => {
       for (const [link, state] of this.#targets) if (state === 'offered') this.fail(link, 'no-answer', true);
@@ -50,20 +52,21 @@ export class Outgoing {
     await this.#until(() => !this.#count('offered'));
     clearTimeout(timer);
 
-    const hash = streamingSha256();
-    const payload = chunkSize - HEADER_BYTES;
+    const hash = new BlockHash();
+    const payload = chunkSize;
     // One frame for the whole file: send() copies what it is given before it returns, so the frame can
     // take the next chunk at once. A new frame per chunk would make the whole file garbage, 64 KiB at a time.
     const frame = chunkFrame(this.n, payload);
     for (let offset = 0; offset < size && this.#count('accepted'); ) {
-      let segment: Uint8Array;
+      let segment: Uint8Array<ArrayBuffer>;
       try {
-        segment = new Uint8Array(await file.slice(offset, offset + payload * CHUNKS_PER_READ).arrayBuffer());
+        // One read per hash block (1 MiB), sent to every peer: the Blob is read once, a block at a time.
+        segment = new Uint8Array(await file.slice(offset, offset + HASH_BLOCK).arrayBuffer());
       } catch (cause) {
         this.#failAll('unreadable', 'error', { cause });
         break;
       }
-      hash.update(segment);
+      hash.add(segment);
       for (let at = 0; at < segment.length && this.#count('accepted'); at += payload) {
         const bytes = segment.subarray(at, at + payload);
         frame.set(bytes, HEADER_BYTES);
@@ -84,7 +87,7 @@ export class Outgoing {
       this.#report(offset);
     }
 
-    const sha256 = hash.hex();
+    const sha256 = await hash.hex();
     for (const [link, state] of this.#targets) {
       if (state !== 'accepted') continue;
       this.#targets.set(link, 'ended');

@@ -2,6 +2,7 @@
 // bounded send queue, and every way a transfer fails, on both sides, with nothing half-delivered.
 import { expect } from '@open-wc/testing';
 import { closeMesh, dataMesh, randomBlob, sha256Hex, type MeshPeer } from '../../../test/helpers/data-mesh.js';
+import { BlockHash, HASH_BLOCK } from './file-hash.js';
 import { DEFAULT_HIGH_WATER_MARK, type FileSend } from './files.js';
 
 const MB = 1024 * 1024;
@@ -78,7 +79,7 @@ describe('file transfer', () => {
     await send.done;
     expect(bo.received.items).to.have.length(1);
     expect(bo.received.items[0].blob.size).to.equal(200 * MB);
-    expect(watched.frames).to.equal(Math.ceil((200 * MB) / (65536 - 5)));
+    expect(watched.frames).to.equal((200 * MB) / 65536);
     expect(watched.maxBuffered, 'the queue never passed the bound').to.be.at.most(DEFAULT_HIGH_WATER_MARK);
     expect(watched.maxBuffered, 'and the sender did fill it: backpressure was exercised').to.be.above(DEFAULT_HIGH_WATER_MARK / 2);
     // The receiver's copy is whole: spot-check its first, a middle and its last megabyte against the source.
@@ -98,7 +99,7 @@ describe('file transfer', () => {
     const links = [ana.links.get('bo')!, ana.links.get('chi')!];
     const sends = [ana.files.send(first, links), ana.files.send(second, [ana.links.get('bo')!])];
     await Promise.all(sends.map((send) => send.done));
-    expect(reads, 'one read per 16 chunks, for both peers together').to.equal(Math.ceil(first.size / (16 * (65536 - 5))));
+    expect(reads, 'one read per MiB, for both peers together').to.equal(Math.ceil(first.size / MB));
     for (const peer of [bo, chi]) {
       const got = peer.received.items.find((item) => item.name === 'first.bin')!;
       expect(await sha256Hex(got.blob)).to.equal(await sha256Hex(first));
@@ -236,5 +237,36 @@ describe('file transfer', () => {
     expect(bo.received.items).to.deep.equal([]);
     expect(chi.received.items).to.have.length(1);
     expect(await sha256Hex(chi.received.items[0].blob)).to.equal(await sha256Hex(file));
+  });
+});
+
+describe('the file checksum (BlockHash)', () => {
+  const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (byte) => byte.toString(16).padStart(2, '0')).join('');
+
+  /** The definition, done the plain way: SHA-256 of the SHA-256 digests of each 1 MiB block, in order. */
+  async function reference(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+    const digests: ArrayBuffer[] = [];
+    for (let at = 0; at < bytes.length; at += HASH_BLOCK) digests.push(await crypto.subtle.digest('SHA-256', bytes.slice(at, at + HASH_BLOCK)));
+    return hex(await crypto.subtle.digest('SHA-256', await new Blob(digests).arrayBuffer()));
+  }
+
+  it('is the SHA-256 of the 1 MiB blocks\' SHA-256 digests, whatever the sizes of the pieces fed to it', async () => {
+    const bytes = new Uint8Array(await randomBlob(2 * MB + 12345).arrayBuffer());
+    const expected = await reference(bytes);
+    for (const piece of [bytes.length, HASH_BLOCK, 65536, 1000, 777_777]) {
+      const hash = new BlockHash();
+      for (let at = 0; at < bytes.length; at += piece) hash.add(bytes.subarray(at, at + piece));
+      expect(await hash.hex(), `pieces of ${piece}`).to.equal(expected);
+    }
+    // One changed byte changes it.
+    bytes[1_500_000] ^= 1;
+    const changed = new BlockHash();
+    changed.add(bytes);
+    expect(await changed.hex()).to.not.equal(expected);
+  });
+
+  it('of an empty file is the SHA-256 of nothing', async () => {
+    expect(await new BlockHash().hex()).to.equal(hex(await crypto.subtle.digest('SHA-256', new Uint8Array(0))));
+    expect(await new BlockHash().hex()).to.equal('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   });
 });

@@ -9,22 +9,27 @@
 // The rules (docs/data-channel.md):
 // - The sender offers the file to every link, and sends chunks only to those that accept: a receiver
 //   checks the size against its own maxFileSize before any chunk is sent.
-// - The sender reads the Blob once, in segments of 16 chunks, and sends each chunk to every accepting
-//   link. It never queues more than highWaterMark bytes in one channel (bufferedAmountLowThreshold).
-// - The SHA-256 goes in a trailer (file-end), computed while sending: a header would need the whole file
-//   read once before the first byte is sent, and read again to send it. The receiver holds every chunk
-//   until the trailer anyway, because it hands over nothing that is not verified.
+// - The sender reads the Blob once, 1 MiB at a time, and sends each chunk to every accepting link. It
+//   never queues more than highWaterMark bytes in one channel (bufferedAmountLowThreshold).
+// - The checksum (SHA-256 over 1 MiB blocks, file-hash.ts) goes in a trailer (file-end), computed while
+//   sending: a header would need the whole file read once before the first byte is sent, and read again
+//   to send it. The receiver holds every chunk until the trailer anyway, because it hands over nothing
+//   that is not verified.
 // - A failure ends one receiver's copy only; the sender carries on to the others.
 import type { RtcError } from '../rtc/rtc-error.js';
 import type { DataLink, FileTraffic } from './data-link.js';
 import { receiveError, type FailReason, wireReason, who } from './file-errors.js';
+import { canHash } from './file-hash.js';
 import { Incoming } from './file-receive.js';
 import { Outgoing } from './file-send.js';
 import type { WireMessage } from './wire.js';
 
 /** The most a receiver accepts by default: 100 MB (100 × 2^20 bytes). */
 export const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
-/** Bytes per chunk frame, header included: 64 KiB, within every browser's SCTP message size. */
+/**
+ * Bytes of file per chunk: 64 KiB. With its 5-byte header a frame stays within every browser's SCTP
+ * message size (Chromium and Safari 256 KiB, Firefox 1 GiB).
+ */
 export const DEFAULT_CHUNK_SIZE = 65536;
 /** The most bytes one channel's send queue holds from a file: 1 MiB. */
 export const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
@@ -62,7 +67,7 @@ export interface FileFailure {
 export interface FileTransferOptions {
   /** The largest file this side sends or accepts, in bytes. Default 100 MB. */
   maxFileSize?: number;
-  /** Bytes per chunk frame, 5-byte header included. Default 64 KiB. */
+  /** Bytes of file per chunk frame (the frame adds a 5-byte header). Default 64 KiB. */
   chunkSize?: number;
   /** The most bytes of a file queued in one channel at once. Default 1 MiB. */
   highWaterMark?: number;
@@ -118,7 +123,7 @@ export class FileTransfers {
     for (const [name, value] of Object.entries({ maxFileSize, chunkSize, highWaterMark, answerTimeout })) {
       if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`FileTransfers: ${name} must be a whole number of at least 0, not ${String(value)}.`);
     }
-    if (chunkSize <= 5 || chunkSize > highWaterMark) throw new TypeError(`FileTransfers: chunkSize must be more than 5 bytes and at most highWaterMark (${highWaterMark}), not ${chunkSize}.`);
+    if (chunkSize < 1 || chunkSize + 5 > highWaterMark) throw new TypeError(`FileTransfers: chunkSize must be at least 1 and leave room for its 5-byte header within highWaterMark (${highWaterMark}), not ${chunkSize}.`);
   }
 
   /** Takes over `link`'s file traffic. Idempotent. */
@@ -169,13 +174,14 @@ export class FileTransfers {
         return this.#offered(files, data);
       case 'file-end': {
         const incoming = [...files.incoming.values()].find((each) => each.id === id);
-        if (!incoming) return;
-        const result = incoming.end(data.sha256);
-        if (result instanceof Blob) {
+        void incoming?.end(data.sha256).then((result) => {
+          // Cancelled or closed while the last blocks were hashed: already reported.
+          if (files.incoming.get(incoming.n) !== incoming) return;
+          if (typeof result === 'string') return this.#dropIncoming(files, incoming, result, true);
           files.incoming.delete(incoming.n);
           files.link.send('file-done', { id });
           this.options.onfile?.({ id, from: files.link.id, name: incoming.name, size: incoming.size, type: incoming.type, blob: result });
-        } else this.#dropIncoming(files, incoming, result, true);
+        });
         return;
       }
       case 'file-accept':
@@ -217,6 +223,10 @@ export class FileTransfers {
       return files.link.send('file-cancel', { id, reason: 'malformed' });
     }
     const from = files.link.id;
+    if (!canHash()) {
+      files.link.send('file-cancel', { id, reason: 'error' });
+      return this.failed({ id, peerId: from, error: receiveError('insecure', name, who(files.link)) });
+    }
     const { maxFileSize } = this.options;
     if ((size as number) > maxFileSize) {
       files.link.send('file-cancel', { id, reason: 'too-large' });
