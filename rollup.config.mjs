@@ -3,7 +3,7 @@
 // imports (lit, @lit/*, @microsoft/signalr) to the app's bundler. Type declarations for the library
 // build come from `tsc -p tsconfig.build.json`, and custom-elements.json from `cem analyze`, both run
 // after rollup by `npm run build`.
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import esbuild from 'rollup-plugin-esbuild';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -74,6 +74,66 @@ function dropTemplateIndentation() {
   };
 }
 
+/**
+ * @microsoft/signalr as the browser bundles use it, without what can never run there:
+ * - its branches for Node and React Native (`Platform.isNode`, `Platform.isReactNative`, tested at run
+ *   time) are made `false` at build time, so terser drops them with their `require("ws")` and the like;
+ * - its XMLHttpRequest client and its fetch and AbortController polyfills, used only where those are
+ *   missing, which no browser with WebRTC is;
+ * - its log calls (`logger.log(LogLevel.X, "...")`): rtc-kit's client logs at `LogLevel.None`, so each
+ *   is a call that does nothing, with a message string every page would download.
+ * About 2.5 KB gzip together. The library build (dist/lib) leaves @microsoft/signalr untouched.
+ */
+function signalrForBrowsers() {
+  const esm = /[\\/]@microsoft[\\/]signalr[\\/]dist[\\/]esm[\\/]/;
+  return {
+    name: 'signalr-for-browsers',
+    transform(code, id) {
+      if (!esm.test(id)) return null;
+      let out = code
+        .replace(/\bPlatform\.isNode\b/g, 'false')
+        .replace(/\bPlatform\.isReactNative\b/g, 'false')
+        // Every browser with WebRTC has fetch and AbortController: their polyfill branches go too.
+        .replace(/typeof (fetch|AbortController) === "undefined"/g, 'false')
+        .replace(/typeof (fetch|AbortController) !== "undefined"/g, 'true')
+        .replace(/new XhrHttpClient\(logger\)/, '(() => { throw new Error("XMLHttpRequest is not supported here."); })()');
+      // Log calls, found in the syntax tree: `<anything>.log(LogLevel.<level>, ...)` becomes `void 0`.
+      const calls = [];
+      const walk = (node) => {
+        if (!node || typeof node.type !== 'string') return;
+        const { callee, arguments: args } = node;
+        if (
+          node.type === 'CallExpression' &&
+          callee.type === 'MemberExpression' &&
+          callee.property.name === 'log' &&
+          args[0]?.type === 'MemberExpression' &&
+          args[0].object.name === 'LogLevel'
+        ) {
+          calls.push(node);
+          return;
+        }
+        for (const value of Object.values(node)) {
+          if (Array.isArray(value)) value.forEach(walk);
+          else if (value && typeof value === 'object') walk(value);
+        }
+      };
+      walk(this.parse(out));
+      for (const call of calls.sort((a, b) => b.start - a.start)) out = out.slice(0, call.start) + 'void 0' + out.slice(call.end);
+      return out === code ? null : { code: out, map: null };
+    },
+  };
+}
+
+/** Chunk names carry a content hash: the last build's chunks would linger beside this build's. */
+function cleanChunks() {
+  return {
+    name: 'clean-chunks',
+    renderStart({ dir }) {
+      for (const name of dir && existsSync(dir) ? readdirSync(dir) : []) if (/^rtc-kit-.+\.js(\.map)?$/.test(name)) rmSync(join(dir, name));
+    },
+  };
+}
+
 /** @type {import('rollup').RollupOptions} */
 const browserBundles = {
   input: 'src/index.ts',
@@ -83,6 +143,7 @@ const browserBundles = {
   preserveEntrySignatures: 'allow-extension',
   plugins: [
     nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
+    signalrForBrowsers(),
     dropTemplateIndentation(),
     esbuild({ target: 'es2022', tsconfig: 'tsconfig.json', define: { __RTC_DEV__: 'false' } }),
   ],
@@ -95,7 +156,7 @@ const browserBundles = {
       chunkFileNames: 'rtc-kit-[name]-[hash].js',
       format: 'es',
       sourcemap: true,
-      plugins: [minify()],
+      plugins: [minify(), cleanChunks()],
     },
     {
       // A classic script cannot load chunks: everything is in the one file.

@@ -11,6 +11,10 @@
 //   await executeServerCommand('pause-service', { id, signal: 'SIGKILL' }); // stop a hub, coturn or Redis
 //   await executeServerCommand('resume-service', { id });    // start it again: same port, same config
 //   const { url: redisUrl } = await executeServerCommand('start-redis'); // then start-hub with --redis
+//   await executeServerCommand('start-hub', { args: [], auth: true });  // a hub that needs access tokens:
+//   fetch('/__rtc-token?sub=alice&until=1796000000')                   // HS256 tokens it accepts: those asked for
+//                                                                        // before `until` expire then, later ones in an hour
+//   const { path } = await executeServerCommand('copy-dist', { without: ['then-engine'] }); // dist/ minus some chunks
 //   const peer = await RemotePage.open();                   // a second person, in a browser context of its own
 //                                                           // (test/helpers/remote-page.ts, test/wtr/remote-pages.mjs)
 //
@@ -21,7 +25,7 @@
 //
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,10 +39,15 @@ import { remotePagesPlugin } from './test/wtr/remote-pages.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const logDir = join(root, '.test-tmp', 'logs');
+const bundleDir = join(root, '.test-tmp', 'bundles');
 const HOST = '127.0.0.1';
+/** The secret of the hubs started with `auth: true`, and of the tokens /__rtc-token mints. */
+const AUTH_SECRET = randomBytes(32).toString('hex');
+const TOKEN_ROUTE = '/__rtc-token';
 const PORT = Number(process.env.RTC_WTR_PORT || 8765);
 const ENV_MODULE = '/__rtc-test-env.js';
 rmSync(logDir, { recursive: true, force: true });
+rmSync(bundleDir, { recursive: true, force: true });
 
 export { chromiumArgs };
 
@@ -249,6 +258,23 @@ async function startRedis() {
   return { ...restartable(first, launch), url: `redis://${HOST}:${port}` };
 }
 
+/**
+ * An HS256 access token for the hubs started with `auth: true`: `sub`, `name` (default the sub),
+ * `channels` (a comma list, default `*`), and an `exp` an hour away; or, for a token asked for before
+ * `until` (unix seconds), `exp` is `until`: a call's first tokens expire together, its later ones do not.
+ */
+async function mintToken(params) {
+  const { SignJWT } = await import('jose');
+  const sub = params.get('sub') ?? 'test-user';
+  const now = Math.floor(Date.now() / 1000);
+  const until = Number(params.get('until') ?? 0);
+  return new SignJWT({ name: params.get('name') ?? sub, channels: (params.get('channels') ?? '*').split(',') })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setExpirationTime(now < until ? until : now + 3600)
+    .sign(new TextEncoder().encode(AUTH_SECRET));
+}
+
 /** Services started on demand by browser tests through server commands, by id. */
 const onDemand = new Map();
 let nextId = 1;
@@ -282,6 +308,7 @@ function servicesPlugin() {
     },
 
     async serve(context) {
+      if (context.path === TOKEN_ROUTE) return { body: JSON.stringify({ token: await mintToken(context.URL.searchParams) }), type: 'json' };
       if (context.path !== ENV_MODULE) return undefined;
       try {
         const hub = await mainHub;
@@ -298,10 +325,21 @@ function servicesPlugin() {
         if (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string')) {
           throw new Error('start-hub: payload.args must be an array of strings');
         }
-        const hub = await startHub(args, origin);
+        const hub = await startHub(payload?.auth ? [`--auth-secret=${AUTH_SECRET}`, ...args] : args, origin);
         const id = String(nextId++);
         onDemand.set(id, hub);
         return { id, url: hub.url };
+      }
+      if (command === 'copy-dist') {
+        // A copy of the built bundles with some files missing, as a page meets them when a chunk fails to load.
+        const without = payload?.without ?? [];
+        if (!Array.isArray(without) || !without.every((part) => typeof part === 'string')) {
+          throw new Error('copy-dist: payload.without must be an array of strings');
+        }
+        const id = String(nextId++);
+        const dir = join(bundleDir, id);
+        cpSync(join(root, 'dist'), dir, { recursive: true, filter: (source) => !without.some((part) => source.slice(join(root, 'dist').length).includes(part)) });
+        return { path: `/.test-tmp/bundles/${id}` };
       }
       if (command === 'start-coturn') {
         const coturn = await startCoturn();

@@ -23,6 +23,7 @@ const benchmarks = {
   'scale-out': () => import('./hub-relay/index.mjs').then((m) => m.runScaleOut),
   connections: () => import('./connections/index.mjs').then((m) => m.run),
   'call-setup': () => import('./call-setup/index.mjs').then((m) => m.run),
+  'group-setup': () => import('./group-setup/index.mjs').then((m) => m.run),
   'file-transfer': () => import('./file-transfer/index.mjs').then((m) => m.run),
 };
 

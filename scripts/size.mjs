@@ -1,45 +1,47 @@
 #!/usr/bin/env node
-// `npm run size`: the bytes of the browser bundles as shipped (minified), gzip -9 and brotli (quality 11).
-// Exits 1 if either bundle is over the gzip budget, or if a bundle is missing (run `npm run build`).
-// Only Node built-ins here.
-import { existsSync, readFileSync } from 'node:fs';
+// `npm run size`: the bytes of the browser bundles as shipped (minified), gzip -9 and brotli (quality 11):
+// the module a page loads (dist/rtc-kit.js), each chunk beside it that loads on first use, and the classic
+// script (dist/rtc-kit.iife.js, everything in one file). Exits 1 if a budget is exceeded, or if a bundle
+// is missing (run `npm run build`). Only Node built-ins here.
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { BUDGETS, CHUNK, sizes } from './bundle-sizes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** The gzip budget for each browser bundle: 30 KB. Lit and @microsoft/signalr alone are about 20 KB. */
-const GZIP_BUDGET = 30 * 1024;
-
-const bundles = ['dist/rtc-kit.js', 'dist/rtc-kit.iife.js'];
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 const cell = (bytes) => `${bytes} (${kb(bytes)})`.padStart(18);
 
-let failed = false;
-console.log(`${'file'.padEnd(22)}${'minified'.padStart(18)}${'gzip -9'.padStart(18)}${'brotli'.padStart(18)}`);
-for (const file of bundles) {
-  const path = join(root, file);
-  if (!existsSync(path)) {
-    console.log(`${file.padEnd(22)} missing: run "npm run build" first`);
-    failed = true;
-    continue;
-  }
-  const code = readFileSync(path);
-  const gzip = gzipSync(code, { level: 9 }).length;
-  const brotli = brotliCompressSync(code, {
-    params: {
-      [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
-      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-      [constants.BROTLI_PARAM_SIZE_HINT]: code.length,
-    },
-  }).length;
-  console.log(`${file.padEnd(22)}${cell(code.length)}${cell(gzip)}${cell(brotli)}`);
-  if (gzip > GZIP_BUDGET) {
-    console.log(`${file} is ${kb(gzip)} gzip (${gzip} B), over the ${kb(GZIP_BUDGET)} budget.`);
-    failed = true;
-  }
+const missing = Object.keys(BUDGETS).filter((file) => !existsSync(join(root, file)));
+if (missing.length) {
+  for (const file of missing) console.log(`${file} is missing: run "npm run build" first`);
+  process.exit(1);
 }
-if (!failed) console.log(`Both bundles are within the ${kb(GZIP_BUDGET)} gzip budget.`);
+const chunks = readdirSync(join(root, 'dist'))
+  .filter((name) => CHUNK.test(name))
+  .map((name) => `dist/${name}`)
+  .sort();
+
+const width = Math.max(...[...Object.keys(BUDGETS), ...chunks].map((f) => f.length)) + 2;
+console.log(`${'file'.padEnd(width)}${'minified'.padStart(18)}${'gzip -9'.padStart(18)}${'brotli'.padStart(18)}`);
+const row = (file, label = file) => {
+  const s = sizes(join(root, file));
+  console.log(`${label.padEnd(width)}${cell(s.minified)}${cell(s.gzip)}${cell(s.brotli)}`);
+  return s;
+};
+
+let failed = false;
+const initial = row('dist/rtc-kit.js');
+let total = 0;
+for (const chunk of chunks) total += row(chunk, `  ${chunk}`).gzip;
+console.log(`${'  every chunk together'.padEnd(width)}${''.padStart(18)}${cell(total)}`);
+const iife = row('dist/rtc-kit.iife.js');
+for (const [file, gzip] of [['dist/rtc-kit.js', initial.gzip], ['dist/rtc-kit.iife.js', iife.gzip]]) {
+  const budget = BUDGETS[file];
+  if (gzip > budget) {
+    console.log(`${file} is ${kb(gzip)} gzip (${gzip} B), over its ${kb(budget)} budget (${budget} B).`);
+    failed = true;
+  } else console.log(`${file}: ${gzip} B gzip, within its ${kb(budget)} budget (${budget} B; ${budget - gzip} B left).`);
+}
 process.exit(failed ? 1 : 0);

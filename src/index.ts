@@ -8,8 +8,7 @@ export { RtcService, type CallVariant, type PeerInfo, type RtcServiceConfig } fr
 export { rtcServiceContext, getDefaultRtcService } from './services/rtc/context.js';
 export { RtcError, type RtcErrorCode } from './services/rtc/rtc-error.js';
 export type { CallState, PeerState } from './services/rtc/call-state.js';
-export { validateIceServers } from './services/rtc/ice-config.js';
-export type { SelectedCandidatePair } from './services/rtc/ice-watchdog.js';
+export type { SelectedCandidatePair } from './services/rtc/candidate-pair.js';
 export type { RtcServiceEventMap } from './services/rtc/service-events.js';
 export { HubClient, type SignalingState } from './services/signaling/hub-client.js';
 export { HubEvent, HubMethod, type SignalType } from './services/signaling/hub-contract.js';

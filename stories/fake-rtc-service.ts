@@ -101,7 +101,7 @@ export class FakeRtcService extends RtcService {
   }
   /** The peers with a stream, as the real service lists the peers it is in a call with. */
   override get peers(): PeerInfo[] {
-    return [...this.#streams].map(([id, stream]) => ({ id, state: 'connected', stream, stats: this.#stats }));
+    return [...this.#streams].map(([id, stream]) => ({ id, state: 'connected', stream, stats: this.#stats, connection: null }));
   }
 
   /** For tests: the stream of a peer, if it has one. */
@@ -119,8 +119,9 @@ export class FakeRtcService extends RtcService {
 
   override async setMuted(kind: 'audio' | 'video', muted: boolean): Promise<void> {
     this.#muted[kind] = muted;
-    // As the real one: the preview shows it too.
+    // As the real one: the preview shows it too, and the change is announced once it is applied, later.
     for (const track of this.#local?.getTracks() ?? []) if (track.kind === kind) track.enabled = !muted;
+    await this.step();
     this.emit('mediachange', null);
   }
 

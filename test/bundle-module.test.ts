@@ -2,6 +2,7 @@
 // production build (no dev-mode warnings), and two <rtc-call> elements from it complete a call.
 // Needs the build (`npm test` builds first; otherwise run `npm run build`). Nothing here imports src/.
 import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import { bundleChannel, litDevWarnings, openBundlePage, remoteVideoOf, until, waitForState, type BundlePage } from './helpers/bundle-page.js';
 
 describe('dist/rtc-kit.js in <script type="module">', () => {
@@ -58,5 +59,37 @@ describe('dist/rtc-kit.js in <script type="module">', () => {
     expect(page.errors).to.deep.equal([]);
     expect(page.log.filter(([level]) => level === 'error')).to.deep.equal([]);
     expect(litDevWarnings(page)).to.deep.equal([]);
+  });
+});
+
+describe('dist/rtc-kit.js with a chunk that fails to load', () => {
+  let page: BundlePage | null = null;
+  afterEach(async () => {
+    await page?.close();
+    page = null;
+  });
+
+  it("the 'then' variant's chunk missing (404): start() rejects with a load-failed rtc-error that names it, and the call is failed, not hung", async () => {
+    const { path } = (await executeServerCommand('copy-dist', { without: ['then-engine'] })) as { path: string };
+    page = await openBundlePage('module', bundleChannel('module'), path);
+    const call = page.calls[0];
+    call.variant = 'then';
+    const errors: Array<{ code: string; message: string }> = [];
+    call.addEventListener('rtc-error', (event) => errors.push({ code: event.detail.code, message: event.detail.message }));
+    const failure = await call.start().then(
+      () => null,
+      (error: { code?: string; message: string }) => error,
+    );
+    expect(failure?.code).to.equal('load-failed');
+    expect(errors.map((e) => e.code)).to.deep.equal(['load-failed']);
+    expect(errors[0]!.message).to.match(/^rtc-kit could not load the 'then' variant \(.+\)\.$/);
+    expect(call.state).to.equal('failed');
+    // The part shows it, as every rtc-error is shown.
+    await call.updateComplete;
+    expect(call.shadowRoot!.querySelector('[part="error"]')?.textContent).to.contain("could not load the 'then' variant");
+    // The async variant needs no chunk, and the same element calls with it.
+    call.variant = 'async';
+    await call.start();
+    expect(call.state).to.equal('ready');
   });
 });

@@ -58,9 +58,13 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
 
       // Up again on the same port: both reconnect and rejoin.
       const before = [caller.service.signaling!.connectionId, callee.service.signaling!.connectionId];
-      const reconnected = [caller, callee].map((call) => waitForSignaling(call, 'connected', 30_000));
+      const reconnected = [caller, callee].map((call) => waitForSignaling(call, 'connected', 30_000).then(() => Date.now()));
+      // resume-service returns once the hub has printed its listening line.
       await executeServerCommand('resume-service', { id: hubId });
-      await Promise.all(reconnected);
+      const listening = Date.now();
+      const back = await Promise.all(reconnected);
+      // Back and rejoined within 2 s of the hub's return (the retry delays are short and jittered).
+      for (const at of back) expect(at - listening, 'ms from the hub listening to signaling connected').to.be.at.most(2_000);
       for (const call of [caller, callee]) {
         expect(call.state).to.equal('connected');
         await waitForFrames(remoteVideoOf(call));

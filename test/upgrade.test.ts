@@ -71,8 +71,11 @@ describe('<rtc-call> given its properties before the definition loads', () => {
     expect(childrenService.config).to.include({ channel: 'room-8', variant: 'async', hubUrl: '/other-hub' });
   });
 
-  it('renders the default page with its state, and the then variant\'s own videos', () => {
+  it('renders the default page with its state, and the then variant\'s own videos', async () => {
     const root = withPage.shadowRoot!;
+    // The then variant's videos come with the variant, which loads on first use.
+    const { until } = await import('./helpers/media-helpers.js');
+    await until(() => !!root.querySelector('video[part="local-video"]'), "the then variant's videos");
     expect(withPage.getAttribute('state')).to.equal('idle');
     expect(root.querySelector<HTMLInputElement>('[part="channel"]')!.value).to.equal('room-7');
     expect(root.querySelector<HTMLButtonElement>('[part="start-button"]')!.disabled).to.equal(false);

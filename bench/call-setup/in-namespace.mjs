@@ -15,17 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root, startHub, startProcess } from '../lib/common.mjs';
-import { chromiumArgs as testChromiumArgs } from '../../scripts/chromium-args.mjs';
+import { launchChromium, openPage } from '../lib/browser.mjs';
 import { coturnConfig } from '../../scripts/coturn-config.mjs';
 
 const runs = Number(process.argv[2] ?? 15);
-
-const chromiumArgs = [
-  ...testChromiumArgs,
-  // Keep timers and video running at full rate in a headless page that is never focused.
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-];
 
 /** coturn on loopback, as web-test-runner.config.mjs starts it; `allow-loopback-peers` only because both peers are local. */
 async function startCoturn() {
@@ -60,29 +53,15 @@ async function pageDir(coturn) {
   return dir;
 }
 
-/** The bench page in a browser context of its own, once it has loaded the kit. */
-async function openPage(browser, url) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`${url}/`);
-  await page.waitForFunction(() => window.benchReady === true, null, { timeout: 15_000 }).catch(() => {
-    throw new Error(`the bench page did not load: ${errors.join('; ') || 'no error reported'}`);
-  });
-  return page;
-}
-
 const coturn = await startCoturn();
 const staticDir = await pageDir(coturn);
 let hub = null;
 let browser = null;
 try {
   hub = await startHub(['--static', staticDir]);
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs });
+  browser = await launchChromium();
   // Two people: a page each, in a browser context each (its own renderer process and storage).
-  const [pageA, pageB] = await Promise.all([openPage(browser, hub.url), openPage(browser, hub.url)]);
+  const [pageA, pageB] = await Promise.all([openPage(browser, `${hub.url}/`), openPage(browser, `${hub.url}/`)]);
 
   let counter = 0;
   /** One call between the two pages: from call() on A to the first frame in each element's own video. */

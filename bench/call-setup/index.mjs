@@ -8,38 +8,11 @@
 // with the kit's calls, is two RTCPeerConnections in one page with no signaling at all, from createOffer()
 // to the first remote frame on both sides. Reports medians, kit/floor ratios, and the median timeline of
 // every stage of the two-page calls (page/probes.js).
-import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { runInNamespace } from '../lib/browser.mjs';
 import { median, round, root } from '../lib/common.mjs';
 
 const TARGET_HOST_RATIO = 1.15;
-
-function namespaceProblem() {
-  const probe = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { encoding: 'utf8' });
-  if (probe.error) return `unshare could not run: ${probe.error.message}`;
-  if (probe.status !== 0) return `unshare -n is not permitted here: ${probe.stderr.trim()}`;
-  return null;
-}
-
-function runInNamespace(runs) {
-  return new Promise((resolve, reject) => {
-    const script = join(root, 'bench/call-setup/in-namespace.mjs');
-    const child = spawn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, script, String(runs)], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4096)));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      const line = stdout.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{')) return reject(new Error(`call-setup failed (exit ${code}): ${stderr.trim() || stdout.trim()}`));
-      resolve(JSON.parse(line));
-    });
-  });
-}
 
 /**
  * The median time of each stage, over the runs that have it: the first time each page reached it, in ms
@@ -63,10 +36,8 @@ function medianTimeline(list) {
 }
 
 export async function run({ quick = false } = {}) {
-  const problem = namespaceProblem();
-  if (problem) throw new Error(`${problem}. call-setup needs a loopback-only network namespace (see shared/reference/toolchain.md).`);
   const runs = quick ? 1 : 15;
-  const { samples } = await runInNamespace(runs);
+  const { samples } = await runInNamespace('call-setup', join(root, 'bench/call-setup/in-namespace.mjs'), [runs]);
   const medians = {};
   const timelines = {};
   for (const [name, list] of Object.entries(samples)) {

@@ -2,9 +2,10 @@
 // connections, joins each to a channel, and then holds them, sending the client's keep-alive.
 //
 // Commands (one reply each):
-//   {cmd:'open', protocol, url, count, firstIndex, parallel}
+//   {cmd:'open', protocol, url, count, firstIndex, parallel, authSecret?}
 //        opens `count` connections, at most `parallel` at a time; connection i joins channel
-//        `c-<floor(i/2)>`, so channels have two members, as in a call. Replies {opened, elapsedMs}.
+//        `c-<floor(i/2)>`, so channels have two members, as in a call. With authSecret, each signs in as
+//        its own user (bench/lib/tokens.mjs). Replies {opened, elapsedMs}.
 //   {cmd:'keepalive', intervalMs}
 //        sends the protocol's client ping (SignalR `{"type":6}`) on every connection once per interval,
 //        spread evenly over it, as real clients' timers are. Replies at once.
@@ -12,18 +13,21 @@
 //   {cmd:'exit'}
 import { Peer } from '../lib/wire.mjs';
 import { serveCommands } from '../lib/serve-commands.mjs';
+import { mintTokens } from '../lib/tokens.mjs';
 
 let peers = [];
 let keepAlive = null;
 
 const commands = {
-  async open({ protocol, url, count, firstIndex, parallel }) {
+  async open({ protocol, url, count, firstIndex, parallel, authSecret }) {
+    // Minted before the clock starts: an identity provider's work, not the hub's.
+    const tokens = authSecret ? await mintTokens(authSecret, count, `holder-${firstIndex}`) : [];
     const start = performance.now();
     let next = 0;
     const worker = async () => {
       while (next < count) {
         const i = next++;
-        const peer = new Peer(protocol, url, `c-${Math.floor((firstIndex + i) / 2)}`, () => {});
+        const peer = new Peer(protocol, url, `c-${Math.floor((firstIndex + i) / 2)}`, () => {}, tokens[i]);
         peers.push(peer);
         await peer.ready;
       }

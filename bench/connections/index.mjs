@@ -11,6 +11,7 @@
 //   - held: how many connections were still open and joined at the end.
 import { join } from 'node:path';
 import { cpuMs, median, round, root, rssBytes, sleep, startHub, startRelay } from '../lib/common.mjs';
+import { BENCH_AUTH_SECRET } from '../lib/tokens.mjs';
 import { request, startWorkers, stopWorkers } from '../lib/workers.mjs';
 
 const holderScript = join(root, 'bench/connections/holder.mjs');
@@ -19,6 +20,8 @@ const FULL = { connections: 10_000, holders: 4, parallel: 100, settleMs: 3_000, 
 const QUICK = { connections: 200, holders: 2, parallel: 50, settleMs: 300, idleMs: 1_000 };
 
 const TARGET_BYTES_PER_CONNECTION = 8 * 1024;
+/** What signed-in users may add to each connection (issue 13). */
+const TARGET_AUTH_BYTES_PER_CONNECTION = 1024;
 const KEEP_ALIVE_MS = 15_000;
 
 /** The median of a few RSS readings over `ms`: one reading may catch a GC in the middle. */
@@ -31,7 +34,7 @@ async function steadyRss(pid, ms) {
   return median(readings);
 }
 
-async function measure(server, protocol, config) {
+async function measure(server, protocol, config, authSecret = undefined) {
   await sleep(config.settleMs);
   const idleRss = await steadyRss(server.pid, 500);
   const holders = await startWorkers(holderScript, config.holders);
@@ -47,6 +50,7 @@ async function measure(server, protocol, config) {
           count: Math.min(per, config.connections - i * per),
           firstIndex: i * per,
           parallel: config.parallel,
+          authSecret,
         }),
       ),
     );
@@ -89,6 +93,14 @@ export async function run({ quick = false, log = () => {} } = {}) {
   } finally {
     await hub.stop();
   }
+  // The same, with each connection signed in with its own access token.
+  const authHub = await startHub([], { env: { AUTH_SECRET: BENCH_AUTH_SECRET } });
+  try {
+    servers['rtc-kit+auth'] = await measure(authHub, 'signalr', config, BENCH_AUTH_SECRET);
+    log(`rtc-kit+auth: ${JSON.stringify(servers['rtc-kit+auth'])}`);
+  } finally {
+    await authHub.stop();
+  }
   const relay = await startRelay('ws-relay', ['--ping-ms', String(KEEP_ALIVE_MS)]);
   try {
     servers.ws = await measure(relay, 'ws', config);
@@ -98,8 +110,26 @@ export async function run({ quick = false, log = () => {} } = {}) {
   }
 
   const kit = servers['rtc-kit'];
+  const auth = servers['rtc-kit+auth'];
   const ws = servers.ws;
+  const authCost = auth.bytesPerConnection - kit.bytesPerConnection;
   const rows = [
+    {
+      metric: `memory per connection with auth on (bytes), N=${config.connections}`,
+      value: auth.bytesPerConnection,
+      baseline: `auth off ${kit.bytesPerConnection}`,
+      ratio: round(auth.bytesPerConnection / kit.bytesPerConnection),
+      target: `<= +${TARGET_AUTH_BYTES_PER_CONNECTION}`,
+      ok: authCost <= TARGET_AUTH_BYTES_PER_CONNECTION,
+    },
+    {
+      metric: 'connections held, joined, with auth on',
+      value: auth.held,
+      baseline: `auth off ${kit.held}`,
+      ratio: round(auth.held / kit.held),
+      target: `= ${config.connections}`,
+      ok: auth.held === config.connections,
+    },
     {
       metric: `memory per connection (bytes), N=${config.connections}`,
       value: kit.bytesPerConnection,

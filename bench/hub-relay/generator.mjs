@@ -3,8 +3,10 @@
 // with the load.
 //
 // Commands (one reply each):
-//   {cmd:'connect', protocol, urls, channels}   two peers per channel: the first on urls[0], the second on
-//                                               urls[1] (or urls[0]); replies once all have joined
+//   {cmd:'connect', protocol, urls, channels, authSecret?}
+//                                               two peers per channel: the first on urls[0], the second on
+//                                               urls[1] (or urls[0]); with authSecret, each signs in as its
+//                                               own user (bench/lib/tokens.mjs); replies once all have joined
 //   {cmd:'closed', payload, window, warmupMs, durationMs}
 //        closed loop, to find saturation: every peer starts `window` messages; each message received is
 //        answered at once by the peer that received it, so 2 x window messages per channel are always in
@@ -15,6 +17,7 @@
 //   {cmd:'exit'}
 import { Peer, payloads, forEachStamp } from '../lib/wire.mjs';
 import { serveCommands } from '../lib/serve-commands.mjs';
+import { mintTokens } from '../lib/tokens.mjs';
 
 let peers = []; // [a0, b0, a1, b1, ...]: peers[i ^ 1] is the other peer of peers[i]
 let templates = new Map(); // payload name -> per peer [before, after]
@@ -38,12 +41,13 @@ function sendFrom(index, list) {
 }
 
 const commands = {
-  async connect({ protocol, urls, channels }) {
+  async connect({ protocol, urls, channels, authSecret }) {
     peers = [];
     templates = new Map();
-    for (const channel of channels) {
-      peers.push(new Peer(protocol, urls[0], channel, (peer, data) => onFrame(peer, data)));
-      peers.push(new Peer(protocol, urls[1] ?? urls[0], channel, (peer, data) => onFrame(peer, data)));
+    const tokens = authSecret ? await mintTokens(authSecret, 2 * channels.length, `relay-${process.pid}`) : [];
+    for (const [i, channel] of channels.entries()) {
+      peers.push(new Peer(protocol, urls[0], channel, (peer, data) => onFrame(peer, data), tokens[2 * i]));
+      peers.push(new Peer(protocol, urls[1] ?? urls[0], channel, (peer, data) => onFrame(peer, data), tokens[2 * i + 1]));
     }
     for (let i = 0; i < peers.length; i++) peers[i].index = i;
     await Promise.all(peers.map((peer) => peer.ready));

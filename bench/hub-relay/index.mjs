@@ -1,7 +1,8 @@
 // bench/hub-relay: how many signaling messages one server relays per second, and how fast.
 //
-// The same load generator (generator.mjs, in separate processes) runs against three servers in one run:
+// The same load generator (generator.mjs, in separate processes) runs against four servers in one run:
 //   rtc-kit    the hub from server/dist, speaking SignalR JSON (SignalWebRtc)
+//   rtc-kit+auth  the same hub with access tokens on (AUTH_SECRET): each peer connects with its own token
 //   ws         bench/servers/ws-relay.mjs: the floor, the least a Node relay on bare `ws` can do
 //   socketio   bench/servers/socketio-relay.mjs: the same relay on socket.io, what most people would pick
 // P channels of 2 peers. Two payloads: candidate-sized (about 300 B) and SDP-sized (about 4 KB).
@@ -21,8 +22,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request, startWorkers, stopWorkers } from '../lib/workers.mjs';
 import { cpuShareDuring, quantile, round, root, startHub, startProcess, startRelay } from '../lib/common.mjs';
+import { BENCH_AUTH_SECRET } from '../lib/tokens.mjs';
 
 const generatorScript = join(root, 'bench/hub-relay/generator.mjs');
+
+/**
+ * Each peer here sends thousands of signals a second, far past the hub's default rate limit (50 a second per
+ * connection), which exists for people, not load generators. The limit stays on, at a rate never reached, so
+ * that its cost is measured with the rest.
+ */
+const RELAY_FLAGS = ['--max-invocations-per-second', '1000000'];
 
 const FULL = {
   channels: 64,
@@ -52,7 +61,13 @@ export async function prepare(target, config) {
     const perGenerator = Math.ceil(channels.length / generators.length);
     await Promise.all(
       generators.map((g, i) =>
-        request(g, { cmd: 'connect', protocol: target.protocol, urls: target.urls, channels: channels.slice(i * perGenerator, (i + 1) * perGenerator) }),
+        request(g, {
+          cmd: 'connect',
+          protocol: target.protocol,
+          urls: target.urls,
+          channels: channels.slice(i * perGenerator, (i + 1) * perGenerator),
+          authSecret: target.authSecret,
+        }),
       ),
     );
   } catch (error) {
@@ -183,7 +198,7 @@ export async function measureAll(prepared, payloadNames, config, log = () => {})
 
 // ---------------------------------------------------------------------------------------------------
 
-const TARGETS = { vsWs: 0.8, vsSocketio: 1.5, p99VsWs: 1.5 };
+const TARGETS = { vsWs: 0.8, vsSocketio: 1.5, p99VsWs: 1.5, authVsOpen: 0.95 };
 
 /** Single-server relay: rtc-kit, bare ws and socket.io, with the same generator. */
 export async function run({ quick = false, log = () => {} } = {}) {
@@ -193,14 +208,21 @@ export async function run({ quick = false, log = () => {} } = {}) {
   const prepared = {};
   let servers;
   try {
-    // All three run at once; only the one being measured has traffic, and an idle server costs nothing.
-    const hub = await startHub();
+    // All four run at once; only the one being measured has traffic, and an idle server costs nothing.
+    const hub = await startHub(RELAY_FLAGS);
     started.push(hub);
+    // The same hub with signed-in users: every peer connects with its own access token (issue 13).
+    const authHub = await startHub(RELAY_FLAGS, { env: { AUTH_SECRET: BENCH_AUTH_SECRET } });
+    started.push(authHub);
     const wsRelay = await startRelay('ws-relay');
     started.push(wsRelay);
     const sioRelay = await startRelay('socketio-relay');
     started.push(sioRelay);
     prepared['rtc-kit'] = await prepare({ protocol: 'signalr', urls: [hub.url], pids: [hub.pid] }, config);
+    prepared['rtc-kit+auth'] = await prepare(
+      { protocol: 'signalr', urls: [authHub.url], pids: [authHub.pid], authSecret: BENCH_AUTH_SECRET },
+      config,
+    );
     prepared.ws = await prepare({ protocol: 'ws', urls: [wsRelay.url], pids: [wsRelay.pid] }, config);
     prepared.socketio = await prepare({ protocol: 'socketio', urls: [sioRelay.url], pids: [sioRelay.pid] }, config);
     servers = await measureAll(prepared, payloadNames, config, log);
@@ -213,12 +235,14 @@ export async function run({ quick = false, log = () => {} } = {}) {
   const ratios = {};
   for (const payload of payloadNames) {
     const kit = servers['rtc-kit'][payload];
+    const auth = servers['rtc-kit+auth'][payload];
     const ws = servers.ws[payload];
     const sio = servers.socketio[payload];
     const r = {
       vsWs: round(kit.throughput / ws.throughput),
       vsSocketio: round(kit.throughput / sio.throughput),
       p99VsWs: round(kit.p99 / ws.p99),
+      authVsOpen: round(auth.throughput / kit.throughput),
     };
     ratios[payload] = r;
     rows.push(
@@ -234,6 +258,22 @@ export async function run({ quick = false, log = () => {} } = {}) {
         ok: null,
       },
       { metric: `${payload}: p50 at half load (ms)`, value: kit.p50, baseline: `ws ${ws.p50}, socket.io ${sio.p50}`, ratio: round(kit.p50 / ws.p50), target: '', ok: null },
+      {
+        metric: `${payload}: throughput with auth on (msg/s)`,
+        value: auth.throughput,
+        baseline: `auth off ${kit.throughput}`,
+        ratio: r.authVsOpen,
+        target: `>= ${TARGETS.authVsOpen}`,
+        ok: r.authVsOpen >= TARGETS.authVsOpen,
+      },
+      {
+        metric: `${payload}: server CPU per message with auth on (µs)`,
+        value: auth.cpuMicrosPerMessage,
+        baseline: `auth off ${kit.cpuMicrosPerMessage}`,
+        ratio: round(auth.cpuMicrosPerMessage / kit.cpuMicrosPerMessage),
+        target: '',
+        ok: null,
+      },
       {
         metric: `${payload}: server CPU per message (µs)`,
         value: kit.cpuMicrosPerMessage,
@@ -298,10 +338,10 @@ export async function runScaleOut({ quick = false, log = () => {} } = {}) {
   let redis = null;
   let results;
   try {
-    const single = await startHub();
+    const single = await startHub(RELAY_FLAGS);
     started.push(single);
     redis = await startRedis();
-    const hubs = [await startHub(['--redis', redis.url]), await startHub(['--redis', redis.url])];
+    const hubs = [await startHub([...RELAY_FLAGS, '--redis', redis.url]), await startHub([...RELAY_FLAGS, '--redis', redis.url])];
     started.push(...hubs);
     prepared.one = await prepare({ protocol: 'signalr', urls: [single.url], pids: [single.pid] }, config);
     // The first peer of each channel on one hub, the second on the other: every message crosses Redis.

@@ -100,10 +100,19 @@ export function startProcess({ name, command, args = [], ready, env, timeoutMs =
   });
 }
 
-/** Starts the rtc-kit hub from server/dist on a free loopback port. Resolves with its URL and PID. */
+/**
+ * Starts the rtc-kit hub from server/dist on a free loopback port. Resolves with its URL and PID. Auth is off
+ * unless `env` turns it on: the caller's own AUTH_SECRET, say, must not change what is measured.
+ */
 export async function startHub(extraArgs = [], { env } = {}) {
   const [command, args] = withFileLimit(process.execPath, [hubCli, '--port', '0', '--host', '127.0.0.1', ...extraArgs]);
-  const started = await startProcess({ name: 'rtc-hub', command, args, env, ready: /^rtc-hub listening on (http:\/\/\S+)$/ });
+  const started = await startProcess({
+    name: 'rtc-hub',
+    command,
+    args,
+    env: { AUTH_SECRET: '', AUTH_PUBLIC_KEY: '', DEV_TOKENS: '', ...env },
+    ready: /^rtc-hub listening on (http:\/\/\S+)$/,
+  });
   return { ...started, url: started.match[1].replace(/\/$/, '') };
 }
 

@@ -218,10 +218,11 @@ export function forEachStamp(data, onStamp) {
 
 /**
  * One simulated client: a raw WebSocket that connects, does its protocol's handshake and joins `channel`.
- * `onSignal(peer, data)` receives every frame that carries a timestamp marker.
+ * `onSignal(peer, data)` receives every frame that carries a timestamp marker. With `token`, it signs in with
+ * it as browsers do on WebSockets: in the `access_token` query parameter.
  */
 export class Peer {
-  constructor(protocolName, baseUrl, channel, onSignal) {
+  constructor(protocolName, baseUrl, channel, onSignal, token = null) {
     this.protocol = protocols[protocolName];
     this.channel = channel;
     this.state = 'handshake';
@@ -236,7 +237,7 @@ export class Peer {
       () => clearTimeout(timer),
       () => clearTimeout(timer),
     );
-    const url = baseUrl.replace(/^http/, 'ws') + this.protocol.path;
+    const url = baseUrl.replace(/^http/, 'ws') + this.protocol.path + (token ? `?access_token=${encodeURIComponent(token)}` : '');
     this.ws = new WebSocket(url, { perMessageDeflate: false });
     this.ws.on('open', () => this.protocol.start(this));
     this.ws.on('message', (data) => {

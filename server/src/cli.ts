@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -32,6 +32,30 @@ Options (each has an environment variable):
   --stateful-reconnect-buffer BYTES
                           unacknowledged bytes kept per connection for a  STATEFUL_RECONNECT_BUFFER
                           resume; beyond it, sends wait for the client    (default 100000)
+
+Signed-in users (docs/security.md). With any of the first two, or --dev-tokens, every connection and
+/ice-servers need a valid access token (a JWT: sub and exp required; name and channels optional):
+  --auth-secret S         verify HS256 tokens with this shared secret     AUTH_SECRET
+                          (prefer the env var: flags show in ps)
+  --auth-public-key FILE  verify RS256, ES256 or EdDSA tokens with this   AUTH_PUBLIC_KEY
+                          PEM public key file
+  --auth-issuer I         the "iss" every token must have                 AUTH_ISSUER
+  --auth-audience A       the "aud" every token must have                 AUTH_AUDIENCE
+  --dev-tokens            serve GET /dev/token?user=NAME[&channels=a,b]:  DEV_TOKENS=1
+                          a 1-hour token for anyone who asks; loopback hosts only, never in production
+
+Limits (docs/security.md):
+  --max-channel-members N a Join past it gets "Channel '<name>' is full."   MAX_CHANNEL_MEMBERS (default 6)
+  --max-channels-per-connection N
+                          channels one connection may be in at once       MAX_CHANNELS_PER_CONNECTION
+                                                                          (default 4)
+  --max-invocations-per-second N
+                          per connection, with bursts of 2 x N; past it   MAX_INVOCATIONS_PER_SECOND
+                          "Rate limit exceeded.", and a connection that   (default 50; 0: no limit)
+                          stays past it for 10 s is closed
+  --invite-timeout SECONDS
+                          how long an invitation rings (docs/invitations.md)  INVITE_TIMEOUT (default 30)
+
   -h, --help              show this help
 
 It prints "rtc-hub listening on http://HOST:PORT" first, and stops cleanly on SIGINT and SIGTERM.
@@ -85,6 +109,36 @@ async function main(): Promise<void> {
   if (!/^\d+$/.test(bufferText) || Number(bufferText) <= 0) {
     fail(`--stateful-reconnect-buffer must be a positive number of bytes, not "${bufferText}".`);
   }
+  const keyFile = args['auth-public-key'] ?? env.AUTH_PUBLIC_KEY;
+  let publicKey: string | null = null;
+  if (keyFile) {
+    try {
+      publicKey = readFileSync(keyFile, 'utf8');
+    } catch {
+      fail(`--auth-public-key: cannot read the file "${keyFile}".`);
+    }
+  }
+  const devTokensText = (env.DEV_TOKENS ?? '0').toLowerCase();
+  if (!['0', '1', 'true', 'false', 'on', 'off'].includes(devTokensText)) fail(`DEV_TOKENS must be 1 or 0, not "${env.DEV_TOKENS}".`);
+  const devTokens = args['dev-tokens'] === true || ['1', 'true', 'on'].includes(devTokensText);
+  const count = (flag: string, text: string, zero: boolean): number => {
+    if (!/^\d+$/.test(text) || (!zero && Number(text) === 0)) {
+      fail(`--${flag} must be a ${zero ? 'whole number, 0 or more' : 'positive whole number'}, not "${text}".`);
+    }
+    return Number(text);
+  };
+  const maxChannelMembers = count('max-channel-members', args['max-channel-members'] ?? env.MAX_CHANNEL_MEMBERS ?? '6', false);
+  const maxChannelsPerConnection = count(
+    'max-channels-per-connection',
+    args['max-channels-per-connection'] ?? env.MAX_CHANNELS_PER_CONNECTION ?? '4',
+    false,
+  );
+  const inviteTimeout = count('invite-timeout', args['invite-timeout'] ?? env.INVITE_TIMEOUT ?? '30', false);
+  const maxInvocationsPerSecond = count(
+    'max-invocations-per-second',
+    args['max-invocations-per-second'] ?? env.MAX_INVOCATIONS_PER_SECOND ?? '50',
+    true,
+  );
 
   let server: HubServer;
   try {
@@ -102,6 +156,15 @@ async function main(): Promise<void> {
       redisHeartbeatInterval: Number(heartbeatText),
       allowStatefulReconnects: statefulText === 'on' || statefulText === 'true',
       statefulReconnectBufferSize: Number(bufferText),
+      authSecret: args['auth-secret'] ?? env.AUTH_SECRET ?? null,
+      authPublicKey: publicKey,
+      authIssuer: args['auth-issuer'] ?? env.AUTH_ISSUER ?? null,
+      authAudience: args['auth-audience'] ?? env.AUTH_AUDIENCE ?? null,
+      devTokens,
+      maxChannelMembers,
+      maxChannelsPerConnection,
+      maxInvocationsPerSecond,
+      inviteTimeout: inviteTimeout * 1000,
       logger: consoleLogger(),
     });
   } catch (error) {
@@ -142,6 +205,15 @@ function parse() {
       'redis-heartbeat': { type: 'string' },
       'stateful-reconnect': { type: 'string' },
       'stateful-reconnect-buffer': { type: 'string' },
+      'auth-secret': { type: 'string' },
+      'auth-public-key': { type: 'string' },
+      'auth-issuer': { type: 'string' },
+      'auth-audience': { type: 'string' },
+      'dev-tokens': { type: 'boolean' },
+      'max-channel-members': { type: 'string' },
+      'max-channels-per-connection': { type: 'string' },
+      'max-invocations-per-second': { type: 'string' },
+      'invite-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

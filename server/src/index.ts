@@ -10,4 +10,14 @@ export {
   type RedisHubLifetimeManagerOptions,
 } from './lifetime/redis-hub-lifetime-manager.js';
 export { consoleLogger, silentLogger, type Logger } from './logger.js';
+export type { HubUser } from './auth/access-tokens.js';
+export { Invitations, InvitationEvent, MAX_INFO_BYTES } from './invitations/invitations.js';
+export {
+  InMemoryInvitationStore,
+  type InvitationStore,
+  type InvitationRecord,
+  type InvitationAnswer,
+  type InvitationEnd,
+} from './invitations/invitation-store.js';
+export { RedisInvitationStore, type RedisInvitationStoreOptions } from './invitations/redis-invitation-store.js';
 export { mintIceServers, turnCredential, type IceServersAnswer } from './http/ice-servers.js';

@@ -1,3 +1,4 @@
+import type { InvitationStore } from './invitations/invitation-store.js';
 import type { HubLifetimeManager } from './lifetime/hub-lifetime-manager.js';
 import type { Logger } from './logger.js';
 
@@ -29,6 +30,15 @@ export interface HubServerOptions {
   disconnectTimeout?: number;
   /** Answer a long poll that has nothing to send after this long, in ms. Default 90 000. */
   longPollTimeout?: number;
+  /**
+   * Bytes written to a connection and not yet sent (or polled) above which its client counts as not reading,
+   * ASP.NET's TransportMaxBufferSize. A connection that stays above it for `transportSendTimeout` is closed, and
+   * one that goes past 16 times it (1 MiB by default) is closed at once: a client that does not read must not
+   * make the server queue for it without end. Default 65 536.
+   */
+  transportMaxBufferSize?: number;
+  /** How long, in ms, a connection may stay above `transportMaxBufferSize` (ASP.NET's TransportSendTimeout). Default 10 000. */
+  transportSendTimeout?: number;
   /**
    * Stateful reconnect (SignalR 8+, WebSockets only; signalr-wire.md E): a client built with
    * `withStatefulReconnect()` that loses its WebSocket without a Close frame gets `disconnectTimeout` to
@@ -69,11 +79,47 @@ export interface HubServerOptions {
    * the clients' own 30 s server timeout.
    */
   redisHeartbeatInterval?: number;
+  /**
+   * Verify HS256 access tokens with this shared secret (product.md section 8). With it, or `authPublicKey`, or
+   * `devTokens`, every connection and `/ice-servers` need a valid token. Default null: an open hub.
+   */
+  authSecret?: string | null;
+  /** Verify RS256, ES256 or EdDSA access tokens with this PEM public key (its text, not a file name). Default null. */
+  authPublicKey?: string | null;
+  /** With auth: the `iss` every token must have. Default null: not checked. */
+  authIssuer?: string | null;
+  /** With auth: the `aud` every token must have. Default null: not checked. */
+  authAudience?: string | null;
+  /**
+   * Serve `GET /dev/token?user=NAME[&channels=a,b]`: a one-hour HS256 token for anyone who asks, signed with
+   * `authSecret`, or with a random secret made at start when there is none. For trying the kit on one
+   * machine only: refused unless `host` is a loopback address. Default false.
+   */
+  devTokens?: boolean;
+  /** A `Join` that would make a channel larger than this gets `Channel '<name>' is full.`; across servers too. Default 6. */
+  maxChannelMembers?: number;
+  /** A connection may be in at most this many channels at once. Default 4. */
+  maxChannelsPerConnection?: number;
+  /**
+   * Invocations one connection may make per second, on average, with bursts of twice as many (a token
+   * bucket). Past it, an invocation gets the hub error `Rate limit exceeded.` and is not run; a connection that
+   * stays past it for `rateLimitCloseAfter` is closed. 0 turns the limit off. Default 50.
+   */
+  maxInvocationsPerSecond?: number;
+  /** How long, in ms, a connection may keep going past the rate limit before it is closed. Default 10 000. */
+  rateLimitCloseAfter?: number;
+  /** How long an invitation rings before it times out, in ms (product.md section 9). Default 30 000. */
+  inviteTimeout?: number;
+  /**
+   * Where invitations live while they ring. Default: in Redis when `redis` is set (so that they, and their
+   * time-outs, outlive the server that made them), else in memory.
+   */
+  invitationStore?: InvitationStore;
   logger?: Logger;
 }
 
-export type ResolvedHubServerOptions = Required<Omit<HubServerOptions, 'lifetimeManager' | 'logger'>> &
-  Pick<HubServerOptions, 'lifetimeManager' | 'logger'>;
+export type ResolvedHubServerOptions = Required<Omit<HubServerOptions, 'lifetimeManager' | 'logger' | 'invitationStore'>> &
+  Pick<HubServerOptions, 'lifetimeManager' | 'logger' | 'invitationStore'>;
 
 /** ASP.NET's defaults (signalr-wire.md D.1), plus the product's own (product.md section 3). */
 export const DEFAULT_OPTIONS = {
@@ -89,6 +135,8 @@ export const DEFAULT_OPTIONS = {
   maximumReceiveMessageSize: 32 * 1024,
   disconnectTimeout: 15_000,
   longPollTimeout: 90_000,
+  transportMaxBufferSize: 65_536,
+  transportSendTimeout: 10_000,
   allowStatefulReconnects: true,
   statefulReconnectBufferSize: 100_000,
   turnUrls: [],
@@ -98,6 +146,16 @@ export const DEFAULT_OPTIONS = {
   iceServersRateLimit: { max: 30, windowMs: 60_000 },
   redis: null,
   redisHeartbeatInterval: 5_000,
+  authSecret: null,
+  authPublicKey: null,
+  authIssuer: null,
+  authAudience: null,
+  devTokens: false,
+  maxChannelMembers: 6,
+  maxChannelsPerConnection: 4,
+  maxInvocationsPerSecond: 50,
+  rateLimitCloseAfter: 10_000,
+  inviteTimeout: 30_000,
 } as const satisfies ResolvedHubServerOptions;
 
 /** Spreads the defaults in and checks every option up front, with an exact message. */
@@ -112,7 +170,17 @@ export function resolveOptions(options: HubServerOptions = {}): ResolvedHubServe
   if (typeof resolved.hubPath !== 'string' || !resolved.hubPath.startsWith('/') || resolved.hubPath.endsWith('/')) {
     throw new TypeError('The "hubPath" option must start with "/" and not end with "/".');
   }
-  for (const name of ['keepAliveInterval', 'clientTimeoutInterval', 'handshakeTimeout', 'disconnectTimeout', 'longPollTimeout', 'redisHeartbeatInterval'] as const) {
+  for (const name of [
+    'keepAliveInterval',
+    'clientTimeoutInterval',
+    'handshakeTimeout',
+    'disconnectTimeout',
+    'longPollTimeout',
+    'redisHeartbeatInterval',
+    'rateLimitCloseAfter',
+    'transportSendTimeout',
+    'inviteTimeout',
+  ] as const) {
     const value = resolved[name];
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
       throw new TypeError(`The "${name}" option must be a positive number of milliseconds.`);
@@ -124,6 +192,9 @@ export function resolveOptions(options: HubServerOptions = {}): ResolvedHubServe
   }
   if (typeof resolved.allowStatefulReconnects !== 'boolean') {
     throw new TypeError('The "allowStatefulReconnects" option must be true or false.');
+  }
+  if (!Number.isInteger(resolved.transportMaxBufferSize) || resolved.transportMaxBufferSize <= 0) {
+    throw new TypeError('The "transportMaxBufferSize" option must be a positive whole number of bytes.');
   }
   if (!Number.isInteger(resolved.statefulReconnectBufferSize) || resolved.statefulReconnectBufferSize <= 0) {
     throw new TypeError('The "statefulReconnectBufferSize" option must be a positive whole number of bytes.');
@@ -155,10 +226,50 @@ export function resolveOptions(options: HubServerOptions = {}): ResolvedHubServe
   if (resolved.redis !== null && resolved.lifetimeManager) {
     throw new TypeError('The "redis" and "lifetimeManager" options exclude each other: give one or the other.');
   }
+  checkAuth(resolved);
+  for (const name of ['maxChannelMembers', 'maxChannelsPerConnection'] as const) {
+    if (!Number.isInteger(resolved[name]) || resolved[name] <= 0) {
+      throw new TypeError(`The "${name}" option must be a positive whole number.`);
+    }
+  }
+  const rate = resolved.maxInvocationsPerSecond;
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) {
+    throw new TypeError('The "maxInvocationsPerSecond" option must be a number of 0 (no limit) or more.');
+  }
   const origins = resolved.allowedOrigins;
   if (!Array.isArray(origins)) throw new TypeError('The "allowedOrigins" option must be an array of origins.');
   resolved.allowedOrigins = origins.map(normalizeOrigin);
   return resolved;
+}
+
+/** Whether `host` is a loopback address, reachable from this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
+/** Whether the hub asks for access tokens: any auth key, or dev tokens. */
+export function authEnabled(options: ResolvedHubServerOptions): boolean {
+  return options.authSecret !== null || options.authPublicKey !== null || options.devTokens;
+}
+
+function checkAuth(resolved: ResolvedHubServerOptions): void {
+  for (const name of ['authSecret', 'authPublicKey', 'authIssuer', 'authAudience'] as const) {
+    const value = resolved[name];
+    if (value !== null && (typeof value !== 'string' || value === '')) {
+      throw new TypeError(`The "${name}" option must be a non-empty string.`);
+    }
+  }
+  if (typeof resolved.devTokens !== 'boolean') throw new TypeError('The "devTokens" option must be true or false.');
+  if ((resolved.authIssuer !== null || resolved.authAudience !== null) && !authEnabled(resolved)) {
+    throw new TypeError('The "authIssuer" and "authAudience" options need "authSecret", "authPublicKey" or "devTokens".');
+  }
+  if (resolved.devTokens && !isLoopbackHost(resolved.host)) {
+    throw new TypeError(
+      `Dev tokens are refused on host ${resolved.host}: anyone who reaches /dev/token could sign in as anyone. ` +
+        'Bind a loopback address (127.0.0.1, ::1 or localhost), or mint real tokens.',
+    );
+  }
 }
 
 /** `https://Example.com:443/` becomes `https://example.com`, the form browsers send in `Origin`. */

@@ -2,12 +2,14 @@
 import * as signalr from '@microsoft/signalr';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
+import { mint } from './helpers/tokens.js';
 
 const BIN = new URL('../dist/cli.js', import.meta.url).pathname;
 
@@ -30,7 +32,26 @@ after(() => {
 /** Starts the bin and resolves with the URL from its first line, which must be the listening line. */
 function startHub(args: string[], env: Record<string, string> = {}): Promise<RunningHub> {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, PORT: '', HOST: '', ALLOWED_ORIGINS: '', STATIC_DIR: '', TURN_URLS: '', TURN_SECRET: '', TURN_TTL: '', STUN_URLS: '', ...env },
+    env: {
+      ...process.env,
+      PORT: '',
+      HOST: '',
+      ALLOWED_ORIGINS: '',
+      STATIC_DIR: '',
+      TURN_URLS: '',
+      TURN_SECRET: '',
+      TURN_TTL: '',
+      STUN_URLS: '',
+      AUTH_SECRET: '',
+      AUTH_PUBLIC_KEY: '',
+      AUTH_ISSUER: '',
+      AUTH_AUDIENCE: '',
+      DEV_TOKENS: '',
+      MAX_CHANNEL_MEMBERS: '',
+      MAX_CHANNELS_PER_CONNECTION: '',
+      MAX_INVOCATIONS_PER_SECOND: '',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
@@ -74,7 +95,13 @@ describe('rtc-hub', () => {
   it('--help lists every option with its environment variable', async () => {
     const { code, stdout } = await run(['--help']);
     assert.equal(code, 0);
-    for (const text of ['--port', 'PORT', '--host', 'HOST', '--static', 'STATIC_DIR', '--allowed-origin', 'ALLOWED_ORIGINS']) {
+    for (const text of [
+      ...['--port', 'PORT', '--host', 'HOST', '--static', 'STATIC_DIR', '--allowed-origin', 'ALLOWED_ORIGINS'],
+      ...['--auth-secret', 'AUTH_SECRET', '--auth-public-key', 'AUTH_PUBLIC_KEY', '--auth-issuer', 'AUTH_ISSUER'],
+      ...['--auth-audience', 'AUTH_AUDIENCE', '--dev-tokens', 'DEV_TOKENS=1'],
+      ...['--max-channel-members', 'MAX_CHANNEL_MEMBERS (default 6)', '--max-channels-per-connection', 'MAX_CHANNELS_PER_CONNECTION'],
+      ...['--max-invocations-per-second', 'MAX_INVOCATIONS_PER_SECOND', '(default 50; 0: no limit)'],
+    ]) {
       assert.ok(stdout.includes(text), `help mentions ${text}`);
     }
   });
@@ -195,4 +222,101 @@ describe('rtc-hub', () => {
     assert.ok(frames.includes('{"type":7,"allowReconnect":true}\x1e'), `frames: ${JSON.stringify(frames)}`);
     assert.equal(await officialClosed, undefined, 'the official client saw a clean close');
   });
+
+  it('AUTH_SECRET (or --auth-secret) turns auth on: negotiate needs a token; --auth-issuer and --auth-audience are checked', async () => {
+    const hub = await startHub(['--port', '0', '--auth-issuer', 'https://id.example', '--auth-audience', 'rtc'], { AUTH_SECRET: 'env-secret' });
+    try {
+      const negotiate = (token?: string) =>
+        fetch(`${hub.url}/messagehub/negotiate?negotiateVersion=1`, { method: 'POST', headers: token ? { Authorization: `Bearer ${token}` } : {} });
+      assert.equal((await negotiate()).status, 401);
+      assert.equal((await negotiate(await mint('env-secret', { sub: 'a' }))).status, 401, 'no iss and aud');
+      assert.equal((await negotiate(await mint('env-secret', { sub: 'a', iss: 'https://id.example', aud: 'rtc' }))).status, 200);
+    } finally {
+      hub.child.kill('SIGTERM');
+      await hub.exited;
+    }
+  });
+
+  it('--auth-public-key FILE (or AUTH_PUBLIC_KEY) verifies tokens with a PEM public key; a missing file stops the start', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const file = join(mkdtempSync(join(tmpdir(), 'rtc-hub-key-')), 'public.pem');
+    writeFileSync(file, publicKey.export({ type: 'spki', format: 'pem' }));
+    for (const [args, env] of [[['--auth-public-key', file], {}], [[], { AUTH_PUBLIC_KEY: file }]] as const) {
+      const hub = await startHub(['--port', '0', ...args], env);
+      try {
+        const token = await mint(privateKey, { sub: 'k' }, { alg: 'ES256' });
+        const res = await fetch(`${hub.url}/messagehub/negotiate?negotiateVersion=1`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+        assert.equal(res.status, 200);
+      } finally {
+        hub.child.kill('SIGTERM');
+        await hub.exited;
+      }
+    }
+    const missing = await run(['--port', '0', '--auth-public-key', '/no/such/key.pem']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--auth-public-key: cannot read the file "\/no\/such\/key\.pem"\./);
+  });
+
+  it('--dev-tokens (or DEV_TOKENS=1) serves /dev/token and prints a warning; it refuses to start on a host that is not loopback', async () => {
+    for (const [args, env] of [[['--dev-tokens'], {}], [[], { DEV_TOKENS: '1' }]] as const) {
+      const hub = await startHub(['--port', '0', ...args], env);
+      try {
+        const { token } = (await (await fetch(`${hub.url}/dev/token?user=dana`)).json()) as { token: string };
+        const res = await fetch(`${hub.url}/messagehub/negotiate?negotiateVersion=1`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+        assert.equal(res.status, 200);
+        assert.equal((await fetch(`${hub.url}/messagehub/negotiate?negotiateVersion=1`, { method: 'POST' })).status, 401);
+        await until(() => hub.stderr().includes('Dev tokens are on'));
+        assert.match(hub.stderr(), /^warn: Dev tokens are on: anyone who can reach http:\/\/127\.0\.0\.1:\d+\/dev\/token gets a token for any user name\. For trying rtc-kit on this machine only; never in production\.$/m);
+      } finally {
+        hub.child.kill('SIGTERM');
+        await hub.exited;
+      }
+    }
+    const refused = await run(['--port', '0', '--dev-tokens', '--host', '0.0.0.0']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /^rtc-hub: Dev tokens are refused on host 0\.0\.0\.0: anyone who reaches \/dev\/token could sign in as anyone\./m);
+  });
+
+  it('takes each limit from its flag or its environment variable, and refuses bad values', async () => {
+    const hub = await startHub(['--port', '0', '--max-channels-per-connection', '1', '--max-invocations-per-second', '1'], { MAX_CHANNEL_MEMBERS: '1' });
+    const clients: signalr.HubConnection[] = [];
+    try {
+      const connect = async () => {
+        const c = new signalr.HubConnectionBuilder().withUrl(`${hub.url}/messagehub`).configureLogging(signalr.LogLevel.None).build();
+        clients.push(c);
+        await c.start();
+        return c;
+      };
+      const [a, b, c] = [await connect(), await connect(), await connect()];
+      const error = (message: string) => ({ message: `An unexpected error occurred invoking 'Join' on the server. HubException: ${message}` });
+      await a.invoke('Join', 'one');
+      await a.invoke('Join', 'one');
+      // a has spent its burst of 2 (1 a second): its next call is refused.
+      await assert.rejects(a.invoke('Join', 'one'), error('Rate limit exceeded.'));
+      await assert.rejects(b.invoke('Join', 'one'), error("Channel 'one' is full."));
+      await c.invoke('Join', 'three');
+      await assert.rejects(c.invoke('Join', 'two'), error("Cannot join 'two': one connection may be in at most 1 channels."));
+    } finally {
+      await Promise.all(clients.map((c) => c.stop()));
+      hub.child.kill('SIGTERM');
+      await hub.exited;
+    }
+    for (const [args, message] of [
+      [['--max-channel-members', '0'], /--max-channel-members must be a positive whole number, not "0"\./],
+      [['--max-channels-per-connection', 'x'], /--max-channels-per-connection must be a positive whole number, not "x"\./],
+      [['--max-invocations-per-second=1.5'], /--max-invocations-per-second must be a whole number, 0 or more, not "1.5"\./],
+    ] as const) {
+      const refused = await run(['--port', '0', ...args]);
+      assert.equal(refused.code, 2, args.join(' '));
+      assert.match(refused.stderr, message);
+    }
+  });
 });
+
+async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('Timed out.');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -99,7 +99,7 @@ describe('negotiate (A)', () => {
 
     const socket = await RawSocket.connect(`${wsBase()}?id=${connectionId}`);
     socket.send(record('{"type":1,"invocationId":"0","target":"Join","arguments":["v0"]}'));
-    assert.equal(await socket.nextRecord(), '{"type":3,"invocationId":"0"}');
+    assert.equal(await socket.nextRecord(), '{"type":3,"invocationId":"0","result":[]}');
     socket.close();
     await socket.expectClose();
   });
@@ -316,7 +316,7 @@ describe('transport status codes (B.2)', () => {
     assertPlain(await http(url, { method: 'DELETE' }), 400, text);
     // Neither connection was ended by it.
     socket.send(record('{"type":1,"invocationId":"0","target":"Join","arguments":["del"]}'));
-    assert.equal(await socket.nextRecord(), '{"type":3,"invocationId":"0"}');
+    assert.equal(await socket.nextRecord(), '{"type":3,"invocationId":"0","result":[]}');
     socket.close();
     stream.abort();
     await socket.expectClose();
@@ -410,7 +410,7 @@ describe('Server-Sent Events (B.4)', () => {
     );
     assert.equal((await http(url, { method: 'POST', body })).status, 200);
     const expected =
-      `data: {"type":3,"invocationId":"0"}${RS}\r\n\r\n` +
+      `data: {"type":3,"invocationId":"0","result":[]}${RS}\r\n\r\n` +
       `data: {"type":3,"invocationId":"1","error":"Failed to invoke 'NoSuchMethod' due to an error on the server. HubException: Method does not exist."}${RS}\r\n\r\n`;
     await stream.waitFor((text) => text.length - before >= expected.length);
     assert.equal(stream.text.slice(before), expected);
@@ -477,7 +477,7 @@ describe('long polling (B.5)', () => {
       answers.push(...splitRecords(poll.text));
     }
     assert.deepEqual(answers, [
-      '{"type":3,"invocationId":"0"}',
+      '{"type":3,"invocationId":"0","result":[]}',
       `{"type":3,"invocationId":"1","error":"Failed to invoke 'Join' due to an error on the server."}`,
     ]);
     assert.equal((await http(url, { method: 'DELETE' })).status, 202);
@@ -496,8 +496,8 @@ describe('long polling (B.5)', () => {
     );
     const poll = await http(`${url}&_=3`);
     assert.equal(poll.headers['content-type'], 'application/octet-stream');
-    // [3, {}, "0", 2]: a void Completion.
-    assert.deepEqual([...poll.body], [0x06, 0x94, 0x03, 0x80, 0xa1, 0x30, 0x02]);
+    // [3, {}, "0", 3, []]: a Completion with a result, Join's empty list of members.
+    assert.deepEqual([...poll.body], [0x07, 0x95, 0x03, 0x80, 0xa1, 0x30, 0x03, 0x90]);
     assert.equal((await http(url, { method: 'DELETE' })).status, 202);
   });
 
@@ -540,7 +540,7 @@ describe('long polling (B.5)', () => {
       (await http(url, { method: 'POST', body: record('{"type":1,"invocationId":"0","target":"Join","arguments":["lp2"]}') })).status,
       200,
     );
-    assert.equal(await current.body(), record('{"type":3,"invocationId":"0"}'));
+    assert.equal(await current.body(), record('{"type":3,"invocationId":"0","result":[]}'));
     assert.equal(current.status, 200);
     assertNoCache(current.headers);
     assert.equal((await http(url, { method: 'DELETE' })).status, 202);
@@ -575,7 +575,7 @@ describe('WebSockets (B.3, A.7)', () => {
   it('skipNegotiation: an upgrade without an id gets a fresh connection', async () => {
     const socket = await RawSocket.connect(wsBase());
     socket.send(record('{"type":1,"invocationId":"0","target":"Join","arguments":["skip"]}'));
-    assert.equal(await socket.nextRecord(), '{"type":3,"invocationId":"0"}');
+    assert.equal(await socket.nextRecord(), '{"type":3,"invocationId":"0","result":[]}');
     socket.close();
     await socket.expectClose();
   });
@@ -612,8 +612,8 @@ describe('WebSockets (B.3, A.7)', () => {
     msgpack.send(msgpackFrame([1, {}, '0', 'Join', ['mp'], []]));
     const completion = await msgpack.nextFrame();
     assert.equal(completion.binary, true);
-    // [3, {}, "0", 2]: a void Completion, with its length prefix.
-    assert.deepEqual([...completion.data], [0x06, 0x94, 0x03, 0x80, 0xa1, 0x30, 0x02]);
+    // [3, {}, "0", 3, []]: Join's Completion with its result (no other members), with its length prefix.
+    assert.deepEqual([...completion.data], [0x07, 0x95, 0x03, 0x80, 0xa1, 0x30, 0x03, 0x90]);
     // A client Close ([7, nil]) gets an empty Close back: [7, nil, false].
     msgpack.send(msgpackFrame([7, null]));
     const close = await msgpack.nextFrame();
@@ -635,7 +635,7 @@ describe('WebSockets (B.3, A.7)', () => {
         ),
     );
     assert.equal(await socket.nextRecord(), '{}');
-    assert.equal(await socket.nextRecord(), '{"type":3,"invocationId":"0"}');
+    assert.equal(await socket.nextRecord(), '{"type":3,"invocationId":"0","result":[]}');
     assert.equal(await socket.nextRecord(), '{"type":3,"invocationId":"1"}');
     socket.close();
     await socket.expectClose();
@@ -650,13 +650,13 @@ describe('WebSockets (B.3, A.7)', () => {
     socket.send(message.slice(0, 20));
     // A Binary frame continues the same byte stream (B.3).
     socket.send(Buffer.from(message.slice(20)));
-    assert.equal(await socket.nextRecord(), '{"type":3,"invocationId":"0"}');
+    assert.equal(await socket.nextRecord(), '{"type":3,"invocationId":"0","result":[]}');
     // Split inside a multi-byte UTF-8 character.
     const bytes = Buffer.from(record('{"type":1,"invocationId":"1","target":"Join","arguments":["grüße"]}'));
     const cut = bytes.indexOf(0xc3) + 1;
     socket.send(bytes.subarray(0, cut));
     socket.send(bytes.subarray(cut));
-    assert.equal(await socket.nextRecord(), '{"type":3,"invocationId":"1"}');
+    assert.equal(await socket.nextRecord(), '{"type":3,"invocationId":"1","result":[]}');
     socket.close();
     await socket.expectClose();
   });
@@ -670,9 +670,10 @@ describe('hub messages on the wire (B.3, C.3)', () => {
     const sb = await RawSocket.connect(`${wsBase()}?id=${b.token}`);
     const channel = 'wire';
     sa.send(record(`{"type":1,"invocationId":"0","target":"Join","arguments":["${channel}"]}`));
-    assert.equal(await sa.nextRecord(), '{"type":3,"invocationId":"0"}');
+    assert.equal(await sa.nextRecord(), '{"type":3,"invocationId":"0","result":[]}');
     sb.send(record(`{"type":1,"invocationId":"0","target":"Join","arguments":["${channel}"]}`));
-    assert.equal(await sb.nextRecord(), '{"type":3,"invocationId":"0"}');
+    // Join answers with the members already there (product.md section 7).
+    assert.equal(await sb.nextRecord(), `{"type":3,"invocationId":"0","result":["${a.connectionId}"]}`);
     // The others hear of a join by the public connection id, never the token.
     const join = await sa.nextFrame();
     assert.equal(join.data.toString('utf8'), record(`{"type":1,"target":"Join","arguments":["${b.connectionId}"]}`));

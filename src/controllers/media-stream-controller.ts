@@ -5,33 +5,37 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
  * stops tracks: the stream belongs to the service, and other elements may be showing it too.
  */
 export class MediaStreamController implements ReactiveController {
-  private stream: MediaStream | null = null;
+  #stream: MediaStream | null = null;
+  readonly #host: ReactiveControllerHost;
+  readonly #video: () => HTMLVideoElement | null;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly video: () => HTMLVideoElement | null,
+    host: ReactiveControllerHost,
+    video: () => HTMLVideoElement | null,
   ) {
+    this.#host = host;
+    this.#video = video;
     host.addController(this);
   }
 
   get current(): MediaStream | null {
-    return this.stream;
+    return this.#stream;
   }
 
   setStream(stream: MediaStream | null): void {
-    if (this.stream === stream) return;
-    this.stream = stream;
-    this.host.requestUpdate();
+    if (this.#stream === stream) return;
+    this.#stream = stream;
+    this.#host.requestUpdate();
   }
 
   hostUpdated(): void {
-    const video = this.video();
-    if (video && video.srcObject !== this.stream) video.srcObject = this.stream;
+    const video = this.#video();
+    if (video && video.srcObject !== this.#stream) video.srcObject = this.#stream;
   }
 
   hostDisconnected(): void {
-    const video = this.video();
+    const video = this.#video();
     if (video) video.srcObject = null;
-    this.stream = null;
+    this.#stream = null;
   }
 }

@@ -1,55 +1,53 @@
 import { html, type ReactiveController, type ReactiveControllerHost } from 'lit';
 
 /**
- * Plays a video of a remote peer, and owns what can go wrong with it:
+ * Plays the videos of remote peers, and owns what can go wrong with them:
  * - the browser's autoplay policy refuses to play without a user gesture (`NotAllowedError`): `blocked`
  *   is true, and the host shows `button()`, "Click to play", instead of a silent black box; a click is
- *   the gesture that lets it play. Other rejections (a new stream interrupting the load) are no block.
+ *   the gesture that lets them play. Other rejections (a new stream interrupting the load) are no block.
  * - the speaker: the chosen `sinkId` is applied with `setSinkId`, where the browser has it.
- * Call `update(sinkId)` after each render; it acts only when the video's stream or the speaker changed.
+ * Call `update(sinkId)` after each render; it acts only on a video whose stream or speaker changed.
  */
 export class PlaybackController implements ReactiveController {
-  /** The browser refused to play the stream without a user gesture. */
+  /** The browser refused to play a stream without a user gesture. */
   blocked = false;
-  #played: MediaProvider | null = null;
-  #sinkId = '';
+  /** The stream each video was last played with, and the speaker it was last given. */
+  #played = new WeakMap<HTMLVideoElement, { stream: MediaProvider | null; sinkId: string }>();
+  readonly #host: ReactiveControllerHost;
+  readonly #videos: () => Iterable<HTMLVideoElement>;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly video: () => HTMLVideoElement | null | undefined,
-  ) {
+  constructor(host: ReactiveControllerHost, videos: () => Iterable<HTMLVideoElement>) {
+    this.#host = host;
+    this.#videos = videos;
     host.addController(this);
   }
 
-  /** Taken out of the page, the video lost its stream: put back, it is played again. */
+  /** Taken out of the page, the videos lost their streams: put back, they are played again. */
   hostDisconnected(): void {
-    this.#played = null;
+    this.#played = new WeakMap();
   }
 
-  /** Plays a new stream, and moves to the speaker `sinkId` ('' is the default). */
+  /** Plays each new stream, and moves each video to the speaker `sinkId` ('' is the default). */
   update(sinkId: string): void {
-    const video = this.video();
-    if (!video) return;
-    const stream = video.srcObject;
-    if (stream !== this.#played) {
-      this.#played = stream;
-      // Settled after this update, so the button's change is an update of its own.
-      void (stream ? this.#play(video) : Promise.resolve(true)).then((ok) => this.#played === stream && this.#setBlocked(!ok));
-    }
-    if (sinkId !== this.#sinkId && video.setSinkId) {
-      this.#sinkId = sinkId;
-      video.setSinkId(sinkId).catch(() => {});
+    for (const video of this.#videos()) {
+      const last = this.#played.get(video);
+      const stream = video.srcObject;
+      if (stream !== last?.stream) {
+        // Settled after this update, so the button's change is an update of its own.
+        void (stream ? this.#play(video) : Promise.resolve(true)).then((ok) => video.srcObject === stream && this.#setBlocked(!ok));
+      }
+      if (sinkId !== (last?.sinkId ?? '') && video.setSinkId) video.setSinkId(sinkId).catch(() => {});
+      this.#played.set(video, { stream, sinkId });
     }
   }
 
-  /** "Click to play", over a blocked video; render it while `blocked`. */
+  /** "Click to play", over blocked videos; render it while `blocked`. */
   button() {
     return html`<button part="play-button" class="play" type="button" @click=${() => this.#resume()}>Click to play</button>`;
   }
 
   #resume(): void {
-    const video = this.video();
-    if (video) void this.#play(video).then((ok) => this.#setBlocked(!ok));
+    void Promise.all([...this.#videos()].map((video) => this.#play(video))).then((played) => this.#setBlocked(!played.every(Boolean)));
   }
 
   #play(video: HTMLVideoElement): Promise<boolean> {
@@ -62,6 +60,6 @@ export class PlaybackController implements ReactiveController {
   #setBlocked(blocked: boolean): void {
     if (this.blocked === blocked) return;
     this.blocked = blocked;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 }

@@ -9,49 +9,53 @@ export type ServiceHandlers = { [K in keyof RtcServiceEventMap]?: RtcServiceList
  * changes. Every listener it adds, it removes: a removed element leaves nothing on the service.
  */
 export class ServiceSubscriptionController implements ReactiveController {
-  private service: RtcService | null = null;
-  private connected = false;
-  private offs: Array<() => void> = [];
+  #service: RtcService | null = null;
+  #connected = false;
+  #offs: Array<() => void> = [];
+  readonly #host: ReactiveControllerHost;
+  readonly #handlers: ServiceHandlers;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly handlers: ServiceHandlers,
+    host: ReactiveControllerHost,
+    handlers: ServiceHandlers,
   ) {
+    this.#host = host;
+    this.#handlers = handlers;
     host.addController(this);
   }
 
   /** Follows `service`; call it whenever the host's service may have changed. */
   setService(service: RtcService | null | undefined): void {
-    if (this.service === (service ?? null)) return;
-    this.unsubscribe();
-    this.service = service ?? null;
-    if (this.connected) this.subscribe();
+    if (this.#service === (service ?? null)) return;
+    this.#unsubscribe();
+    this.#service = service ?? null;
+    if (this.#connected) this.#subscribe();
   }
 
   hostConnected(): void {
-    this.connected = true;
-    this.subscribe();
+    this.#connected = true;
+    this.#subscribe();
   }
 
   hostDisconnected(): void {
-    this.connected = false;
-    this.unsubscribe();
+    this.#connected = false;
+    this.#unsubscribe();
   }
 
-  private subscribe(): void {
-    const service = this.service;
-    if (!service || this.offs.length > 0) return;
-    for (const [type, handler] of Object.entries(this.handlers) as Array<[keyof RtcServiceEventMap, RtcServiceListener<never>]>) {
-      this.offs.push(
+  #subscribe(): void {
+    const service = this.#service;
+    if (!service || this.#offs.length > 0) return;
+    for (const [type, handler] of Object.entries(this.#handlers) as Array<[keyof RtcServiceEventMap, RtcServiceListener<never>]>) {
+      this.#offs.push(
         service.listen(type, (event) => {
           handler(event as never);
-          this.host.requestUpdate();
+          this.#host.requestUpdate();
         }),
       );
     }
   }
 
-  private unsubscribe(): void {
-    for (const off of this.offs.splice(0)) off();
+  #unsubscribe(): void {
+    for (const off of this.#offs.splice(0)) off();
   }
 }

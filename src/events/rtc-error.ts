@@ -1,11 +1,10 @@
 import type { RtcError, RtcErrorCode } from '../services/rtc/rtc-error.js';
+import { RtcEvent } from './rtc-event.js';
 
 /** Something went wrong. `code` is for code, `message` for people. */
-export class RtcErrorEvent extends Event {
-  readonly detail: { code: RtcErrorCode; message: string; error: RtcError };
+export class RtcErrorEvent extends RtcEvent<{ code: RtcErrorCode; message: string; error: RtcError }> {
   constructor(error: RtcError) {
-    super('rtc-error', { bubbles: true, composed: true });
-    this.detail = { code: error.code, message: error.message, error };
+    super('rtc-error', { code: error.code, message: error.message, error });
   }
 }
 

@@ -1,7 +1,8 @@
+import { RtcEvent } from './rtc-event.js';
 /** A peer joined the channel. */
-export class RtcPeerJoinEvent extends Event {
-  constructor(readonly detail: { peerId: string }) {
-    super('rtc-peer-join', { bubbles: true, composed: true });
+export class RtcPeerJoinEvent extends RtcEvent<{ peerId: string }> {
+  constructor(detail: { peerId: string }) {
+    super('rtc-peer-join', detail);
   }
 }
 

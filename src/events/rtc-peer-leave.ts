@@ -1,7 +1,8 @@
+import { RtcEvent } from './rtc-event.js';
 /** A peer left the channel: it hung up, closed its page, or lost its connection to the hub. */
-export class RtcPeerLeaveEvent extends Event {
-  constructor(readonly detail: { peerId: string }) {
-    super('rtc-peer-leave', { bubbles: true, composed: true });
+export class RtcPeerLeaveEvent extends RtcEvent<{ peerId: string }> {
+  constructor(detail: { peerId: string }) {
+    super('rtc-peer-leave', detail);
   }
 }
 

@@ -1,9 +1,10 @@
 import type { PeerState } from '../services/rtc/call-state.js';
+import { RtcEvent } from './rtc-event.js';
 
 /** The connection with one peer moved to a new state: `connecting`, `connected`, `reconnecting` or `failed`. */
-export class RtcPeerStateEvent extends Event {
-  constructor(readonly detail: { peerId: string; state: PeerState }) {
-    super('rtc-peer-state', { bubbles: true, composed: true });
+export class RtcPeerStateEvent extends RtcEvent<{ peerId: string; state: PeerState }> {
+  constructor(detail: { peerId: string; state: PeerState }) {
+    super('rtc-peer-state', detail);
   }
 }
 

@@ -1,9 +1,10 @@
 import type { SignalingState } from '../services/signaling/hub-client.js';
+import { RtcEvent } from './rtc-event.js';
 
 /** The link to the hub changed: `connected`, `reconnecting` or `disconnected`. Media may flow on regardless. */
-export class RtcSignalingStateEvent extends Event {
-  constructor(readonly detail: { state: SignalingState }) {
-    super('rtc-signaling-state', { bubbles: true, composed: true });
+export class RtcSignalingStateEvent extends RtcEvent<{ state: SignalingState }> {
+  constructor(detail: { state: SignalingState }) {
+    super('rtc-signaling-state', detail);
   }
 }
 

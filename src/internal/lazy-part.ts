@@ -1,5 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
-import { RtcError } from '../services/rtc/rtc-error.js';
+import { chunk, type RtcError } from '../services/rtc/rtc-error.js';
 
 /**
  * A part of an element that not every call needs (device selects, the quality line, ...), in a chunk of
@@ -9,25 +9,31 @@ import { RtcError } from '../services/rtc/rtc-error.js';
 export class LazyPart<T> {
   #value: T | null = null;
   #loading = false;
+  readonly #host: ReactiveControllerHost;
+  readonly #what: string;
+  readonly #load: () => Promise<T>;
+  readonly #failed: (error: RtcError) => void;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly what: string,
-    private readonly load: () => Promise<T>,
-    private readonly failed: (error: RtcError) => void,
-  ) {}
+    host: ReactiveControllerHost,
+    what: string,
+    load: () => Promise<T>,
+    failed: (error: RtcError) => void,
+  ) {
+    this.#host = host;
+    this.#what = what;
+    this.#load = load;
+    this.#failed = failed;
+  }
 
   /** The loaded part, or null while it loads (or if it failed). */
   get(): T | null {
     if (!this.#value && !this.#loading) {
       this.#loading = true;
-      this.load().then(
-        (value) => {
-          this.#value = value;
-          this.host.requestUpdate();
-        },
-        (cause) => this.failed(new RtcError('load-failed', `rtc-kit could not load ${this.what} (${(cause as Error)?.message ?? cause}).`, { cause })),
-      );
+      chunk(this.#what, this.#load()).then((value) => {
+        this.#value = value;
+        this.#host.requestUpdate();
+      }, this.#failed);
     }
     return this.#value;
   }

@@ -1,4 +1,5 @@
 import { LitElement } from 'lit';
+import { DEV_MODE } from './dev-mode.js';
 
 /** The base of every rtc-kit element. */
 export class RtcElement extends LitElement {
@@ -19,7 +20,3 @@ export class RtcElement extends LitElement {
     }
   }
 }
-
-// Set by the build: false in the minified bundles, so the warning code drops out.
-declare const __RTC_DEV__: boolean | undefined;
-const DEV_MODE = typeof __RTC_DEV__ === 'undefined' ? true : __RTC_DEV__;

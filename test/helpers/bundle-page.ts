@@ -1,6 +1,6 @@
 // A plain HTML page in an iframe that loads one of the built bundles (dist/rtc-kit.iife.js or
-// dist/rtc-kit.js) and nothing from src/, with two <rtc-call> elements in the same channel, each with
-// its own service. The tests that use it check what the bundles ship, so they need `npm run build`.
+// dist/rtc-kit.js) and nothing from src/, with two <rtc-call> elements in the same channel, written in
+// HTML with no script: each makes its own service. The tests that use it check what the bundles ship, so they need `npm run build`.
 //
 // Only types come from src/ here: `import type` is erased, so the test page never loads src/.
 import type * as RtcKitModule from '../../src/index.js';
@@ -44,7 +44,7 @@ export function bundleChannel(bundle: Bundle): string {
 
 const attr = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-function pageHtml(bundle: Bundle, channel: string): string {
+function pageHtml(bundle: Bundle, channel: string, dist: string): string {
   const hub = attr(`${hubUrl}/messagehub`);
   const call = (id: string) =>
     `<rtc-call id="${id}" hub-url="${hub}" channel="${attr(channel)}"><rtc-local-video></rtc-local-video><rtc-remote-video></rtc-remote-video></rtc-call>`;
@@ -61,20 +61,18 @@ function pageHtml(bundle: Bundle, channel: string): string {
   </script>`;
   if (bundle === 'iife') {
     return `<!doctype html><html><head><meta charset="utf-8">${probe}
-      <script src="/dist/rtc-kit.iife.js"></script></head><body>
+      <script src="${dist}/rtc-kit.iife.js"></script></head><body>
       ${call('a')}${call('b')}
       <script>
-        for (const call of document.querySelectorAll('rtc-call')) call.service = new RtcKit.RtcService();
         window.__kit = RtcKit;
         window.__ready = true;
       </script></body></html>`;
   }
   return `<!doctype html><html><head><meta charset="utf-8">${probe}
-    <script type="module" src="/dist/rtc-kit.js"></script></head><body>
+    <script type="module" src="${dist}/rtc-kit.js"></script></head><body>
     ${call('a')}${call('b')}
     <script type="module">
-      import * as kit from '/dist/rtc-kit.js';
-      for (const call of document.querySelectorAll('rtc-call')) call.service = new kit.RtcService();
+      import * as kit from '${dist}/rtc-kit.js';
       window.__kit = kit;
       window.__ready = true;
     </script></body></html>`;
@@ -89,12 +87,15 @@ export async function until(check: () => boolean, what: string, timeoutMs = 10_0
   }
 }
 
-/** Opens the page in a same-origin iframe (srcdoc), so `/dist/...` comes from the test server. */
-export async function openBundlePage(bundle: Bundle, channel: string): Promise<BundlePage> {
+/**
+ * Opens the page in a same-origin iframe (srcdoc), so `/dist/...` comes from the test server; or the
+ * bundles from `dist`, a copy made with the `copy-dist` server command.
+ */
+export async function openBundlePage(bundle: Bundle, channel: string, dist = '/dist'): Promise<BundlePage> {
   const iframe = document.createElement('iframe');
   iframe.allow = 'camera; microphone; autoplay';
   iframe.style.cssText = 'width: 800px; height: 600px; border: 0';
-  iframe.srcdoc = pageHtml(bundle, channel);
+  iframe.srcdoc = pageHtml(bundle, channel, dist);
   document.body.append(iframe);
   const win = () => iframe.contentWindow as PageWindow | null;
   await until(() => win()?.__ready === true || (win()?.__errors?.length ?? 0) > 0, `${bundle} bundle page to load`);

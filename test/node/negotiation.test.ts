@@ -265,3 +265,23 @@ describe('isPolite', () => {
     assert.equal(isPolite(null, null, undefined, sdp('1')), true, 'with nothing to compare, yield');
   });
 });
+
+describe('withStartBitrate', () => {
+  const sdp = [
+    'v=0', 'o=- 1 2 IN IP4 127.0.0.1', 's=-', 't=0 0',
+    'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=mid:0', 'a=rtpmap:111 opus/48000/2', 'a=fmtp:111 minptime=10;useinbandfec=1',
+    'm=video 9 UDP/TLS/RTP/SAVPF 96 97 98', 'a=mid:1', 'a=rtpmap:96 VP8/90000', 'a=rtpmap:97 rtx/90000', 'a=fmtp:97 apt=96',
+    'a=rtpmap:98 H264/90000', 'a=fmtp:98 level-asymmetry-allowed=1;packetization-mode=1', '',
+  ].join('\r\n');
+
+  it('puts x-google-start-bitrate on each video codec, with or without an fmtp line, and on nothing else', async () => {
+    const { withStartBitrate } = await import('../../src/services/rtc/start-bitrate.js');
+    const out = withStartBitrate(sdp, 2000).split('\r\n');
+    assert.ok(out.includes('a=fmtp:96 x-google-start-bitrate=2000'), 'VP8 gets an fmtp line right after its rtpmap');
+    assert.equal(out[out.indexOf('a=rtpmap:96 VP8/90000') + 1], 'a=fmtp:96 x-google-start-bitrate=2000');
+    assert.ok(out.includes('a=fmtp:98 level-asymmetry-allowed=1;packetization-mode=1;x-google-start-bitrate=2000'));
+    assert.ok(out.includes('a=fmtp:97 apt=96'), 'rtx untouched');
+    assert.ok(out.includes('a=fmtp:111 minptime=10;useinbandfec=1'), 'audio untouched');
+    assert.equal(out.filter((line) => line.includes('x-google-start-bitrate')).length, 2);
+  });
+});

@@ -24,7 +24,7 @@ describe('src/index.ts in Node', () => {
       const registry = (globalThis as { customElements?: CustomElementRegistry }).customElements;
       if (registry) assert.equal(registry.get(tag), kit[name], `<${tag}> is registered with ${name}`);
     }
-    for (const name of ['RtcService', 'RtcError', 'RtcStateChangeEvent', 'HubClient', 'validateIceServers'] as const) {
+    for (const name of ['RtcService', 'RtcError', 'RtcStateChangeEvent', 'HubClient'] as const) {
       assert.equal(typeof kit[name], 'function', `${name} is exported`);
     }
   });

@@ -25,15 +25,16 @@ export function turnCredential(secret: string, username: string): string {
 }
 
 /**
- * A fresh answer for `GET /ice-servers`: STUN entries as configured, and TURN entries with a
- * username of `<unix expiry>:<random id>`, so each answer carries its own short-lived credential.
+ * A fresh answer for `GET /ice-servers`: STUN entries as configured, and TURN entries with a username of
+ * `<unix expiry>:<id>`, so each answer carries its own short-lived credential. The id is the signed-in user's
+ * (`sub`) when there is one, so coturn's logs name the user; otherwise a random one.
  */
-export function mintIceServers(options: IceServerOptions, nowMs = Date.now()): IceServersAnswer {
+export function mintIceServers(options: IceServerOptions, nowMs = Date.now(), userId: string | null = null): IceServersAnswer {
   const iceServers: IceServersAnswer['iceServers'] = [];
   if (options.stunUrls.length > 0) iceServers.push({ urls: [...options.stunUrls] });
   if (options.turnUrls.length > 0 && options.turnSecret) {
     const expiry = Math.floor(nowMs / 1000) + options.turnTtl;
-    const username = `${expiry}:${randomBytes(9).toString('base64url')}`;
+    const username = `${expiry}:${userId ?? randomBytes(9).toString('base64url')}`;
     iceServers.push({ urls: [...options.turnUrls], username, credential: turnCredential(options.turnSecret, username) });
   }
   return { iceServers, ttl: options.turnTtl };

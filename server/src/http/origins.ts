@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isLoopbackHost } from '../options.js';
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 const ANY_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
 
 /**
@@ -19,7 +19,7 @@ export class OriginPolicy {
     this.allowed = new Set(allowedOrigins);
     this.matchHostHeader = false;
     if (allowedOrigins.length > 0) return;
-    if (LOOPBACK_HOSTS.has(host) || host.startsWith('127.')) {
+    if (isLoopbackHost(host)) {
       for (const name of ['127.0.0.1', 'localhost', '[::1]', host.includes(':') ? `[${host}]` : host]) {
         this.allowed.add(`http://${name}:${port}`);
       }

@@ -1,7 +1,9 @@
+import type { HubUser } from '../auth/access-tokens.js';
 import type { LifetimeConnection } from '../lifetime/hub-lifetime-manager.js';
 import type { HubMessage, HubProtocol } from '../protocol/messages.js';
 import type { SerializedHubMessage } from '../protocol/serialized-message.js';
 import type { HttpConnection } from '../transport/http-connection.js';
+import type { InvocationRateLimit } from './invocation-rate-limit.js';
 import { isTrackable, type MessageBuffer } from './message-buffer.js';
 
 /**
@@ -38,6 +40,10 @@ export class HubConnectionContext implements LifetimeConnection {
   closeError: Error | undefined;
   /** Set by a version 2 handshake on a stateful reconnect connection: numbering, Acks and the replay buffer. */
   messageBuffer: MessageBuffer | null = null;
+  /** The invocation budget, when the server limits invocations; set at the handshake. */
+  rateLimit: InvocationRateLimit | null = null;
+  /** Since when (handler clock) the transport has held more unsent bytes than it should; 0 when it has not. */
+  congestedSince = 0;
 
   /** Per-connection storage for hub code, made on first use: most connections never need it. */
   get items(): Map<string, unknown> {
@@ -55,6 +61,16 @@ export class HubConnectionContext implements LifetimeConnection {
 
   get connectionId(): string {
     return this.connection.connectionId;
+  }
+
+  /** The signed-in user of the connection, from the token it started with; null on a hub without auth. */
+  get user(): HubUser | null {
+    return this.connection.user;
+  }
+
+  /** The user's id, for the lifetime manager's sendUser. */
+  get userId(): string | null {
+    return this.connection.user?.id ?? null;
   }
 
   /** Writes a message shared with other connections; its bytes are made once per protocol. */

@@ -11,10 +11,12 @@ import {
 import { InvalidDataError, MessageType, type HubMessage, type HubProtocol } from '../protocol/messages.js';
 import { SerializedHubMessage } from '../protocol/serialized-message.js';
 import type { HttpConnection } from '../transport/http-connection.js';
+import type { Invitations } from '../invitations/invitations.js';
 import type { Logger } from '../logger.js';
 import { HubDispatcher } from './hub-dispatcher.js';
-import type { HubClass } from './hub.js';
+import type { HubClass, HubSettings } from './hub.js';
 import { HubConnectionContext } from './hub-connection-context.js';
+import { InvocationRateLimit, RATE_LIMIT_EXCEEDED } from './invocation-rate-limit.js';
 import { MessageBuffer, PENDING_LIMIT_FACTOR } from './message-buffer.js';
 
 export interface HubConnectionHandlerOptions {
@@ -30,12 +32,28 @@ export interface HubConnectionHandlerOptions {
   statefulReconnectBufferSize: number;
   /** Stateful reconnect: how long queued writes may wait for an Ack before the connection is closed. */
   disconnectTimeout: number;
+  /** Invocations per second per connection, with bursts of twice as many; 0 for no limit. */
+  maxInvocationsPerSecond: number;
+  /** How long, in ms, a connection may keep going past the rate limit before it is closed. */
+  rateLimitCloseAfter: number;
+  /** The limits hub code applies, such as the size of a channel. */
+  settings: HubSettings;
+  /** Invitations between users, for hub code. */
+  invitations: Invitations;
+  /** Unsent bytes above which a client counts as not reading (ASP.NET's TransportMaxBufferSize). */
+  transportMaxBufferSize: number;
+  /** How long a connection may stay above transportMaxBufferSize before it is closed, in ms. */
+  transportSendTimeout: number;
   logger: Logger;
 }
 
 const PING = new SerializedHubMessage({ type: MessageType.Ping });
 /** What the client sees when the server closes a connection because of an error (signalr-wire.md D.2). */
 const CLOSED_WITH_ERROR = 'Connection closed with an error.';
+/** The Close error at the access token's `exp` (product.md section 8); the client reconnects with a new token. */
+export const TOKEN_EXPIRED = 'Unauthorized: the access token expired.';
+/** The Close error for a connection that stayed past the rate limit; it does not allow reconnect. */
+export const RATE_LIMIT_CLOSE = 'Connection closed: invocations stayed past the rate limit.';
 
 /**
  * The hub side of every connection (ASP.NET's HubConnectionHandler): the handshake, the read loop
@@ -49,7 +67,7 @@ export class HubConnectionHandler {
   readonly clock = { now: Date.now() };
 
   constructor(private readonly options: HubConnectionHandlerOptions) {
-    this.dispatcher = new HubDispatcher(options.hub, options.lifetime, options.logger);
+    this.dispatcher = new HubDispatcher(options.hub, options.lifetime, options.settings, options.invitations, options.logger);
     // Connections lost with another server that died (Redis scale-out): the hub's onDisconnected runs
     // here for them too, so their peers on this server hear of it.
     options.lifetime.onRemoteDisconnected?.((id, groups, local) => this.dispatcher.onRemoteDisconnected(id, groups, local));
@@ -78,6 +96,15 @@ export class HubConnectionHandler {
     this.clock.now = now;
     const { keepAliveInterval, clientTimeoutInterval, handshakeTimeout } = this.options;
     for (const context of this.contexts) {
+      // At the token's `exp`, on every transport. The connection may come back at once with a fresh token.
+      const user = context.user;
+      if (user !== null && now >= user.expiresAt && (context.state === 'handshake' || context.state === 'connected')) {
+        this.options.logger.info(`The access token of connection ${context.connectionId} expired; closing it.`);
+        context.writeMessage({ type: MessageType.Close, error: TOKEN_EXPIRED, allowReconnect: true });
+        this.end(context);
+        continue;
+      }
+      if (this.stalled(context, now)) continue;
       if (context.state === 'handshake') {
         if (now - context.createdAt >= handshakeTimeout) this.failHandshake(context, HANDSHAKE_CANCELED);
         continue;
@@ -106,6 +133,25 @@ export class HubConnectionHandler {
       }
       if (now - context.lastSent >= keepAliveInterval) context.write(PING);
     }
+  }
+
+  /**
+   * A client that does not read what it is sent (ASP.NET's TransportSendTimeout): its unsent bytes have stayed
+   * above transportMaxBufferSize for transportSendTimeout. Its connection is dropped; a Close could not reach it.
+   */
+  private stalled(context: HubConnectionContext, now: number): boolean {
+    const buffered = context.connection.transport?.bufferedBytes() ?? 0;
+    if (buffered <= this.options.transportMaxBufferSize) {
+      context.congestedSince = 0;
+      return false;
+    }
+    if (context.congestedSince === 0) context.congestedSince = now;
+    if (now - context.congestedSince < this.options.transportSendTimeout) return false;
+    this.options.logger.info(
+      `Connection ${context.connectionId} read nothing of ${buffered} bytes for ${this.options.transportSendTimeout} ms; dropping it.`,
+    );
+    context.connection.dispose();
+    return true;
   }
 
   /** Server shutdown: every client gets a Close that allows it to reconnect (elsewhere, or later). */
@@ -188,6 +234,9 @@ export class HubConnectionHandler {
       return false;
     }
     context.protocol = protocol;
+    if (this.options.maxInvocationsPerSecond > 0) {
+      context.rateLimit = new InvocationRateLimit(this.options.maxInvocationsPerSecond, Date.now());
+    }
     const connection = context.connection;
     if (connection.useStatefulReconnect) {
       // Negotiate granted stateful reconnect. The clients ask for version 2 when they use it, and only on
@@ -248,9 +297,32 @@ export class HubConnectionHandler {
     }
     switch (message.type) {
       case MessageType.Invocation:
-      case MessageType.StreamInvocation:
-        context.queue = context.queue.then(() => this.dispatcher.invoke(context, message));
+      case MessageType.StreamInvocation: {
+        // Counted on arrival, whatever the method, before anything is queued: a flood costs no memory.
+        const decision = context.rateLimit?.take(Date.now(), this.options.rateLimitCloseAfter) ?? 'run';
+        if (decision === 'run') {
+          context.queue = context.queue.then(() => this.dispatcher.invoke(context, message));
+        } else if (decision === 'refuse') {
+          // In order with the invocations queued before it, as its answer would have been.
+          if (message.invocationId) {
+            const { invocationId, target } = message;
+            context.queue = context.queue.then(() =>
+              context.writeMessage({
+                type: MessageType.Completion,
+                invocationId,
+                error: `An unexpected error occurred invoking '${target}' on the server. HubException: ${RATE_LIMIT_EXCEEDED}`,
+              }),
+            );
+          }
+        } else {
+          this.options.logger.info(
+            `Connection ${context.connectionId} stayed past the rate limit for ${this.options.rateLimitCloseAfter} ms; closing it.`,
+          );
+          context.writeMessage({ type: MessageType.Close, error: RATE_LIMIT_CLOSE });
+          this.end(context);
+        }
         return;
+      }
       case MessageType.Ping:
         context.clientTimeoutActive = true;
         return;

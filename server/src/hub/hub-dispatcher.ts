@@ -1,8 +1,9 @@
 import type { HubLifetimeManager } from '../lifetime/hub-lifetime-manager.js';
 import { invocation } from '../lifetime/in-memory-hub-lifetime-manager.js';
 import { MessageType, type InvocationMessage, type StreamInvocationMessage } from '../protocol/messages.js';
+import type { Invitations } from '../invitations/invitations.js';
 import type { Logger } from '../logger.js';
-import { GroupManager, HubCallerClients, HubError, type Hub, type HubClass, type ParameterType } from './hub.js';
+import { GroupManager, HubCallerClients, HubError, type Hub, type HubClass, type HubSettings, type ParameterType } from './hub.js';
 import type { HubConnectionContext } from './hub-connection-context.js';
 
 interface MethodDescriptor {
@@ -22,6 +23,8 @@ export class HubDispatcher {
   constructor(
     private readonly hubClass: HubClass,
     private readonly lifetime: HubLifetimeManager,
+    private readonly settings: HubSettings,
+    private readonly invitations: Invitations,
     private readonly logger: Logger,
   ) {
     for (const [name, parameters] of Object.entries(hubClass.methods)) {
@@ -50,9 +53,18 @@ export class HubDispatcher {
    */
   async onRemoteDisconnected(connectionId: string, groups: ReadonlySet<string>, local: HubLifetimeManager): Promise<void> {
     const hub = new this.hubClass();
-    hub.context = { connectionId, groups, items: new Map(), abort: () => {} };
+    hub.context = {
+      connectionId,
+      groups,
+      items: new Map(),
+      user: null,
+      abort: () => {},
+    };
     hub.clients = new HubCallerClients(local, connectionId, { send: async () => {} });
     hub.groups = new GroupManager(local);
+    hub.settings = this.settings;
+    // Its invitations are not cancelled: they ring on, and time out, as if the caller had just gone quiet.
+    hub.invitations = null;
     try {
       await hub.onDisconnected(new Error('The server that held the connection stopped.'));
     } catch (error) {
@@ -107,11 +119,14 @@ export class HubDispatcher {
       get items() {
         return context.items;
       },
+      user: context.user,
       abort: () => context.abort(),
     };
     const caller = { send: async (method: string, ...args: unknown[]) => context.write(invocation(method, args)) };
     hub.clients = new HubCallerClients(this.lifetime, context.connectionId, caller);
     hub.groups = this.groups;
+    hub.settings = this.settings;
+    hub.invitations = this.invitations;
     return hub;
   }
 }

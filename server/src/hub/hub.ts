@@ -1,3 +1,5 @@
+import type { HubUser } from '../auth/access-tokens.js';
+import type { Invitations } from '../invitations/invitations.js';
 import type { HubLifetimeManager } from '../lifetime/hub-lifetime-manager.js';
 
 /**
@@ -17,6 +19,8 @@ export interface HubCallerContext {
   readonly groups: ReadonlySet<string>;
   /** Per-connection storage that lives as long as the connection. */
   readonly items: Map<string, unknown>;
+  /** The signed-in user, from the connection's access token; null on a hub without auth. */
+  readonly user: HubUser | null;
   /** Ends the caller's connection with a Close message that does not allow reconnect. */
   abort(): void;
 }
@@ -58,9 +62,22 @@ export class GroupManager {
   add(connectionId: string, groupName: string): Promise<void> {
     return this.lifetime.addToGroup(connectionId, groupName);
   }
+  /**
+   * Adds a connection of this server to a group unless the group already has `maxMembers` members, on every
+   * server; resolves with the ids of the other members, or null when the group is full (see HubLifetimeManager).
+   */
+  join(connectionId: string, groupName: string, maxMembers: number): Promise<string[] | null> {
+    return this.lifetime.joinGroup(connectionId, groupName, maxMembers);
+  }
   remove(connectionId: string, groupName: string): Promise<void> {
     return this.lifetime.removeFromGroup(connectionId, groupName);
   }
+}
+
+/** The server's limits, as hub code needs them (HubServerOptions has the meaning of each). */
+export interface HubSettings {
+  readonly maxChannelMembers: number;
+  readonly maxChannelsPerConnection: number;
 }
 
 /**
@@ -76,6 +93,12 @@ export abstract class Hub {
   context!: HubCallerContext;
   clients!: HubCallerClients;
   groups!: GroupManager;
+  settings!: HubSettings;
+  /**
+   * Invitations between users, on every server (product.md section 9). Null where there is no caller to
+   * speak for: in onDisconnected for a connection lost with another server.
+   */
+  invitations!: Invitations | null;
 
   /** Runs once the handshake is done, before any invocation from this connection. */
   onConnected(): Promise<void> | void {}

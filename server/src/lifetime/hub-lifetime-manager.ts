@@ -6,6 +6,8 @@ export interface LifetimeConnection {
   readonly connectionId: string;
   /** The groups this connection is in. The lifetime manager keeps it; hubs only read it. */
   readonly groups: Set<string>;
+  /** The signed-in user the connection belongs to (the token's `sub`), for sendUser; null without auth. */
+  readonly userId?: string | null;
   /** Writes a message, serialized in this connection's protocol (at most once per protocol per message). */
   write(message: SerializedHubMessage): void;
 }
@@ -47,8 +49,27 @@ export interface HubLifetimeManager {
     excludedConnectionIds: readonly string[],
   ): Promise<void>;
 
+  /**
+   * Sends to every connection of the user, on every server, but the excluded ones (ASP.NET's SendUser, which
+   * matches the user id with ordinal comparison). Resolves with whether any connection was there to receive it:
+   * one on this server that is not excluded, or any on another server (excluded ones count there: this server
+   * cannot see them).
+   */
+  sendUser(userId: string, method: string, args: readonly unknown[], excludedConnectionIds?: readonly string[]): Promise<boolean>;
+
   addToGroup(connectionId: string, groupName: string): Promise<void>;
   removeFromGroup(connectionId: string, groupName: string): Promise<void>;
+  /** The ids of the group's members on every server, in no set order. */
+  groupMembers(groupName: string): Promise<string[]>;
+
+  /**
+   * Adds a connection of this server to a group, as addToGroup does, but only while the group has fewer than
+   * `maxMembers` members on all servers together (Infinity for no cap); and resolves with the ids of the group's
+   * other members, on every server, in no set order. Resolves with null, having changed nothing, when the group
+   * is full. A connection already in the group is never refused, and gets the others too. Of connections that
+   * race for the last place, on any servers, one gets it. Throws for a connection that is not on this server.
+   */
+  joinGroup(connectionId: string, groupName: string, maxMembers: number): Promise<string[] | null>;
 
   /**
    * Only for managers that span several servers (Redis): sets who is told about connections lost with

@@ -2,6 +2,11 @@ import { MessageType } from '../protocol/messages.js';
 import { SerializedHubMessage } from '../protocol/serialized-message.js';
 import type { HubLifetimeManager, LifetimeConnection } from './hub-lifetime-manager.js';
 
+/** What joinGroup throws for a connection that is not on this server: a hub only ever joins its caller. */
+export function notHere(connectionId: string): string {
+  return `joinGroup takes a connection of this server; '${connectionId}' is not one.`;
+}
+
 export function invocation(method: string, args: readonly unknown[]): SerializedHubMessage {
   return new SerializedHubMessage({ type: MessageType.Invocation, target: method, arguments: args as unknown[] });
 }
@@ -16,10 +21,11 @@ export function invocation(method: string, args: readonly unknown[]): Serialized
 export class InMemoryHubLifetimeManager implements HubLifetimeManager {
   private readonly connections = new Map<string, LifetimeConnection>();
   private readonly groups = new Map<string, Set<LifetimeConnection>>();
+  private readonly users = new Map<string, Set<LifetimeConnection>>();
   readonly healthy = true;
 
   async onConnected(connection: LifetimeConnection): Promise<void> {
-    this.connections.set(connection.connectionId, connection);
+    this.add(connection);
   }
 
   async onDisconnected(connection: LifetimeConnection): Promise<void> {
@@ -49,6 +55,12 @@ export class InMemoryHubLifetimeManager implements HubLifetimeManager {
     this.writeTo(targets, method, args);
   }
 
+  async sendUser(userId: string, method: string, args: readonly unknown[], excluded: readonly string[] = []): Promise<boolean> {
+    const connections = this.userConnections(userId, excluded);
+    this.writeTo(connections, method, args);
+    return connections.length > 0;
+  }
+
   async sendGroup(groupName: string, method: string, args: readonly unknown[]): Promise<void> {
     const members = this.groups.get(groupName);
     if (members) this.writeTo(members, method, args);
@@ -76,6 +88,21 @@ export class InMemoryHubLifetimeManager implements HubLifetimeManager {
   async removeFromGroup(connectionId: string, groupName: string): Promise<void> {
     const connection = this.connections.get(connectionId);
     if (connection) this.leave(connection, groupName);
+  }
+
+  async groupMembers(groupName: string): Promise<string[]> {
+    return [...(this.groups.get(groupName) ?? [])].map((member) => member.connectionId);
+  }
+
+  async joinGroup(connectionId: string, groupName: string, maxMembers: number): Promise<string[] | null> {
+    const connection = this.connections.get(connectionId);
+    if (!connection) throw new Error(notHere(connectionId));
+    const members = this.groups.get(groupName);
+    if (!connection.groups.has(groupName) && (members?.size ?? 0) >= maxMembers) return null;
+    const others: string[] = [];
+    for (const member of members ?? []) if (member !== connection) others.push(member.connectionId);
+    this.join(connection, groupName);
+    return others;
   }
 
   async close(): Promise<void> {}
@@ -110,11 +137,35 @@ export class InMemoryHubLifetimeManager implements HubLifetimeManager {
     return targets;
   }
 
+  /** Adds the connection. True if it is the first connection of its user on this server. */
+  add(connection: LifetimeConnection): boolean {
+    this.connections.set(connection.connectionId, connection);
+    const userId = connection.userId;
+    if (userId === undefined || userId === null) return false;
+    let connections = this.users.get(userId);
+    if (!connections) this.users.set(userId, (connections = new Set()));
+    connections.add(connection);
+    return connections.size === 1;
+  }
+
   /** Forgets the connection, but not its groups (see leave). False if it was not this very connection. */
   remove(connection: LifetimeConnection): boolean {
     if (this.connections.get(connection.connectionId) !== connection) return false;
     this.connections.delete(connection.connectionId);
+    const userId = connection.userId;
+    if (userId !== undefined && userId !== null) {
+      const connections = this.users.get(userId);
+      connections?.delete(connection);
+      if (connections?.size === 0) this.users.delete(userId);
+    }
     return true;
+  }
+
+  /** The user's connections on this server, but the excluded ones. */
+  userConnections(userId: string, excluded: readonly string[] = []): LifetimeConnection[] {
+    const out: LifetimeConnection[] = [];
+    for (const connection of this.users.get(userId) ?? []) if (!excluded.includes(connection.connectionId)) out.push(connection);
+    return out;
   }
 
   /** Adds the connection to the group. True if it is the group's first member on this server. */

@@ -8,7 +8,7 @@ import { hubProtocols } from '../protocol/index.js';
 import type { HubProtocol } from '../protocol/messages.js';
 import { SerializedHubMessage } from '../protocol/serialized-message.js';
 import type { HubLifetimeManager, LifetimeConnection, RemoteDisconnectListener } from './hub-lifetime-manager.js';
-import { InMemoryHubLifetimeManager, invocation } from './in-memory-hub-lifetime-manager.js';
+import { InMemoryHubLifetimeManager, invocation, notHere } from './in-memory-hub-lifetime-manager.js';
 
 export interface RedisHubLifetimeManagerOptions {
   /** The Redis server, as `redis://[user:password@]host:port[/db]` or `rediss://...`. Default `redis://127.0.0.1:6379`. */
@@ -36,6 +36,7 @@ export interface RedisHubLifetimeManagerOptions {
 export const BACKPLANE_UNAVAILABLE = 'The message could not reach the other servers: the backplane is unavailable.';
 const GROUP_CHANGE_UNAVAILABLE = 'The group change could not reach the other servers: the backplane is unavailable.';
 const GROUP_CHANGE_TIMEOUT = 'The server that holds the connection did not confirm the group change in time.';
+const GROUP_READ_UNAVAILABLE = 'The members on the other servers could not be read: the backplane is unavailable.';
 
 /** The first item of every payload: what it is. */
 const Kind = {
@@ -49,6 +50,8 @@ const Kind = {
   GroupCommand: 4,
   /** `[kind, serverId, ackId]` on `{prefix}:internal:ack:{serverId}`. */
   Ack: 5,
+  /** `[kind, serverId, excludedIds, bytesByProtocol]` on `{prefix}:user:{userId}`. */
+  User: 6,
   // Presence, on `{prefix}:internal:servers`, all `[kind, serverId, seq, ...]`:
   /** `[..., groups]`: a server (re)joins the cluster with its groups, and asks the others for theirs. */
   Hello: 10,
@@ -77,6 +80,67 @@ const HELLO_ANSWER_TIMEOUT_MS = 1_000;
 const RECONNECT_GRACE_MS = 2_000;
 /** A server's membership record in Redis lives this many heartbeats past its last refresh. */
 const RECORD_TTL_HEARTBEATS = 6;
+/** What joinGroup passes to Redis for "no cap". */
+const NO_CAP = 2 ** 31;
+
+/**
+ * joinGroup, in one step on Redis, so that of two servers racing for a group's last place one wins.
+ * KEYS[1] is the group's member set, whose entries are "<serverId> <connectionId>"; KEYS[2] this server's
+ * membership record. ARGV: this entry, the connection id, the cap, the record key prefix, the connection's
+ * groups (encoded, for the record), and the record's expiry in ms.
+ * An entry whose connection is not in its server's record is a leftover (of a server that died, or a leave
+ * lost in an outage) and is removed on the way. Replies {0} when full, else {1, other member ids...}.
+ */
+const JOIN_GROUP_SCRIPT = `
+local others = {}
+local present = false
+for _, member in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if member == ARGV[1] then
+    present = true
+  else
+    local server, id = string.match(member, '^(.*) ([^ ]*)$')
+    if server and redis.call('HEXISTS', ARGV[4] .. server, id) == 1 then
+      others[#others + 1] = id
+    else
+      redis.call('SREM', KEYS[1], member)
+    end
+  end
+end
+if not present and #others >= tonumber(ARGV[3]) then
+  return {0}
+end
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[5])
+redis.call('PEXPIRE', KEYS[2], ARGV[6])
+table.insert(others, 1, 1)
+return others
+`;
+
+/**
+ * The members of a group on every server, read-only: the entries of its member set whose connection is in its
+ * server's record (see JOIN_GROUP_SCRIPT). KEYS[1] the set; ARGV[1] the record key prefix.
+ */
+const GROUP_MEMBERS_SCRIPT = `
+local members = {}
+for _, member in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local server, id = string.match(member, '^(.*) ([^ ]*)$')
+  if server and redis.call('HEXISTS', ARGV[1] .. server, id) == 1 then members[#members + 1] = id end
+end
+return members
+`;
+
+type GroupMembersCommand = (groupKey: string, recordPrefix: string) => Promise<string[]>;
+
+type JoinGroupCommand = (
+  groupKey: string,
+  recordKey: string,
+  entry: string,
+  connectionId: string,
+  maxMembers: string,
+  recordPrefix: string,
+  groups: Buffer,
+  ttl: number,
+) => Promise<Array<number | string>>;
 
 interface RemoteServer {
   groups: Set<string>;
@@ -115,7 +179,10 @@ interface PendingAck {
  * other servers must still hear `Leave`. Pub/sub cannot tell them, so this is the one thing kept in Redis:
  * each server writes which of its connections are in which groups to one hash,
  * `{prefix}:internal:members:{serverId}` (field = connection id, value = msgpack list of groups), on every
- * group change, and refreshes the hash's expiry with each heartbeat. A server that stops heartbeating is
+ * group change, and refreshes the hash's expiry with each heartbeat. Each group also has a set of its members
+ * on every server, `{prefix}:internal:group:{name}` (entries `<serverId> <connectionId>`), so that joinGroup
+ * can cap a group and name its members in one atomic step (JOIN_GROUP_SCRIPT); an entry counts only while its
+ * connection is in its server's record. A server that stops heartbeating is
  * taken for dead by the others after three heartbeats; each of them then reads its hash and runs the
  * RemoteDisconnectListener for the connections in groups that have members on that survivor, which tells
  * its own connections only. The hash is never deleted by the survivors (one might read it after another
@@ -151,6 +218,11 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
   /** Every channel this server wants; `subscribed` is what the current subscriber connection has. */
   private readonly desired = new Set<string>();
   private readonly subscribed = new Set<string>();
+  /**
+   * Channels whose SUBSCRIBE or UNSUBSCRIBE has been sent and not answered yet: Redis may or may not count this
+   * server among their subscribers at this moment (see publishOrFail).
+   */
+  private readonly changing = new Set<string>();
   /** Group channels to unsubscribe from soon (see leaveLocal). */
   private readonly lingering = new Map<string, NodeJS.Timeout>();
   /** Subscription changes and presence announcements, one at a time, in order. */
@@ -214,6 +286,9 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     // CLIENT SETNAME takes no spaces; the names show who is who in `redis-cli CLIENT LIST`.
     const name = `${prefix}:${this.serverId}`.replace(/\s/g, '_');
     this.publisher = new Redis(url, { ...common, connectionName: `${name}:pub` });
+    // ioredis sends the script by its hash, and the script itself the first time Redis does not know it.
+    this.publisher.defineCommand('rtcJoinGroup', { numberOfKeys: 2, lua: JOIN_GROUP_SCRIPT });
+    this.publisher.defineCommand('rtcGroupMembers', { numberOfKeys: 1, lua: GROUP_MEMBERS_SCRIPT });
     // The subscriber does not use ioredis's autoResubscribe: it would restore only the channels of the
     // previous connection, not those subscribed (and failed) during the outage. This manager resubscribes
     // everything it wants on every `ready` instead (sync below), which covers both.
@@ -263,16 +338,20 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
   async onConnected(connection: LifetimeConnection): Promise<void> {
     await this.local.onConnected(connection);
     this.desired.add(this.connectionChannel(connection.connectionId));
+    // A server listens on a user's channel while it holds connections of the user (ASP.NET does the same).
+    if (connection.userId) this.desired.add(this.userChannel(connection.userId));
     await this.enqueue(() => this.syncSubscriptions());
   }
 
   async onDisconnected(connection: LifetimeConnection): Promise<void> {
     if (!this.local.remove(connection)) return;
     this.desired.delete(this.connectionChannel(connection.connectionId));
+    const userId = connection.userId;
+    if (userId && this.local.userConnections(userId).length === 0) this.desired.delete(this.userChannel(userId));
     const groups = [...connection.groups];
     const emptied = groups.filter((group) => this.local.leave(connection, group));
     const done = emptied.map((group) => this.lastMemberLeft(group));
-    if (groups.length > 0) done.push(this.recordMembership(connection));
+    if (groups.length > 0) done.push(this.recordMembership(connection, groups, false));
     done.push(this.enqueue(() => this.syncSubscriptions()));
     await Promise.all(done);
   }
@@ -321,6 +400,20 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     await Promise.all([local, this.publishOrFail(targets, payload)]);
   }
 
+  async sendUser(userId: string, method: string, args: readonly unknown[], excluded: readonly string[] = []): Promise<boolean> {
+    const message = invocation(method, args);
+    const targets = this.local.userConnections(userId, excluded);
+    const local = targets.length === 0 ? undefined : this.deliverLocally(() => writeTo(targets, message, []));
+    if (this.remote.size === 0) {
+      await local;
+      return targets.length > 0;
+    }
+    // Which other servers hold connections of the user, nobody keeps track of: Redis's count says it.
+    const payload = encodePayload([Kind.User, this.serverId, [...excluded], this.bytesOf(message)]);
+    const [others] = await Promise.all([this.publishCounting([this.userChannel(userId)], payload), local]);
+    return targets.length > 0 || others![0]! > 0;
+  }
+
   async sendGroup(groupName: string, method: string, args: readonly unknown[]): Promise<void> {
     await this.sendToGroups([groupName], method, args, []);
   }
@@ -350,6 +443,55 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     await this.changeRemoteGroup(connectionId, groupName, Action.Remove);
   }
 
+  async groupMembers(groupName: string): Promise<string[]> {
+    if (this.publisher.status !== 'ready' || this.closing) {
+      // This server knows its own members; the others' only Redis knows.
+      if ((this.remoteGroups.get(groupName)?.size ?? 0) > 0) throw new HubError(GROUP_READ_UNAVAILABLE);
+      return [...this.local.membersOf([groupName])].map((member) => member.connectionId);
+    }
+    try {
+      return await (this.publisher as unknown as { rtcGroupMembers: GroupMembersCommand }).rtcGroupMembers(
+        this.groupMembersKey(groupName),
+        this.membersKeyOf(''),
+      );
+    } catch {
+      throw new HubError(GROUP_READ_UNAVAILABLE);
+    }
+  }
+
+  async joinGroup(connectionId: string, groupName: string, maxMembers: number): Promise<string[] | null> {
+    const connection = this.local.connection(connectionId);
+    if (!connection) throw new Error(notHere(connectionId));
+    if (this.publisher.status !== 'ready' || this.closing) {
+      // Without Redis nobody can count the other servers' members. This server can count its own, and does
+      // when no other server has members in the group; otherwise the join waits for Redis.
+      if ((this.remoteGroups.get(groupName)?.size ?? 0) > 0) throw new HubError(GROUP_CHANGE_UNAVAILABLE);
+      const members = this.local.membersOf([groupName]);
+      if (!connection.groups.has(groupName) && members.size >= maxMembers) return null;
+      await this.joinLocal(connection, groupName);
+      return [...members].filter((member) => member !== connection).map((member) => member.connectionId);
+    }
+    const groups = new Set(connection.groups).add(groupName);
+    let reply: Array<number | string>;
+    try {
+      reply = await (this.publisher as unknown as { rtcJoinGroup: JoinGroupCommand }).rtcJoinGroup(
+        this.groupMembersKey(groupName),
+        this.membersKey,
+        this.memberEntry(connectionId),
+        connectionId,
+        String(Number.isFinite(maxMembers) ? maxMembers : NO_CAP),
+        this.membersKeyOf(''),
+        encodePayload([...groups]),
+        this.recordTtl,
+      );
+    } catch {
+      throw new HubError(GROUP_CHANGE_UNAVAILABLE);
+    }
+    if (reply[0] === 0) return null;
+    await this.joinLocal(connection, groupName, true);
+    return reply.slice(1) as string[];
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.heartbeat);
@@ -362,9 +504,14 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
       }
       this.helloAnswers?.done();
       // Tell the others to forget this server now rather than after its heartbeat stops.
-      // Its connections were closed before this (and told their peers Leave), so its record goes too.
+      // Its connections were closed before this (and told their peers Leave), so its record goes too, and
+      // its entries in the groups' member sets.
       if (this.publisher.status === 'ready') {
-        await this.publisher.del(this.membersKey).catch(() => {});
+        const multi = this.publisher.multi().del(this.membersKey);
+        for (const connection of this.local.allConnections()) {
+          for (const group of connection.groups) multi.srem(this.groupMembersKey(group), this.memberEntry(connection.connectionId));
+        }
+        await multi.exec().catch(() => {});
         await this.publishPresence(Kind.Bye, []).catch(() => {});
       }
       await Promise.all([quit(this.publisher), quit(this.subscriber)]);
@@ -454,23 +601,51 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
    * server whose subscriber is down, or not resubscribed yet after an outage, is reported to the sender,
    * not skipped in silence. Servers join a group's channel before they announce it and leave it a while
    * after they announce leaving (see leaveLocal), so a stale view errs towards expecting fewer.
+   *
+   * PUBLISH's count includes this server when its own subscriber is on the channel, so this server counts
+   * itself out, and must never count itself out when Redis did not count it in: that would take its own copy
+   * for another server's and report a message as delivered that another server never got. While a SUBSCRIBE
+   * or UNSUBSCRIBE is on its way (it reaches Redis on the subscriber's link, the PUBLISH on the publisher's,
+   * in no order this server can know), this server is taken as subscribed. The error of that guess is a send
+   * reported as failed that may have arrived, never the other way round. (Taking the count only after the
+   * SUBSCRIBE's answer lost messages: a publication right after a Redis restart reached only its own server,
+   * whose subscription Redis had and this server did not know of yet, and was reported as delivered.)
    */
   private async publishOrFail(targets: Array<{ channel: string; expected: number }>, payload: Buffer): Promise<void> {
+    const others = await this.publishCounting(
+      targets.map(({ channel }) => channel),
+      payload,
+    );
+    if (others.some((count, i) => count < targets[i]!.expected)) throw new HubError(BACKPLANE_UNAVAILABLE);
+  }
+
+  /**
+   * Publishes one payload on each channel, and resolves with how many other servers Redis handed each to: its
+   * count less this server, wherever this server may be counted (see publishOrFail). Rejects with a HubError
+   * when Redis cannot be reached.
+   */
+  private async publishCounting(channels: readonly string[], payload: Buffer): Promise<number[]> {
     if (this.publisher.status !== 'ready' || this.closing) throw new HubError(BACKPLANE_UNAVAILABLE);
+    const maybeHere = (channel: string) => this.subscribed.has(channel) || this.changing.has(channel);
+    // Whether Redis may count this server, read before the PUBLISH goes out: a SUBSCRIBE sent after that
+    // reaches Redis after it, and does not count.
+    const maySelf = channels.map(maybeHere);
     // Issued together, so the publications of one call are next to each other in Redis's order.
-    const results = await Promise.allSettled(targets.map(({ channel }) => this.publisher.publish(channel, payload)));
-    const delivered = results.every((result, i) => {
-      const { channel, expected } = targets[i]!;
-      const self = this.subscribed.has(channel) ? 1 : 0;
-      return result.status === 'fulfilled' && result.value >= expected + self;
+    const results = await Promise.allSettled(channels.map((channel) => this.publisher.publish(channel, payload)));
+    return results.map((result, i) => {
+      if (result.status === 'rejected') throw new HubError(BACKPLANE_UNAVAILABLE);
+      // And whether it may still be counted now: a SUBSCRIBE answered meanwhile was sent before the PUBLISH
+      // was answered, so it may have reached Redis first.
+      const self = maySelf[i]! || maybeHere(channels[i]!) ? 1 : 0;
+      return result.value - self;
     });
-    if (!delivered) throw new HubError(BACKPLANE_UNAVAILABLE);
   }
 
   // -------------------------------------------------------------------------------------------------
   // Groups
 
-  private async joinLocal(connection: LifetimeConnection, group: string): Promise<void> {
+  /** `recorded`: Redis has the membership already (joinGroup's script wrote it). */
+  private async joinLocal(connection: LifetimeConnection, group: string, recorded = false): Promise<void> {
     if (connection.groups.has(group)) return;
     const lingering = this.lingering.get(group);
     if (lingering) {
@@ -478,14 +653,14 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
       this.lingering.delete(group);
     }
     const first = this.local.join(connection, group);
-    const recorded = this.recordMembership(connection);
-    if (!first) return recorded;
+    const record = recorded ? undefined : this.recordMembership(connection, [group], true);
+    if (!first) return record;
     this.desired.add(this.groupChannel(group));
     // Subscribe first, then announce, then wait until every announcement Redis had before ours has been
     // handled here. Of two servers whose first members join one group at the same moment, at least one
     // then knows of the other before its Join notification goes out, and that one publishes it.
     await Promise.all([
-      recorded,
+      record,
       this.enqueue(async () => {
         await this.syncSubscriptions();
         await this.announceGroup(group);
@@ -497,7 +672,7 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
   private async leaveLocal(connection: LifetimeConnection, group: string): Promise<void> {
     if (!connection.groups.has(group)) return;
     const emptied = this.local.leave(connection, group);
-    await Promise.all([this.recordMembership(connection), emptied ? this.lastMemberLeft(group) : undefined]);
+    await Promise.all([this.recordMembership(connection, [group], false), emptied ? this.lastMemberLeft(group) : undefined]);
   }
 
   private async lastMemberLeft(group: string): Promise<void> {
@@ -591,6 +766,13 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
       case Kind.Connection: {
         const connection = this.local.connection(this.connectionIdOf(channelBytes));
         if (connection) connection.write(this.fromPayload(payload[2] as Record<string, Uint8Array>));
+        return;
+      }
+      case Kind.User: {
+        const [, , excluded, bytes] = payload as [number, string, string[], Record<string, Uint8Array>];
+        const userId = channelBytes.toString('utf8').slice(this.prefix.length + ':user:'.length);
+        const targets = this.local.userConnections(userId, excluded);
+        if (targets.length > 0) writeTo(targets, this.fromPayload(bytes), []);
         return;
       }
       case Kind.GroupCommand: {
@@ -752,7 +934,6 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
    */
   private async serverDied(serverId: string): Promise<void> {
     const listener = this.remoteDisconnected;
-    if (!listener) return;
     let record: Record<string, Buffer>;
     try {
       record = await this.publisher.hgetallBuffer(this.membersKeyOf(serverId));
@@ -762,6 +943,10 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     }
     const local = this.local;
     let told = 0;
+    // Its connections leave the groups' member sets at once, so they no longer count towards a cap. Every
+    // survivor does this; removing twice is harmless.
+    const cleanup = this.publisher.multi();
+    const lost: Array<[string, string[]]> = [];
     for (const [connectionId, encoded] of Object.entries(record)) {
       let groups: unknown;
       try {
@@ -770,7 +955,14 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
         continue;
       }
       if (!Array.isArray(groups)) continue;
-      const shared = new Set(groups.filter((group): group is string => typeof group === 'string' && local.hasGroup(group)));
+      const names = groups.filter((group): group is string => typeof group === 'string');
+      for (const group of names) cleanup.srem(this.groupMembersKey(group), `${serverId} ${connectionId}`);
+      lost.push([connectionId, names]);
+    }
+    await cleanup.exec().catch(() => {});
+    if (!listener) return;
+    for (const [connectionId, groups] of lost) {
+      const shared = new Set(groups.filter((group) => local.hasGroup(group)));
       if (shared.size === 0) continue;
       told++;
       try {
@@ -784,13 +976,19 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
 
   /**
    * Writes the connection's groups to this server's record in Redis, or removes it from the record when it
-   * has none; and (re)sets the record's expiry. Never throws: while Redis is away this fails, and the whole
-   * record is written again when it returns (onReady). Commands on one link run in order, so the last
-   * write for a connection is its current state.
+   * has none; adds it to (`joined`) or removes it from the member sets of `changed` groups; and (re)sets the
+   * record's expiry. Never throws: while Redis is away this fails, and the whole record, member sets included,
+   * is written again when it returns (onReady). Commands on one link run in order, so the last write for a
+   * connection is its current state.
    */
-  private async recordMembership(connection: LifetimeConnection): Promise<void> {
+  private async recordMembership(connection: LifetimeConnection, changed: readonly string[], joined: boolean): Promise<void> {
     if (this.publisher.status !== 'ready' || this.closing) return;
     const multi = this.publisher.multi();
+    const entry = this.memberEntry(connection.connectionId);
+    for (const group of changed) {
+      if (joined) multi.sadd(this.groupMembersKey(group), entry);
+      else multi.srem(this.groupMembersKey(group), entry);
+    }
     if (connection.groups.size > 0 && this.local.connection(connection.connectionId) === connection) {
       multi.hset(this.membersKey, connection.connectionId, encodePayload([...connection.groups]));
     } else {
@@ -804,12 +1002,17 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     return false;
   }
 
-  /** Replaces this server's record in Redis with what it holds now, in one transaction. */
+  /**
+   * Replaces this server's record in Redis with what it holds now, and puts its members back in the groups'
+   * member sets (a Redis that restarted has none), in one transaction.
+   */
   private async rewriteMembership(): Promise<void> {
     const multi = this.publisher.multi().del(this.membersKey);
     const fields: Array<string | Buffer> = [];
     for (const connection of this.local.allConnections()) {
-      if (connection.groups.size > 0) fields.push(connection.connectionId, encodePayload([...connection.groups]));
+      if (connection.groups.size === 0) continue;
+      fields.push(connection.connectionId, encodePayload([...connection.groups]));
+      for (const group of connection.groups) multi.sadd(this.groupMembersKey(group), this.memberEntry(connection.connectionId));
     }
     if (fields.length > 0) multi.hset(this.membersKey, ...fields).pexpire(this.membersKey, this.recordTtl);
     await multi.exec();
@@ -821,6 +1024,16 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
 
   private membersKeyOf(serverId: string): string {
     return this.channel(`internal:members:${serverId}`);
+  }
+
+  /** The set of a group's members on every server. */
+  private groupMembersKey(group: string): string {
+    return this.channel(`internal:group:${group}`);
+  }
+
+  /** This server's entry for a connection in a group's member set. */
+  private memberEntry(connectionId: string): string {
+    return `${this.serverId} ${connectionId}`;
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -839,21 +1052,31 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
     if (this.subscriber.status !== 'ready') return;
     const add = [...this.desired].filter((channel) => !this.subscribed.has(channel));
     const remove = [...this.subscribed].filter((channel) => !this.desired.has(channel));
+    // `changing` holds each batch while its command is on its way, so that publishOrFail never counts this
+    // server out of a channel Redis may count it in.
+    let batch: string[] = [];
     try {
       for (let i = 0; i < add.length; i += SUBSCRIBE_BATCH) {
-        const batch = add.slice(i, i + SUBSCRIBE_BATCH);
+        batch = add.slice(i, i + SUBSCRIBE_BATCH);
+        for (const channel of batch) this.changing.add(channel);
         await this.subscriber.subscribe(...batch);
-        for (const channel of batch) this.subscribed.add(channel);
+        for (const channel of batch) {
+          this.subscribed.add(channel);
+          this.changing.delete(channel);
+        }
       }
       for (let i = 0; i < remove.length; i += SUBSCRIBE_BATCH) {
-        const batch = remove.slice(i, i + SUBSCRIBE_BATCH);
-        // Forgotten before the command, added after it: `subscribed` never claims more than Redis has,
-        // which publishOrFail counts on.
-        for (const channel of batch) this.subscribed.delete(channel);
+        batch = remove.slice(i, i + SUBSCRIBE_BATCH);
+        for (const channel of batch) {
+          this.changing.add(channel);
+          this.subscribed.delete(channel);
+        }
         await this.subscriber.unsubscribe(...batch);
+        for (const channel of batch) this.changing.delete(channel);
       }
     } catch {
-      // The link dropped; `ready` runs this again with everything.
+      // The link dropped, and Redis dropped its subscriptions with it; `ready` runs this again with everything.
+      for (const channel of batch) this.changing.delete(channel);
     }
   }
 
@@ -935,6 +1158,10 @@ export class RedisHubLifetimeManager implements HubLifetimeManager {
 
   private connectionChannel(connectionId: string): string {
     return `${this.prefix}:connection:${connectionId}`;
+  }
+
+  private userChannel(userId: string): string {
+    return `${this.prefix}:user:${userId}`;
   }
 
   private connectionIdOf(channel: Buffer): string {

@@ -1,3 +1,4 @@
+import type { HubUser } from '../auth/access-tokens.js';
 import { HttpConnection, newConnectionId } from './http-connection.js';
 
 /**
@@ -14,18 +15,21 @@ export class ConnectionManager {
     this.disconnectTimeout = disconnectTimeout;
   }
 
+  /** One function for every connection, not a closure each: a negotiate flood costs less. */
+  private readonly forget = (connection: HttpConnection): void => void this.connections.delete(connection.token);
+
   get size(): number {
     return this.connections.size;
   }
 
   /**
    * A new connection for negotiate. Version 0 clients use the id as the token (signalr-wire.md A.4).
-   * `useStatefulReconnect` when negotiate granted it (A.3).
+   * `useStatefulReconnect` when negotiate granted it (A.3). `user` is the signed-in user, with auth.
    */
-  create(negotiateVersion: number, useStatefulReconnect = false): HttpConnection {
+  create(negotiateVersion: number, useStatefulReconnect = false, user: HubUser | null = null): HttpConnection {
     const connectionId = newConnectionId();
     const token = negotiateVersion > 0 ? newConnectionId() : connectionId;
-    const connection = new HttpConnection(connectionId, token, (c) => this.connections.delete(c.token), useStatefulReconnect);
+    const connection = new HttpConnection(connectionId, token, this.forget, useStatefulReconnect, user);
     this.connections.set(token, connection);
     return connection;
   }

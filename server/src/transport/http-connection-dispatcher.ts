@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { HubUser } from '../auth/access-tokens.js';
 import { isWebSocketUpgrade, queryValue, rejectUpgrade, sendJson, sendText } from '../http/responses.js';
 import type { ConnectionManager } from './connection-manager.js';
 import type { HttpConnection, TransportType } from './http-connection.js';
@@ -20,6 +21,8 @@ export interface DispatcherOptions {
    * the hub's per-message limit; the hub enforces that limit with a proper Close message.
    */
   maxFramePayload: number;
+  /** Unsent bytes past which a connection whose client does not read is dropped at once. */
+  maxBufferedBytes: number;
 }
 
 /** The negotiate answer's transport list, in the order clients try them (signalr-wire.md A.4). */
@@ -51,8 +54,12 @@ export class HttpConnectionDispatcher {
     this.wss.on('headers', (headers) => headers.push('Long-Running: true'));
   }
 
-  /** `POST {base}/negotiate` (signalr-wire.md A.1–A.4). Errors go out as 200 with `{"error": ...}`, as ASP.NET does. */
-  negotiate(req: IncomingMessage, res: ServerResponse, url: URL): void {
+  /**
+   * `POST {base}/negotiate` (signalr-wire.md A.1–A.4). Errors go out as 200 with `{"error": ...}`, as ASP.NET does.
+   * Here and below, `user` is the signed-in user of the request (null on a hub without auth): the server has
+   * already refused requests without a valid token.
+   */
+  negotiate(req: IncomingMessage, res: ServerResponse, url: URL, user: HubUser | null = null): void {
     if (req.method !== 'POST') return sendText(res, 405);
     // The body is empty, or text the clients send by habit; it is ignored.
     req.resume();
@@ -77,7 +84,7 @@ export class HttpConnectionDispatcher {
     // ASP.NET reads the value with bool.TryParse: "true" in any case, surrounding spaces allowed.
     const useStatefulReconnect =
       this.options.allowStatefulReconnects && queryValue(url, 'useStatefulReconnect')?.trim().toLowerCase() === 'true';
-    const connection = this.options.connections.create(version, useStatefulReconnect);
+    const connection = this.options.connections.create(version, useStatefulReconnect, user);
     // ASP.NET's field order, with useStatefulReconnect first and only when true (A.4).
     let body = useStatefulReconnect ? '{"useStatefulReconnect":true,' : '{';
     body += `"negotiateVersion":${version},"connectionId":"${connection.connectionId}"`;
@@ -87,31 +94,34 @@ export class HttpConnectionDispatcher {
   }
 
   /** Any non-upgrade request to `{base}` (signalr-wire.md B.1). */
-  handle(req: IncomingMessage, res: ServerResponse, url: URL): void {
+  handle(req: IncomingMessage, res: ServerResponse, url: URL, user: HubUser | null = null): void {
     switch (req.method) {
       case 'GET':
-        if ((req.headers.accept ?? '').includes('text/event-stream')) return this.serverSentEvents(req, res, url);
-        return this.longPoll(req, res, url);
+        if ((req.headers.accept ?? '').includes('text/event-stream')) return this.serverSentEvents(req, res, url, user);
+        return this.longPoll(req, res, url, user);
       case 'POST':
-        return this.post(req, res, url);
+        return this.post(req, res, url, user);
       case 'DELETE':
-        return this.delete(res, url);
+        return this.delete(res, url, user);
       default:
         return sendText(res, 405);
     }
   }
 
   /** `GET {base}` as a WebSocket upgrade (signalr-wire.md B.3, A.7). Refusals happen before the upgrade. */
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL, user: HubUser | null = null): void {
     if (!isWebSocketUpgrade(req)) return rejectUpgrade(socket, 400);
+    // The client may have gone while its token was checked.
+    if (socket.destroyed || !socket.writable) return;
     const token = queryValue(url, 'id');
     let connection: HttpConnection | undefined;
     if (token === null || token === '') {
       // skipNegotiation: a fresh connection whose token is its id (negotiate version 0 semantics).
-      connection = this.options.connections.create(0);
+      connection = this.options.connections.create(0, false, user);
     } else {
       connection = this.options.connections.get(token);
       if (!connection) return rejectUpgrade(socket, 404, NO_CONNECTION);
+      if (!sameUser(connection, user)) return rejectUpgrade(socket, 403);
       const refusal = this.refuseTransport(connection, 'WebSockets');
       if (refusal) return rejectUpgrade(socket, refusal.status, refusal.body);
     }
@@ -120,31 +130,42 @@ export class HttpConnectionDispatcher {
       // Stateful reconnect: the same connection on a new socket (signalr-wire.md E.6). The connection stays
       // as it is until the socket is up, so a failed upgrade leaves it to the disconnect timeout.
       this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-        accepted.resume(new WebSocketTransport(ws, accepted));
+        accepted.resume(new WebSocketTransport(ws, accepted, this.options.maxBufferedBytes));
       });
       return;
     }
     // Claim the transport now, so a second upgrade racing this one gets 409.
     accepted.transportType = 'WebSockets';
     accepted.status = 'active';
+    accepted.user = user;
+    // `ws` refuses a bad upgrade (a wrong key or version) by destroying the socket, without calling back:
+    // the connection, claimed above, must not stay behind as an active connection with no transport.
+    let upgraded = false;
+    const refused = () => {
+      if (!upgraded) accepted.dispose();
+    };
+    socket.once('close', refused);
     this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      upgraded = true;
+      socket.off('close', refused);
       if (accepted.status === 'disposed') return ws.terminate();
       // A stateful connection may have been resumed by a racing second upgrade: this socket wins, that one goes.
       const raced = accepted.transport;
-      accepted.transport = new WebSocketTransport(ws, accepted);
+      accepted.transport = new WebSocketTransport(ws, accepted, this.options.maxBufferedBytes);
       raced?.destroy();
       this.options.onConnect(accepted);
     });
   }
 
-  private serverSentEvents(req: IncomingMessage, res: ServerResponse, url: URL): void {
-    const connection = this.lookup(res, url);
+  private serverSentEvents(req: IncomingMessage, res: ServerResponse, url: URL, user: HubUser | null): void {
+    const connection = this.lookup(res, url, user);
     if (!connection) return;
     const refusal = this.refuseTransport(connection, 'ServerSentEvents');
     if (refusal) return sendText(res, refusal.status, refusal.body);
-    const transport = new ServerSentEventsTransport(res);
+    const transport = new ServerSentEventsTransport(res, this.options.maxBufferedBytes);
     connection.transportType = 'ServerSentEvents';
     connection.status = 'active';
+    connection.user = user;
     connection.transport = transport;
     // On Node, req 'close' fires once the (empty) request body is read; the response tells when the client left.
     res.on('close', () => connection.dispose());
@@ -153,12 +174,12 @@ export class HttpConnectionDispatcher {
     this.options.onConnect(connection);
   }
 
-  private longPoll(req: IncomingMessage, res: ServerResponse, url: URL): void {
+  private longPoll(req: IncomingMessage, res: ServerResponse, url: URL, user: HubUser | null): void {
     // On every long-polling GET, refusals included: ASP.NET adds them before it looks the id up (B.5).
     res.setHeader('Cache-Control', 'no-cache, no-store');
     res.setHeader('Pragma', 'no-cache');
     res.setHeader('Expires', 'Thu, 01 Jan 1970 00:00:00 GMT');
-    const connection = this.lookup(res, url);
+    const connection = this.lookup(res, url, user);
     if (!connection) return;
     if (connection.transportType !== null && connection.transportType !== 'LongPolling') {
       return sendText(res, 400, CHANGE_TRANSPORT);
@@ -167,9 +188,10 @@ export class HttpConnectionDispatcher {
     if (connection.transportType === null) {
       // The first poll activates the connection and answers at once with an empty 200; the client
       // then starts its poll loop and POSTs the handshake.
-      const transport = new LongPollingTransport(connection, this.options.longPollTimeout);
+      const transport = new LongPollingTransport(connection, this.options.longPollTimeout, this.options.maxBufferedBytes);
       connection.transportType = 'LongPolling';
       connection.transport = transport;
+      connection.user = user;
       connection.status = 'inactive';
       connection.inactiveSince = Date.now();
       res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': 0 });
@@ -180,8 +202,8 @@ export class HttpConnectionDispatcher {
     (connection.transport as LongPollingTransport).handlePoll(res);
   }
 
-  private post(req: IncomingMessage, res: ServerResponse, url: URL): void {
-    const connection = this.lookup(res, url);
+  private post(req: IncomingMessage, res: ServerResponse, url: URL, user: HubUser | null): void {
+    const connection = this.lookup(res, url, user);
     if (!connection) return void req.resume();
     if (connection.transportType === 'WebSockets') {
       req.resume();
@@ -216,8 +238,8 @@ export class HttpConnectionDispatcher {
     );
   }
 
-  private delete(res: ServerResponse, url: URL): void {
-    const connection = this.lookup(res, url);
+  private delete(res: ServerResponse, url: URL, user: HubUser | null): void {
+    const connection = this.lookup(res, url, user);
     if (!connection) return;
     if (connection.transportType !== 'LongPolling') {
       return sendText(res, 400, 'Cannot terminate this connection using the DELETE endpoint.');
@@ -227,15 +249,25 @@ export class HttpConnectionDispatcher {
     connection.dispose();
   }
 
-  /** The id check shared by SSE, long polling, POST and DELETE (signalr-wire.md B.2). */
-  private lookup(res: ServerResponse, url: URL): HttpConnection | undefined {
+  /**
+   * The id check shared by SSE, long polling, POST and DELETE (signalr-wire.md B.2), and the user check: a
+   * request signed in as another user than the connection's gets 403, as from ASP.NET.
+   */
+  private lookup(res: ServerResponse, url: URL, user: HubUser | null): HttpConnection | undefined {
     const token = queryValue(url, 'id');
     if (token === null || token === '') {
       sendText(res, 400, CONNECTION_ID_REQUIRED);
       return undefined;
     }
     const connection = this.options.connections.get(token);
-    if (!connection) sendText(res, 404, NO_CONNECTION);
+    if (!connection) {
+      sendText(res, 404, NO_CONNECTION);
+      return undefined;
+    }
+    if (!sameUser(connection, user)) {
+      sendText(res, 403);
+      return undefined;
+    }
     return connection;
   }
 
@@ -252,4 +284,9 @@ export class HttpConnectionDispatcher {
   close(): void {
     this.wss.close();
   }
+}
+
+/** Whether a request's user may use the connection: the same `sub`, or no auth at all. */
+function sameUser(connection: HttpConnection, user: HubUser | null): boolean {
+  return (connection.user?.id ?? null) === (user?.id ?? null);
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { HubUser } from '../auth/access-tokens.js';
 
 export type TransportType = 'WebSockets' | 'ServerSentEvents' | 'LongPolling';
 
@@ -10,6 +11,8 @@ export interface TransportSink {
   end(): void;
   /** Drops the transport at once. */
   destroy(): void;
+  /** Bytes written and not yet handed to the network (or, for long polling, not yet taken by a poll). */
+  bufferedBytes(): number;
 }
 
 /** The side of a connection that consumes its bytes: the hub connection handler. */
@@ -34,6 +37,9 @@ export interface ConnectionApplication {
  */
 export type ConnectionStatus = 'negotiated' | 'active' | 'inactive' | 'disposed';
 
+/** Shared by every connection until its first POST: most connections never POST (WebSockets). */
+const SETTLED: Promise<void> = Promise.resolve();
+
 /** 16 random bytes, Base64Url encoded (22 characters), as ASP.NET's MakeNewConnectionId. Clients append it to URLs unencoded. */
 export function newConnectionId(): string {
   return randomBytes(16).toString('base64url');
@@ -53,13 +59,18 @@ export class HttpConnection {
   transport: TransportSink | null = null;
   app: ConnectionApplication | null = null;
   /** Serialises POST bodies, as ASP.NET does with its write lock: one body is fed in at a time. */
-  postQueue: Promise<void> = Promise.resolve();
+  postQueue: Promise<void> = SETTLED;
   /**
    * Negotiate granted stateful reconnect (signalr-wire.md A.3, E.1), and nothing has withdrawn it since:
    * a handshake below version 2, a transport other than WebSockets, or the end of the connection.
    * ASP.NET's `UseStatefulReconnect` and `DisableReconnect()`.
    */
   useStatefulReconnect: boolean;
+  /**
+   * The signed-in user, from the access token of the request that made the connection, and then of the one
+   * that started its transport; null on a hub without auth. Every later request must carry a token of the same user.
+   */
+  user: HubUser | null;
   private readonly onDispose: (connection: HttpConnection) => void;
 
   constructor(
@@ -67,11 +78,13 @@ export class HttpConnection {
     token: string,
     onDispose: (connection: HttpConnection) => void,
     useStatefulReconnect = false,
+    user: HubUser | null = null,
   ) {
     this.connectionId = connectionId;
     this.token = token;
     this.onDispose = onDispose;
     this.useStatefulReconnect = useStatefulReconnect;
+    this.user = user;
     this.inactiveSince = Date.now();
   }
 

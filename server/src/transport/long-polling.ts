@@ -10,6 +10,7 @@ import type { HttpConnection, TransportSink } from './http-connection.js';
  */
 export class LongPollingTransport implements TransportSink {
   private queue: Uint8Array[] = [];
+  private queuedBytes = 0;
   private poll: ServerResponse | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private ended = false;
@@ -17,12 +18,21 @@ export class LongPollingTransport implements TransportSink {
   constructor(
     private readonly connection: HttpConnection,
     private readonly pollTimeout: number,
+    /** Queued bytes past which the client is taken for one that stopped polling, and dropped. */
+    private readonly maxBufferedBytes: number,
   ) {}
 
   send(data: Uint8Array): void {
     if (this.ended) return;
     this.queue.push(data);
-    if (this.poll) this.answer(this.poll);
+    this.queuedBytes += data.byteLength;
+    if (this.poll) return this.answer(this.poll);
+    // Nobody polls while a busy channel writes: end it now rather than hold the queue until the disconnect timeout.
+    if (this.queuedBytes > this.maxBufferedBytes) this.connection.dispose();
+  }
+
+  bufferedBytes(): number {
+    return this.queuedBytes;
   }
 
   end(): void {
@@ -33,6 +43,7 @@ export class LongPollingTransport implements TransportSink {
   destroy(): void {
     this.ended = true;
     this.queue = [];
+    this.queuedBytes = 0;
     if (this.poll) this.answer(this.poll);
   }
 
@@ -57,6 +68,7 @@ export class LongPollingTransport implements TransportSink {
     if (this.queue.length > 0) {
       const body = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue);
       this.queue = [];
+      this.queuedBytes = 0;
       this.release();
       res.writeHead(200, {
         'Content-Type': 'application/octet-stream',

@@ -21,7 +21,11 @@ export function formatServerSentEvent(payload: string): string {
 
 /** The server-to-client half of the SSE transport (signalr-wire.md B.4); the client sends with POST. */
 export class ServerSentEventsTransport implements TransportSink {
-  constructor(private readonly res: ServerResponse) {}
+  constructor(
+    private readonly res: ServerResponse,
+    /** Unsent bytes past which the client is taken for one that does not read, and dropped. */
+    private readonly maxBufferedBytes: number,
+  ) {}
 
   /** Sends the headers and the first comment at once, or EventSource never opens and `start()` hangs. */
   start(): void {
@@ -37,7 +41,14 @@ export class ServerSentEventsTransport implements TransportSink {
   }
 
   send(data: Uint8Array): void {
-    if (!this.res.writableEnded) this.res.write(formatServerSentEvent(decoder.decode(data)));
+    if (this.res.writableEnded || this.res.destroyed) return;
+    this.res.write(formatServerSentEvent(decoder.decode(data)));
+    // A stream nobody reads: drop it rather than queue for it without end. Its 'close' disposes the connection.
+    if (this.res.writableLength > this.maxBufferedBytes) this.res.destroy();
+  }
+
+  bufferedBytes(): number {
+    return this.res.writableLength;
   }
 
   end(): void {

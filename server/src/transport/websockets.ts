@@ -49,6 +49,8 @@ export class WebSocketTransport implements TransportSink {
   constructor(
     private readonly socket: WebSocket,
     connection: HttpConnection,
+    /** Unsent bytes past which the client is taken for one that does not read, and dropped. */
+    private readonly maxBufferedBytes: number,
   ) {
     // A socket that a resume has replaced (signalr-wire.md E.6) says nothing more to its connection.
     socket.on('message', (data: Buffer) => {
@@ -93,6 +95,16 @@ export class WebSocketTransport implements TransportSink {
     if (this.socket.readyState !== this.socket.OPEN) return;
     const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
     this.socket.send(data, { binary: this.pendingBinary });
+    // A client that does not read (a stalled network, a paused tab) must not make the server hold an
+    // ever-growing queue for it: past the limit it is dropped, and the connection ends for good.
+    if (this.socket.bufferedAmount > this.maxBufferedBytes) {
+      this.failed = true;
+      this.socket.terminate();
+    }
+  }
+
+  bufferedBytes(): number {
+    return this.socket.bufferedAmount;
   }
 
   end(): void {

@@ -46,7 +46,17 @@ export interface TestClient {
 
 const EVENTS = ['Join', 'Leave', 'SignalWebRtc', 'ReceiveOffer', 'ReceiveAnswer', 'ReceiveCandidate'];
 
-export async function connect(hubUrl: string, kind: ClientKind, events: string[] = EVENTS): Promise<TestClient> {
+export interface ConnectOptions {
+  /** Where the client gets its access token, as an app passes it to `withUrl`. */
+  accessTokenFactory?: () => string | Promise<string>;
+}
+
+export async function connect(
+  hubUrl: string,
+  kind: ClientKind,
+  events: string[] = EVENTS,
+  options: ConnectOptions = {},
+): Promise<TestClient> {
   const url = `${hubUrl}/messagehub`;
   let connection: {
     on(name: string, fn: (...args: unknown[]) => void): void;
@@ -59,13 +69,13 @@ export async function connect(hubUrl: string, kind: ClientKind, events: string[]
   };
   if (kind.client === '@microsoft/signalr') {
     let builder = new signalr.HubConnectionBuilder()
-      .withUrl(url, { transport: signalr.HttpTransportType[kind.transport] })
+      .withUrl(url, { transport: signalr.HttpTransportType[kind.transport], accessTokenFactory: options.accessTokenFactory })
       .configureLogging(signalr.LogLevel.None);
     if (kind.protocol === 'messagepack') builder = builder.withHubProtocol(new MessagePackHubProtocol());
     connection = builder.build();
   } else {
     connection = new legacy.HubConnectionBuilder()
-      .withUrl(url, legacy.HttpTransportType[kind.transport])
+      .withUrl(url, { transport: legacy.HttpTransportType[kind.transport], accessTokenFactory: options.accessTokenFactory })
       .configureLogging(legacy.LogLevel.None)
       .build() as unknown as typeof connection;
   }

@@ -31,7 +31,11 @@ export function splitRecords(text: string): string[] {
 
 /** A MessagePack hub message: `[VarInt length][msgpack array]` (C.2). */
 export function msgpackFrame(items: unknown[]): Buffer {
-  const body = encode(items);
+  return lengthPrefixed(encode(items));
+}
+
+/** `body` after its VarInt length: 7 bits a byte, least significant first (C.2). */
+export function lengthPrefixed(body: Uint8Array): Buffer {
   const prefix: number[] = [];
   let length = body.length;
   do {

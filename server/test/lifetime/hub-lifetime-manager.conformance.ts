@@ -39,7 +39,10 @@ class FakeConnection implements LifetimeConnection {
   readonly received: InvocationMessage[] = [];
   private waiters: Array<() => void> = [];
 
-  constructor(private readonly protocol: HubProtocol) {}
+  constructor(
+    private readonly protocol: HubProtocol,
+    readonly userId: string | null = null,
+  ) {}
 
   write(message: SerializedHubMessage): void {
     // Go through real bytes, as a transport would: what arrives is what was serialized.
@@ -83,9 +86,9 @@ export function hubLifetimeManagerConformance(
       return created;
     }
 
-    /** A connection on server `index` of `c`. */
-    async function connection(c: LifetimeCluster, index: number): Promise<FakeConnection> {
-      const conn = new FakeConnection(protocol);
+    /** A connection on server `index` of `c`, of `userId` if given. */
+    async function connection(c: LifetimeCluster, index: number, userId: string | null = null): Promise<FakeConnection> {
+      const conn = new FakeConnection(protocol, userId);
       await c.managers[index]!.onConnected(conn);
       return conn;
     }
@@ -246,6 +249,124 @@ export function hubLifetimeManagerConformance(
         Array.from({ length: 50 }, (_, i) => i),
       );
       assert.equal(a.received.length, 0);
+    });
+
+    it('joinGroup answers with the other members on every server; a member joining again gets them too', async () => {
+      const c = await cluster();
+      const [a, b, d] = [await connection(c, 0), await connection(c, 1), await connection(c, 0)];
+      assert.deepEqual(await c.managers[0]!.joinGroup(a.connectionId, 'room', 6), []);
+      assert.deepEqual(await c.managers[1]!.joinGroup(b.connectionId, 'room', 6), [a.connectionId]);
+      assert.deepEqual((await c.managers[0]!.joinGroup(d.connectionId, 'room', 6))!.sort(), [a.connectionId, b.connectionId].sort());
+      assert.deepEqual((await c.managers[1]!.joinGroup(b.connectionId, 'room', 6))!.sort(), [a.connectionId, d.connectionId].sort());
+      assert.ok(b.groups.has('room'));
+      // Members added by addToGroup count as members too, and one that left does not.
+      const e = await connection(c, 1);
+      await c.managers[1]!.addToGroup(e.connectionId, 'room');
+      await c.managers[0]!.removeFromGroup(d.connectionId, 'room');
+      await c.settle();
+      const f = await connection(c, 0);
+      assert.deepEqual((await c.managers[0]!.joinGroup(f.connectionId, 'room', 6))!.sort(), [a.connectionId, b.connectionId, e.connectionId].sort());
+      await c.settle();
+      await c.managers[1]!.sendGroup('room', 'Joined', []);
+      await f.waitFor(1);
+      assert.deepEqual(f.calls(), [['Joined', []]], 'a joined connection receives what the group receives');
+    });
+
+    it('joinGroup refuses a full group with null and changes nothing; a seat freed by a leave or a disconnect is taken', async () => {
+      const c = await cluster();
+      const [a, b, x] = [await connection(c, 0), await connection(c, 1), await connection(c, 1)];
+      await c.managers[0]!.joinGroup(a.connectionId, 'pair', 2);
+      await c.managers[1]!.joinGroup(b.connectionId, 'pair', 2);
+      assert.equal(await c.managers[1]!.joinGroup(x.connectionId, 'pair', 2), null);
+      assert.equal(x.groups.has('pair'), false);
+      await c.settle();
+      await c.managers[0]!.sendGroup('pair', 'Members', []);
+      await b.waitFor(1);
+      await c.settle();
+      assert.equal(x.received.length, 0, 'a refused connection receives nothing of the group');
+      await c.managers[1]!.removeFromGroup(b.connectionId, 'pair');
+      assert.deepEqual(await c.managers[1]!.joinGroup(x.connectionId, 'pair', 2), [a.connectionId]);
+      const y = await connection(c, 0);
+      assert.equal(await c.managers[0]!.joinGroup(y.connectionId, 'pair', 2), null);
+      await c.managers[1]!.onDisconnected(x);
+      assert.deepEqual(await c.managers[0]!.joinGroup(y.connectionId, 'pair', 2), [a.connectionId]);
+      // No cap at all.
+      const many = await Promise.all(Array.from({ length: 5 }, (_, i) => connection(c, i % 2)));
+      for (const [i, m] of many.entries()) assert.notEqual(await c.managers[i % 2]!.joinGroup(m.connectionId, 'open', Infinity), null);
+    });
+
+    it('joinGroup: of connections racing for the last seat from every server, exactly one gets it', async () => {
+      const c = await cluster();
+      for (let round = 0; round < 5; round++) {
+        const group = `race-${round}`;
+        const first = await connection(c, 0);
+        await c.managers[0]!.joinGroup(first.connectionId, group, 2);
+        const racers = await Promise.all([connection(c, 0), connection(c, 1), connection(c, 0), connection(c, 1)]);
+        const results = await Promise.all(racers.map((r, i) => c.managers[i % 2]!.joinGroup(r.connectionId, group, 2)));
+        const winners = results.filter((result) => result !== null);
+        assert.equal(winners.length, 1, `round ${round}: ${JSON.stringify(results)}`);
+        assert.deepEqual(winners[0], [first.connectionId]);
+        assert.equal(racers.filter((r) => r.groups.has(group)).length, 1);
+      }
+    });
+
+    it('groupMembers names the members on every server, and no one who left', async () => {
+      const c = await cluster();
+      const [a, b, d] = [await connection(c, 0), await connection(c, 1), await connection(c, 1)];
+      assert.deepEqual(await c.managers[1]!.groupMembers('room'), []);
+      await c.managers[0]!.joinGroup(a.connectionId, 'room', 6);
+      await c.managers[1]!.addToGroup(b.connectionId, 'room');
+      await c.managers[1]!.addToGroup(d.connectionId, 'room');
+      await c.managers[1]!.onDisconnected(d);
+      await c.settle();
+      for (const m of c.managers) assert.deepEqual((await m.groupMembers('room')).sort(), [a.connectionId, b.connectionId].sort());
+    });
+
+    it('sendUser reaches every connection of the user on every server, but the excluded, and says whether it reached any', async () => {
+      const c = await cluster();
+      const [ann1, ann2, ann3, bob] = [
+        await connection(c, 0, 'ann'),
+        await connection(c, 1, 'ann'),
+        await connection(c, 1, 'ann'),
+        await connection(c, 0, 'bob'),
+      ];
+      const anonymous = await connection(c, 1);
+      await c.settle();
+      assert.equal(await c.managers[0]!.sendUser('ann', 'Ring', ['1']), true);
+      await Promise.all([ann1, ann2, ann3].map((x) => x.waitFor(1)));
+      assert.equal(await c.managers[1]!.sendUser('ann', 'Ring', ['2'], [ann2.connectionId]), true);
+      await ann1.waitFor(2);
+      await ann3.waitFor(2);
+      // Only excluded connections here: it still reached the one on the other server.
+      assert.equal(await c.managers[1]!.sendUser('ann', 'Ring', ['3'], [ann2.connectionId, ann3.connectionId]), true);
+      await ann1.waitFor(3);
+      await c.settle();
+      assert.deepEqual(ann1.calls(), [['Ring', ['1']], ['Ring', ['2']], ['Ring', ['3']]]);
+      assert.deepEqual(ann2.calls(), [['Ring', ['1']]]);
+      assert.deepEqual(ann3.calls(), [['Ring', ['1']], ['Ring', ['2']]]);
+      assert.deepEqual(bob.received, []);
+      assert.deepEqual(anonymous.received, []);
+      // User ids are case-sensitive, and a user with no connection anywhere is reached by nothing.
+      assert.equal(await c.managers[0]!.sendUser('Ann', 'Ring', []), false);
+      assert.equal(await c.managers[0]!.sendUser('nobody', 'Ring', []), false);
+      // Its only connections left are excluded ones of this server: nobody to reach.
+      await c.managers[0]!.onDisconnected(ann1);
+      await c.settle();
+      assert.equal(await c.managers[1]!.sendUser('ann', 'Ring', [], [ann2.connectionId, ann3.connectionId]), false);
+      // Once all of them are gone, the user is not there any more, from either server.
+      for (const x of [ann2, ann3]) await c.managers[1]!.onDisconnected(x);
+      await c.settle();
+      assert.equal(await c.managers[0]!.sendUser('ann', 'Ring', []), false);
+      assert.equal(await c.managers[1]!.sendUser('ann', 'Ring', []), false);
+      assert.equal(await c.managers[1]!.sendUser('bob', 'Ring', ['bob']), true);
+      await bob.waitFor(1);
+    });
+
+    it('joinGroup throws for a connection that is not on this server', async () => {
+      const c = await cluster();
+      await assert.rejects(c.managers[0]!.joinGroup('no-such-connection', 'room', 6), {
+        message: "joinGroup takes a connection of this server; 'no-such-connection' is not one.",
+      });
     });
 
     it('reports itself healthy while it works, and close() is idempotent', async () => {

@@ -183,6 +183,17 @@ describe('RedisHubLifetimeManager when Redis or a server goes away', () => {
       assert.ok(lost[0]!.at - killedAt <= 4 * heartbeatInterval + 200, `told after ${lost[0]!.at - killedAt} ms`);
       assert.deepEqual(lost, [{ id: childConnection, groups: ['room'], at: lost[0]!.at }]);
       assert.deepEqual(here.received.at(-1), ['Leave', [childConnection]]);
+      // Its connection left the room's member set too: it no longer takes a seat.
+      const roomSet = `${channelPrefix}:internal:group:room`;
+      assert.deepEqual(await observer.smembers(roomSet), [`${survivor.serverId} ${here.connectionId}`]);
+      // An entry whose connection no server's record holds (a server that died with no survivor to clean up
+      // after it) is no member either, and joinGroup removes it on the way.
+      await observer.sadd(roomSet, 'gone-server_0 ghost-connection');
+      const newcomer = new Connection();
+      await survivor.onConnected(newcomer);
+      assert.deepEqual(await survivor.joinGroup(newcomer.connectionId, 'room', 2), [here.connectionId]);
+      assert.deepEqual((await observer.smembers(roomSet)).sort(), [here, newcomer].map((c) => `${survivor.serverId} ${c.connectionId}`).sort());
+      await survivor.removeFromGroup(newcomer.connectionId, 'room');
       // The room is local again: a send there needs no other server and succeeds.
       await survivor.sendGroup('room', 'Probe', []);
       assert.deepEqual(here.received.at(-1), ['Probe', []]);

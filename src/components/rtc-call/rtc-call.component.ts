@@ -1,6 +1,5 @@
 import { ContextProvider } from '@lit/context';
 import { html, nothing, type PropertyValues } from 'lit';
-import { PlaybackController } from '../../controllers/playback-controller.js';
 import { ServiceSubscriptionController } from '../../controllers/service-subscription-controller.js';
 import { RtcErrorEvent } from '../../events/rtc-error.js';
 import { RtcPeerJoinEvent } from '../../events/rtc-peer-join.js';
@@ -72,6 +71,9 @@ export default class RtcCall extends RtcElement {
     iceServersUrl: { attribute: 'ice-servers-url' },
     iceServers: { attribute: false },
     iceTransportPolicy: { attribute: 'ice-transport-policy' },
+    tokenUrl: { attribute: 'token-url' },
+    maxBitrate: { attribute: 'max-bitrate', type: Number },
+    accessTokenFactory: { attribute: false },
     audioMuted: { type: Boolean, reflect: true, attribute: 'audio-muted' },
     videoMuted: { type: Boolean, reflect: true, attribute: 'video-muted' },
     showQuality: { type: Boolean, attribute: 'show-quality' },
@@ -97,6 +99,15 @@ export default class RtcCall extends RtcElement {
   /** `all` (the default) or `relay`, to allow only TURN-relayed paths. */
   iceTransportPolicy: RTCIceTransportPolicy = 'all';
 
+  /** Where the access token comes from, when the hub asks for one: a GET with the page's cookies that answers `{"token": "..."}`. */
+  tokenUrl: string | null = null;
+
+  /** Or a function that gives the access token (or a promise of it); it wins over `token-url`. Asked again on every reconnect. */
+  accessTokenFactory: (() => string | Promise<string>) | null = null;
+
+  /** The upstream video budget in bits per second, shared by all peers: each gets `max-bitrate / peers`. */
+  maxBitrate = 2_500_000;
+
   /** Mutes the microphone: the peer hears nothing. Reflected as `audio-muted`. */
   audioMuted = false;
 
@@ -118,12 +129,13 @@ export default class RtcCall extends RtcElement {
   private hasChildren = false;
 
   /** The `then` variant's own remote video: its autoplay and speaker. */
-  private readonly playback = new PlaybackController(this, () => this.#thenVideo('remote'));
-  private readonly deviceSelects = this.#lazy('the device selects', () => import('./device-selects.js').then((m) => m.deviceSelects));
-  private readonly qualityLine = this.#lazy('the quality line', () => import('./quality-line.js').then((m) => m.qualityLine));
-  private readonly childObserver = typeof MutationObserver === 'undefined' ? null : new MutationObserver(() => this.updateChildren());
+  /** The `then` variant's own videos on the default page, loaded with the variant. */
+  readonly #thenView = this.#lazy("the 'then' variant", () => import('./then-view.js').then((m) => m.thenView(this)));
+  readonly #deviceSelects = this.#lazy('the device selects', () => import('./device-selects.js').then((m) => m.deviceSelects));
+  readonly #qualityLine = this.#lazy('the quality line', () => import('./quality-line.js').then((m) => m.qualityLine));
+  readonly #childObserver = typeof MutationObserver === 'undefined' ? null : new MutationObserver(() => this.#updateChildren());
 
-  private readonly subscription = new ServiceSubscriptionController(this, {
+  readonly #subscription = new ServiceSubscriptionController(this, {
     statechange: ({ detail }) => this.dispatchEvent(new RtcStateChangeEvent(detail)),
     error: ({ detail }) => this.dispatchEvent(new RtcErrorEvent(detail.error)),
     remotestream: ({ detail }) => this.dispatchEvent(new RtcRemoteStreamEvent(detail)),
@@ -178,13 +190,13 @@ export default class RtcCall extends RtcElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.childObserver?.observe(this, { childList: true });
-    this.updateChildren();
+    this.#childObserver?.observe(this, { childList: true });
+    this.#updateChildren();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.childObserver?.disconnect();
+    this.#childObserver?.disconnect();
     // Removed from the page (a route change, a framework unmount): end the call and free the camera.
     // A move within the page reconnects in the same task, so wait one task before deciding.
     setTimeout(() => {
@@ -232,7 +244,7 @@ export default class RtcCall extends RtcElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('service')) {
       this.#provider.setValue(this.service);
-      this.subscription.setService(this.service);
+      this.#subscription.setService(this.service);
     }
     this.service.configure({
       hubUrl: this.hubUrl,
@@ -241,8 +253,11 @@ export default class RtcCall extends RtcElement {
       iceServers: this.iceServers,
       iceServersUrl: this.iceServersUrl,
       iceTransportPolicy: this.iceTransportPolicy,
+      tokenUrl: this.tokenUrl,
+      accessTokenFactory: this.accessTokenFactory,
+      maxBitrate: this.maxBitrate,
       // The then variant shows the streams in the default page's own videos.
-      videos: this.variant === 'then' && !this.hasChildren ? { local: () => this.#thenVideo('local'), remote: () => this.#thenVideo('remote') } : null,
+      videos: this.#then()?.videos ?? null,
     });
     // The element's mute settings (attributes, properties, buttons) go to the service; the service's own
     // changes come back through `mediachange`. On first render or with a new service, a mute on either side wins.
@@ -258,17 +273,12 @@ export default class RtcCall extends RtcElement {
     // `state` is the service's; it is reflected here so CSS can select on it.
     if (this.getAttribute('state') !== this.state) this.setAttribute('state', this.state);
     this.toggleAttribute('screen-sharing', this.screenSharing);
-    // The then variant sets its own videos as streams come; videos rendered later catch up here.
-    const local = this.#thenVideo('local');
-    const remote = this.#thenVideo('remote');
-    if (local && !local.srcObject) local.srcObject = this.service.localStream;
-    if (remote && !remote.srcObject) remote.srcObject = this.service.peers.find((p) => p.stream)?.stream ?? null;
-    this.playback.update(this.service.sinkId);
+    this.#then()?.updated();
   }
 
   protected override render() {
     const { error, stats } = this.service;
-    const errorPart = html`${error ? html`<p part="error" role="alert">${error.message}</p>` : nothing}${(this.showQuality && stats && this.qualityLine.get()?.(stats)) || nothing}`;
+    const errorPart = html`${error ? html`<p part="error" role="alert">${error.message}</p>` : nothing}${(this.showQuality && stats && this.#qualityLine.get()?.(stats)) || nothing}`;
     if (this.hasChildren) return html`<slot></slot>${errorPart}`;
     const state = this.state;
     const busy = state === 'connecting' || state === 'connected' || state === 'reconnecting';
@@ -276,33 +286,19 @@ export default class RtcCall extends RtcElement {
     const canCall = state === 'ready' || state === 'ended';
     const canHangup = state !== 'idle' && state !== 'ended';
     const videos =
-      this.variant === 'then'
-        ? html`<video part="local-video" class="video" autoplay playsinline muted .muted=${true} aria-label="Your camera"></video>
-            <div class="remote"><video part="remote-video" class="video" autoplay playsinline aria-label="Remote video"></video>${this.playback.blocked ? this.playback.button() : nothing}</div>`
-        : html`<rtc-local-video part="local-video"></rtc-local-video><rtc-remote-video part="remote-video"></rtc-remote-video>`;
+      this.variant === 'then' ? (this.#then()?.render() ?? nothing) : html`<rtc-local-video part="local-video"></rtc-local-video><rtc-remote-video part="remote-video"></rtc-remote-video>`;
+    // Each button says what it does in its own text, which is also its name for assistive technology.
+    const button = (part: string, label: string, enabled: boolean, action: () => Promise<void>) =>
+      html`<button part=${part} type="button" ?disabled=${!enabled} @click=${() => this.#run(action)}>${label}</button>`;
     return html`
       <div part="base" class="base">
         <div part="controls" class="controls">
           <label class="channel">
             <span>Channel</span>
-            <input
-              part="channel"
-              .value=${this.channel}
-              ?disabled=${busy}
-              autocomplete="off"
-              @input=${(e: Event) => (this.channel = (e.target as HTMLInputElement).value)}
-            />
+            <input part="channel" .value=${this.channel} ?disabled=${busy} autocomplete="off" @input=${(e: Event) => (this.channel = (e.target as HTMLInputElement).value)} />
           </label>
-          <button part="start-button" type="button" ?disabled=${!canStart || !this.channel} aria-label="Start: open the camera and join the channel" @click=${() => this.run(() => this.start())}>
-            Start
-          </button>
-          <button part="call-button" type="button" ?disabled=${!canCall} aria-label="Call the other person in the channel" @click=${() => this.run(() => this.call())}>
-            Call
-          </button>
-          <button part="hangup-button" type="button" ?disabled=${!canHangup} aria-label="Hang up and leave the channel" @click=${() => this.run(() => this.hangup())}>
-            Hang Up
-          </button>
-          ${this.#renderMediaControls()}
+          ${button('start-button', 'Start', canStart && !!this.channel, () => this.start())} ${button('call-button', 'Call', canCall, () => this.call())}
+          ${button('hangup-button', 'Hang Up', canHangup, () => this.hangup())} ${this.#renderMediaControls()}
         </div>
         <p part="status" class="status" role="status">${STATE_LABELS[state]}</p>
         <div part="videos" class="videos">${videos}</div>
@@ -318,22 +314,23 @@ export default class RtcCall extends RtcElement {
       html`<button part=${part} type="button" aria-pressed=${pressed ? 'true' : 'false'} @click=${onClick}>${label}</button>`;
     const canShare = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getDisplayMedia;
     // The selects load once the browser lists devices, after start().
-    const selects = service.devices.length ? this.deviceSelects.get() : null;
+    const selects = service.devices.length ? this.#deviceSelects.get() : null;
     return html`
       ${toggle('mute-audio-button', 'Mute mic', this.audioMuted, () => (this.audioMuted = !this.audioMuted))}
       ${toggle('mute-video-button', 'Camera off', this.videoMuted, () => (this.videoMuted = !this.videoMuted))}
-      ${canShare ? toggle('screen-button', 'Share screen', this.screenSharing, () => this.run(() => (this.screenSharing ? this.stopScreenShare() : this.shareScreen()))) : nothing}
-      ${selects?.(service, (kind, id) => this.run(() => this.selectDevice(kind, id))) ?? nothing}
+      ${canShare ? toggle('screen-button', 'Share screen', this.screenSharing, () => this.#run(() => (this.screenSharing ? this.stopScreenShare() : this.shareScreen()))) : nothing}
+      ${selects?.(service, (kind, id) => this.#run(() => this.selectDevice(kind, id))) ?? nothing}
     `;
   }
 
-  /** The `then` variant's own videos (none in the other variant, or with children). */
-  #thenVideo(which: 'local' | 'remote'): HTMLVideoElement | null {
-    return this.renderRoot?.querySelector<HTMLVideoElement>(`video[part="${which}-video"]`) ?? null;
+  /** The `then` variant's part of the default page, once loaded; none in the other variant, or with children. */
+  #then() {
+    return this.variant === 'then' && !this.hasChildren ? this.#thenView.get() : null;
   }
 
+
   /** Runs a button's action. Its failure is already an `rtc-error` event and shown in the error part. */
-  private run(action: () => Promise<void>): void {
+  #run(action: () => Promise<void>): void {
     action().catch(() => {});
   }
 
@@ -342,17 +339,17 @@ export default class RtcCall extends RtcElement {
     return new LazyPart(this, what, load, (error) => this.dispatchEvent(new RtcErrorEvent(error)));
   }
 
-  private updateChildren(): void {
+  #updateChildren(): void {
     this.hasChildren = this.childElementCount > 0;
   }
 }
 
 const STATE_LABELS: Record<CallState, string> = {
   idle: 'Not started.',
-  ready: 'Ready: camera on, waiting in the channel.',
+  ready: 'Ready: in the channel.',
   connecting: 'Connecting…',
   connected: 'In a call.',
-  reconnecting: 'Reconnecting: the path to the peer broke, trying again…',
+  reconnecting: 'Reconnecting…',
   ended: 'Call ended.',
   failed: 'The call failed.',
 };

@@ -273,6 +273,8 @@ describe('<rtc-call>', () => {
     it('renders its own two <video> elements, passes axe, and start() puts the local stream straight into its video', async () => {
       const { el, service } = await renderStory(stories.ThenVariant);
       expect(el.variant).to.equal('then');
+      // The then variant's videos come with the variant, which loads on first use.
+      await until(() => !!part(el, 'local-video'), "the then variant's videos");
       const local = part<HTMLVideoElement>(el, 'local-video')!;
       expect(local.localName).to.equal('video');
       expect(local.muted).to.equal(true);
@@ -345,7 +347,8 @@ describe('<rtc-call>', () => {
         expect(service.listenerCount()).to.equal(0);
         const { el } = await renderStory(story, service);
         if (el.variant === 'then') {
-          // The then variant fills its videos itself, when it starts a call.
+          // The then variant's videos load with it, and it fills them itself, when it starts a call.
+          await until(() => el.shadowRoot!.querySelectorAll('video').length === 2, "the then variant's videos");
           await el.hangup();
           await el.start();
           await settle(el);

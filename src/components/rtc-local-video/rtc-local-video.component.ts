@@ -31,22 +31,22 @@ export default class RtcLocalVideo extends RtcElement {
     callback: (service) => (this.service = service),
   });
 
-  private readonly media = new MediaStreamController(this, () => this.renderRoot?.querySelector('video') ?? null);
-  private readonly subscription = new ServiceSubscriptionController(this, {
-    localstream: ({ detail }) => this.media.setStream(detail.stream),
+  readonly #media = new MediaStreamController(this, () => this.renderRoot?.querySelector('video') ?? null);
+  readonly #subscription = new ServiceSubscriptionController(this, {
+    localstream: ({ detail }) => this.#media.setStream(detail.stream),
   });
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.service ??= fallbackService(this);
     // Put back in the page (moved): show the stream again; disconnecting cleared it.
-    this.media.setStream(this.service?.localStream ?? null);
+    this.#media.setStream(this.service?.localStream ?? null);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('service')) {
-      this.subscription.setService(this.service);
-      this.media.setStream(this.service?.localStream ?? null);
+      this.#subscription.setService(this.service);
+      this.#media.setStream(this.service?.localStream ?? null);
     }
   }
 

@@ -36,10 +36,10 @@ export default class RtcRemoteVideo extends RtcElement {
   /** The peer to show, by connection id. Without it, the first peer with a stream. */
   peer: string | null = null;
 
-  private readonly media = new MediaStreamController(this, () => this.video);
-  private readonly playback = new PlaybackController(this, () => this.video);
-  private readonly subscription = new ServiceSubscriptionController(this, {
-    peerschange: () => this.media.setStream(this.pick()),
+  readonly #media = new MediaStreamController(this, () => this.#video);
+  readonly #playback = new PlaybackController(this, () => (this.#video ? [this.#video] : []));
+  readonly #subscription = new ServiceSubscriptionController(this, {
+    peerschange: () => this.#media.setStream(this.#pick()),
     mediachange: () => {},
   });
 
@@ -47,33 +47,33 @@ export default class RtcRemoteVideo extends RtcElement {
     super.connectedCallback();
     this.service ??= fallbackService(this);
     // Put back in the page (moved): show the stream again; disconnecting cleared it.
-    this.media.setStream(this.pick());
+    this.#media.setStream(this.#pick());
   }
 
   /** The stream shown now, if any. */
   get stream(): MediaStream | null {
-    return this.media.current;
+    return this.#media.current;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('service')) this.subscription.setService(this.service);
-    if (changed.has('service') || changed.has('peer')) this.media.setStream(this.pick());
+    if (changed.has('service')) this.#subscription.setService(this.service);
+    if (changed.has('service') || changed.has('peer')) this.#media.setStream(this.#pick());
   }
 
   protected override updated(): void {
     // The stream controller has just put the stream in: play it, on the chosen speaker.
-    this.playback.update(this.service?.sinkId ?? '');
+    this.#playback.update(this.service?.sinkId ?? '');
   }
 
   protected override render() {
-    return html`<video part="video" autoplay playsinline aria-label="Remote video"></video>${this.playback.blocked ? this.playback.button() : nothing}`;
+    return html`<video part="video" autoplay playsinline aria-label="Remote video"></video>${this.#playback.blocked ? this.#playback.button() : nothing}`;
   }
 
-  private get video(): HTMLVideoElement | null {
+  get #video(): HTMLVideoElement | null {
     return this.renderRoot?.querySelector('video') ?? null;
   }
 
-  private pick(): MediaStream | null {
+  #pick(): MediaStream | null {
     const peers = this.service?.peers ?? [];
     return (this.peer ? peers.find((p) => p.id === this.peer) : peers.find((p) => p.stream))?.stream ?? null;
   }

@@ -32,10 +32,6 @@ export function canTransition(from: CallState, to: CallState): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
-export function assertTransition(from: CallState, to: CallState): void {
-  if (!canTransition(from, to)) throw new Error(`Cannot move call from '${from}' to '${to}'.`);
-}
-
 export function inCall(state: CallState): boolean {
   return (IN_CALL as readonly CallState[]).includes(state);
 }

@@ -1,6 +1,3 @@
-/** How often a connected call reports its quality. */
-export const STATS_INTERVAL_MS = 2_000;
-
 /** A connected call's quality over the last interval, from `RTCPeerConnection.getStats()`. */
 export interface CallStats {
   /** Round-trip time to the peer in milliseconds, from the selected candidate pair; null until measured. */

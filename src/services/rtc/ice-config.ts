@@ -35,10 +35,11 @@ export function validateIceServers(servers: unknown): RTCIceServer[] {
 }
 
 /** Fetches `{ iceServers }` from the hub's /ice-servers (or any URL that answers the same), fresh for each call. */
-export async function fetchIceServers(url: string): Promise<RTCIceServer[]> {
+export async function fetchIceServers(url: string, token?: string | null): Promise<RTCIceServer[]> {
   let body: unknown;
   try {
-    const response = await fetch(url, { credentials: 'include', cache: 'no-store' });
+    // The hub hands out TURN credentials only to signed-in users, when it has auth on (contract section 8).
+    const response = await fetch(url, { credentials: 'include', cache: 'no-store', headers: token ? { Authorization: `Bearer ${token}` } : undefined });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     body = await response.json();
   } catch (cause) {

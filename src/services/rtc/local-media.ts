@@ -1,4 +1,6 @@
-import { mediaError, RtcError } from './rtc-error.js';
+import { chunk, mediaError, RtcError } from './rtc-error.js';
+
+const switching = () => chunk('media switching', import('./media-switching.js'));
 
 /**
  * What local media tells its owner: a new or no local stream; a change of mute, device or screen; or a
@@ -27,11 +29,17 @@ export class LocalMedia {
   readonly #senders = new Map<RTCPeerConnection, Map<string, RTCRtpSender>>();
   #applying: Promise<unknown> = Promise.resolve();
   #unfollow: (() => void) | null = null;
+  readonly #changed: (change: LocalMediaChange) => void;
+  /** What to ask getUserMedia for. */
+  readonly constraints: () => MediaStreamConstraints;
 
   constructor(
-    private readonly changed: (change: LocalMediaChange) => void,
-    private readonly constraints: () => MediaStreamConstraints,
-  ) {}
+    changed: (change: LocalMediaChange) => void,
+    constraints: () => MediaStreamConstraints,
+  ) {
+    this.#changed = changed;
+    this.constraints = constraints;
+}
 
   /**
    * Opens the camera and microphone, once, and follows device changes. Resolves with the reason when
@@ -51,8 +59,8 @@ export class LocalMedia {
       error.message += ' This side can only receive.';
       return error;
     }
-    this.changed('localstream');
-    await this.#listDevices();
+    this.#changed('localstream');
+    await this.listDevices();
     await this.apply();
     return null;
   }
@@ -65,7 +73,7 @@ export class LocalMedia {
     if (!this.stream) return;
     for (const track of this.stream.getTracks()) track.stop();
     this.stream = null;
-    this.changed('localstream');
+    this.#changed('localstream');
   }
 
   /**
@@ -97,42 +105,17 @@ export class LocalMedia {
    * An empty id means the default device. A failure leaves the device in use as it was.
    */
   async select(kind: MediaDeviceKind, deviceId: string): Promise<void> {
-    if (kind === 'audiooutput') {
-      // setSinkId would refuse an unknown speaker only inside the media elements; refuse it here, loudly.
-      if (deviceId && !this.devices.some((d) => d.kind === kind && d.deviceId === deviceId)) throw mediaError({ name: 'NotFoundError' });
-      this.sinkId = deviceId;
-      return this.apply();
-    }
-    const type = kind === 'audioinput' ? 'audio' : 'video';
-    let stream: MediaStream;
-    try {
-      // The configured constraints (a `true` spreads to nothing), for this device.
-      const constraints = { ...(this.constraints()[type] as MediaTrackConstraints), deviceId: deviceId ? { exact: deviceId } : undefined };
-      stream = await navigator.mediaDevices.getUserMedia({ [type]: constraints });
-    } catch (cause) {
-      throw mediaError(cause);
-    }
-    await this.useTrack(stream.getTracks()[0]!);
+    return (await switching()).select(this, kind, deviceId);
   }
 
   /** Puts `track` in place of the local track of its kind, here and on every connection. The old one is stopped. */
   async useTrack(track: MediaStreamTrack): Promise<void> {
-    const stream = (this.stream ??= new MediaStream());
-    for (const old of stream.getTracks()) {
-      if (old.kind !== track.kind || old === track) continue;
-      stream.removeTrack(old);
-      old.stop();
-    }
-    stream.addTrack(track);
-    await this.apply();
+    return (await switching()).useTrack(this, track);
   }
 
   /** Sends `stream` (a screen) in place of the camera, until `stopScreenShare()` or the browser's "Stop sharing". */
   async shareScreen(stream: MediaStream): Promise<void> {
-    this.stopScreenShare();
-    this.screen = stream;
-    stream.getVideoTracks()[0]?.addEventListener('ended', () => this.screen === stream && this.stopScreenShare());
-    await this.apply();
+    return (await switching()).shareScreen(this, stream);
   }
 
   /** Sends the camera again. Harmless when not sharing. */
@@ -168,11 +151,32 @@ export class LocalMedia {
     );
     this.#applying = applied.catch(() => {});
     await applied;
-    this.changed('mediachange');
+    this.#changed('mediachange');
+  }
+
+  /**
+   * Shares the upstream video budget (`max-bitrate`, bits per second) among the connected peers: each
+   * video sender is capped at `total / peers` with `setParameters`, without renegotiation, and sends a
+   * smaller picture where its share is low (half the size under 500 kbit/s, a quarter under 150 kbit/s),
+   * so that a low budget buys a sharp small picture rather than a blurred large one.
+   */
+  async shareBitrate(total: number, peers: RTCPeerConnection[]): Promise<void> {
+    const share = Math.floor(total / Math.max(1, peers.length));
+    await Promise.all(
+      peers.map((pc) => {
+        const sender = this.#senders.get(pc)?.get('video');
+        const parameters = sender?.getParameters();
+        const encoding = parameters?.encodings?.[0];
+        if (!encoding || encoding.maxBitrate === share) return;
+        encoding.maxBitrate = share;
+        encoding.scaleResolutionDownBy = share < 150_000 ? 4 : share < 500_000 ? 2 : 1;
+        return sender!.setParameters(parameters!).catch(() => {});
+      }),
+    );
   }
 
   /** Reads the list of devices again: after the camera opened (names show once it is allowed), and on `devicechange`. */
-  async #listDevices(): Promise<void> {
+  async listDevices(): Promise<void> {
     this.devices = (await navigator.mediaDevices?.enumerateDevices?.().catch(() => null)) ?? this.devices;
   }
 
@@ -181,15 +185,11 @@ export class LocalMedia {
     const media = typeof navigator === 'undefined' ? undefined : navigator.mediaDevices;
     if (!media?.addEventListener || this.#unfollow) return;
     const onChange = async () => {
-      await this.#listDevices();
+      await this.listDevices();
       await this.apply();
-      for (const track of this.stream?.getTracks() ?? []) {
-        const id = track.getSettings().deviceId;
-        // Tracks that are not from a device (a canvas given to useTrack) have no id and stay.
-        if (id && (track.readyState === 'ended' || !this.devices.some((d) => d.deviceId === id))) {
-          await this.select(track.kind === 'audio' ? 'audioinput' : 'videoinput', '').catch((error) => this.changed(error));
-        }
-      }
+      await switching()
+        .then((m) => m.replaceMissing(this))
+        .catch((error) => this.#changed(error));
     };
     media.addEventListener('devicechange', onChange);
     this.#unfollow = () => media.removeEventListener('devicechange', onChange);

@@ -35,14 +35,25 @@ export interface NegotiationTarget {
 export class Negotiation {
   #queue: Promise<unknown> = Promise.resolve();
   #pending: RTCIceCandidateInit[] = [];
+  readonly #pc: NegotiationTarget;
+  readonly #polite: (remote: RTCSessionDescriptionInit) => boolean;
+  readonly #failed: (cause: unknown) => void;
+  readonly #adjust: (sdp: string) => string;
 
   constructor(
-    private readonly pc: NegotiationTarget,
+    pc: NegotiationTarget,
     /** Whether we yield when offers cross, given the peer's offer. */
-    private readonly polite: (remote: RTCSessionDescriptionInit) => boolean,
+    polite: (remote: RTCSessionDescriptionInit) => boolean,
     /** Applying a description of ours that was already handed out failed. */
-    private readonly failed: (cause: unknown) => void,
-  ) {}
+    failed: (cause: unknown) => void,
+    /** Adjusts our SDP before it is set and sent (the start bitrate). */
+    adjust: (sdp: string) => string = (sdp) => sdp,
+  ) {
+    this.#pc = pc;
+    this.#polite = polite;
+    this.#failed = failed;
+    this.#adjust = adjust;
+  }
 
   /**
    * Makes our offer, when negotiation is needed, and sets it. Resolves with it, to send; or with null
@@ -50,17 +61,17 @@ export class Negotiation {
    * asks again once it is.
    */
   offer(): Promise<RTCSessionDescriptionInit | null> {
-    return this.#describe(() => (this.pc.signalingState === 'stable' ? this.pc.createOffer() : null));
+    return this.#describe(() => (this.#pc.signalingState === 'stable' ? this.#pc.createOffer() : null));
   }
 
   /** Applies a description from the peer. Resolves with our answer to send, or null when there is none. */
   receive(description: RTCSessionDescriptionInit): Promise<RTCSessionDescriptionInit | null> {
     return this.#describe(async () => {
-      const pc = this.pc;
+      const pc = this.#pc;
       const offer = description.type === 'offer';
       if (!offer && pc.signalingState !== 'have-local-offer') return null;
       // Glare: our offer is out too. The impolite side keeps its own and ignores this one.
-      if (offer && pc.signalingState !== 'stable' && !this.polite(description)) return null;
+      if (offer && pc.signalingState !== 'stable' && !this.#polite(description)) return null;
       // The polite side's own offer is rolled back by this, implicitly.
       await pc.setRemoteDescription(description);
       for (const candidate of this.#pending.splice(0)) await this.#add(candidate);
@@ -71,7 +82,7 @@ export class Negotiation {
   /** Adds a candidate from the peer, now or, before the remote description, once it is set. */
   candidate(candidate: RTCIceCandidateInit): Promise<void> {
     return this.#run(async () => {
-      if (this.pc.remoteDescription) await this.#add(candidate);
+      if (this.#pc.remoteDescription) await this.#add(candidate);
       else this.#pending.push(candidate);
     });
   }
@@ -102,18 +113,18 @@ export class Negotiation {
       this.#run(async () => {
         const made = await make();
         if (!made) return resolve(null);
-        const { type, sdp } = made;
-        const applied = this.pc.setLocalDescription({ type, sdp });
+        const { type } = made;
+        const sdp = this.#adjust(made.sdp!);
+        const applied = this.#pc.setLocalDescription({ type, sdp });
         resolve({ type, sdp });
-        await applied.catch(this.failed);
+        await applied.catch(this.#failed);
       }).catch(reject);
     });
   }
 
   async #add(candidate: RTCIceCandidateInit): Promise<void> {
-    await this.pc.addIceCandidate(candidate).catch(() => {});
+    await this.#pc.addIceCandidate(candidate).catch(() => {});
   }
-
 }
 
 /**

@@ -1,10 +1,13 @@
-import { callStats, STATS_INTERVAL_MS, type CallStats } from './call-stats.js';
+import type { CallStats } from './call-stats.js';
 import type { PeerState } from './call-state.js';
 import { IceRecovery } from './ice-recovery.js';
 import { isPolite, Negotiation } from './negotiation.js';
-import { stillReceiving } from './peer-liveness.js';
-import { RtcError } from './rtc-error.js';
-import type { SignalAddress } from '../signaling/hub-contract.js';
+import { withStartBitrate } from './start-bitrate.js';
+import { chunk, toRtcError, type RtcError } from './rtc-error.js';
+import type { Signal, SignalAddress } from '../signaling/hub-contract.js';
+
+/** How often a connected peer's quality is reported (`rtc-stats`). */
+export const STATS_INTERVAL_MS = 2_000;
 
 /** What a peer link needs of its call: a narrow view of the service. */
 export interface LinkHost {
@@ -17,6 +20,8 @@ export interface LinkHost {
   rtcConfiguration(fresh: true): Promise<RTCConfiguration>;
   /** The connection is done with: our media leaves it. */
   detachMedia(pc: RTCPeerConnection): void;
+  /** The bitrate a new connection's video starts at, in kbit/s (withStartBitrate). */
+  readonly startKbps: number;
   /** Something the call shows of this peer changed: its state, id, stream or stats. */
   linkChanged(link: PeerLink, what: 'state' | 'id' | 'stream' | 'stats'): void;
   /** The link failed; its connection is closed. */
@@ -55,15 +60,19 @@ export class PeerLink {
   #statsTimer: ReturnType<typeof setInterval> | undefined;
   /** Set while the hub says the peer left and its packets are watched; cleared if it shows up again. */
   #gone: object | null = null;
+  readonly #host: LinkHost;
+  readonly #driver: LinkDriver;
 
   constructor(
-    private readonly host: LinkHost,
-    private readonly driver: LinkDriver,
+    host: LinkHost,
+    driver: LinkDriver,
     id: string,
     tag: string | null,
     /** Whether we place this call (and send the first offer), or answer it. */
     readonly offering: boolean,
   ) {
+    this.#host = host;
+    this.#driver = driver;
     this.id = id;
     this.tag = tag;
     this.#opened = this.#open();
@@ -82,7 +91,7 @@ export class PeerLink {
 
   /** Who our signals to this peer are from and for. */
   get address(): SignalAddress {
-    return { from: this.host.connectionId ?? undefined, tag: this.host.tag, to: this.tag ?? (this.id || undefined) };
+    return { from: this.#host.connectionId ?? undefined, tag: this.#host.tag, to: this.tag ?? (this.id || undefined) };
   }
 
   /** Makes our offer; resolves with it to send, or null if it is not our turn. */
@@ -106,7 +115,7 @@ export class PeerLink {
     if (tag) this.tag = tag;
     if (id && id !== this.id) {
       this.id = id;
-      this.host.linkChanged(this, 'id');
+      this.#host.linkChanged(this, 'id');
     }
   }
 
@@ -114,7 +123,7 @@ export class PeerLink {
   setStream(stream: MediaStream | null): void {
     if (this.stream === stream) return;
     this.stream = stream;
-    this.host.linkChanged(this, 'stream');
+    this.#host.linkChanged(this, 'stream');
   }
 
   /**
@@ -126,6 +135,8 @@ export class PeerLink {
   async gone(): Promise<boolean> {
     if (this.#gone) return false;
     const watch = (this.#gone = {});
+    // Loaded when a peer first leaves; if it cannot load, the hub's word is taken.
+    const { stillReceiving } = await import('./peer-liveness.js').catch(() => ({ stillReceiving: async () => false }));
     while (this.#gone === watch && !this.#closed) {
       if (!(await stillReceiving(this.#pc))) return this.#gone === watch && !this.#closed;
     }
@@ -141,11 +152,21 @@ export class PeerLink {
     const pc = this.#pc;
     this.#pc = null;
     if (pc) {
-      this.host.detachMedia(pc);
+      this.#host.detachMedia(pc);
       pc.onicecandidate = pc.ontrack = pc.onnegotiationneeded = null;
       pc.close();
     }
-    this.driver.track(this, null);
+    this.#driver.track(this, null);
+  }
+
+  /** For engines: our offer could not be made or sent. */
+  offerFailed(cause: unknown): void {
+    this.fail(toRtcError(cause, 'negotiation-failed', 'The offer could not be sent'));
+  }
+
+  /** For engines: a signal of the peer's could not be used, or our answer to it not sent. */
+  signalFailed(signal: Signal, cause: unknown): void {
+    this.fail(toRtcError(cause, 'negotiation-failed', `The peer's ${signal.type} could not be used`));
   }
 
   /** Closes the link in state `failed`, and tells the call why. */
@@ -153,21 +174,22 @@ export class PeerLink {
     if (this.#closed) return;
     this.close();
     this.#setState('failed');
-    this.host.linkFailed(this, error);
+    this.#host.linkFailed(this, error);
   }
 
   async #open(): Promise<void> {
-    const pc = await this.host.connection(this.offering);
+    const pc = await this.#host.connection(this.offering);
     if (this.#closed) {
-      this.host.detachMedia(pc);
+      this.#host.detachMedia(pc);
       return pc.close();
     }
     this.#pc = pc;
     const link = this;
     this.#negotiation = new Negotiation(
       pc,
-      (remote) => isPolite(this.host.tag, this.tag, pc.localDescription?.sdp, remote.sdp),
-      (cause) => this.fail(negotiationError(cause, 'Our description could not be applied')),
+      (remote) => isPolite(this.#host.tag, this.tag, pc.localDescription?.sdp, remote.sdp),
+      (cause) => this.fail(toRtcError(cause, 'negotiation-failed', 'Our description could not be applied')),
+      (sdp) => withStartBitrate(sdp, this.#host.startKbps),
     );
     this.#recovery = new IceRecovery(
       {
@@ -176,17 +198,15 @@ export class PeerLink {
         },
         setState: (next) => this.#setState(next),
         fail: (error) => this.fail(error),
-        rtcConfiguration: () => this.host.rtcConfiguration(true),
+        rtcConfiguration: () => this.#host.rtcConfiguration(true),
       },
       pc,
     );
-    pc.onnegotiationneeded = () => this.driver.offer(this);
+    pc.onnegotiationneeded = () => this.#driver.offer(this);
     pc.onicecandidate = ({ candidate }) => {
-      if (!candidate) return;
-      this.#recovery?.candidateSent();
-      this.driver.candidate(this, candidate);
+      if (candidate) this.#driver.candidate(this, candidate);
     };
-    pc.ontrack = ({ streams, track }) => this.driver.track(this, streams[0] ?? new MediaStream([track]));
+    pc.ontrack = ({ streams, track }) => this.#driver.track(this, streams[0] ?? new MediaStream([track]));
   }
 
   /** A negotiation step once the connection is open; after a local description is set, candidates must follow. */
@@ -202,10 +222,13 @@ export class PeerLink {
     if (this.state === next) return;
     this.state = next;
     this.#setStatsTimer(next === 'connected');
-    this.host.linkChanged(this, 'state');
+    this.#host.linkChanged(this, 'state');
   }
 
-  /** While connected, samples the quality every STATS_INTERVAL_MS. */
+  /**
+   * While connected, samples the quality every STATS_INTERVAL_MS. The code that reads the reports is a
+   * chunk, loaded when the first peer connects: the first report is due an interval later anyway.
+   */
   #setStatsTimer(on: boolean): void {
     clearInterval(this.#statsTimer);
     this.#statsTimer = undefined;
@@ -213,12 +236,14 @@ export class PeerLink {
     const pc = this.#pc;
     if (!on || !pc) return;
     let previous: RTCStatsReport | null = null;
+    const reading = chunk('the call quality', import('./call-stats.js'));
     const sample = async () => {
-      const report = await pc.getStats().catch(() => null);
-      if (!report || this.#statsTimer !== timer) return;
+      const both = await Promise.all([pc.getStats(), reading]).catch(() => null);
+      if (!both || this.#statsTimer !== timer) return;
+      const [report, { callStats }] = both;
       if (previous) {
         this.stats = callStats(report, previous);
-        this.host.linkChanged(this, 'stats');
+        this.#host.linkChanged(this, 'stats');
       }
       previous = report;
     };
@@ -227,8 +252,3 @@ export class PeerLink {
   }
 }
 
-/** A failed negotiation step, as the error a user can read. */
-export function negotiationError(cause: unknown, context: string): RtcError {
-  if (cause instanceof RtcError) return cause;
-  return new RtcError('negotiation-failed', `${context}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
-}

@@ -6,6 +6,8 @@ export type RtcErrorCode =
   | 'media-failed'
   | 'signaling-unavailable'
   | 'signaling-rejected'
+  | 'unauthorized'
+  | 'channel-full'
   | 'ice-failed'
   | 'peer-left'
   | 'bad-ice-config'
@@ -43,4 +45,21 @@ export function mediaError(cause: unknown): RtcError {
     default:
       return new RtcError('media-failed', 'The camera or microphone could not be opened.', { cause });
   }
+}
+
+/**
+ * A chunk of rtc-kit loading on first use (contract section 12). One that fails to load (a missing file,
+ * a network error) rejects with a `load-failed` error that names what could not load, never a bare
+ * module error or a hang.
+ */
+export function chunk<T>(what: string, loading: Promise<T>): Promise<T> {
+  return loading.catch((cause) => {
+    throw new RtcError('load-failed', `rtc-kit could not load ${what} (${(cause as Error)?.message ?? cause}).`, { cause });
+  });
+}
+
+/** An error from a step that failed, as a typed RtcError whose message says where; an RtcError stays as it is. */
+export function toRtcError(cause: unknown, code: RtcErrorCode, context: string): RtcError {
+  if (cause instanceof RtcError) return cause;
+  return new RtcError(code, `${context}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
 }

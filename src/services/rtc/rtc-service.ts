@@ -2,14 +2,14 @@ import { callStateOf, canTransition, inCall, type CallState, type PeerState } fr
 import type { CallStats } from './call-stats.js';
 import type { CallEngine, CallVariant, EngineHost, VariantVideos } from './engines/call-engine.js';
 import { AsyncEngine } from './engines/async-engine.js';
-import { fetchIceServers, validateIceServers } from './ice-config.js';
-import { selectedCandidatePair, type SelectedCandidatePair } from './ice-watchdog.js';
+import type { SelectedCandidatePair } from './candidate-pair.js';
 import { LocalMedia, type LocalMediaChange } from './local-media.js';
 import { PeerLink, type LinkHost } from './peer-link.js';
-import { RtcError } from './rtc-error.js';
+import { chunk, RtcError, toRtcError } from './rtc-error.js';
 import { CountingEventTarget } from './service-events.js';
-import { HubClient, type RejoinEvent, type SignalingState, type SignalingStateEvent } from '../signaling/hub-client.js';
+import { HubClient, type RejoinEvent, type SignalingState, type SignalingStateEvent, type UnauthorizedEvent } from '../signaling/hub-client.js';
 import { decodeSignal, HubEvent, type Signal, type SignalType } from '../signaling/hub-contract.js';
+import { accessTokens, type AccessTokenFactory } from '../signaling/access-token.js';
 
 export type { CallVariant };
 
@@ -29,6 +29,12 @@ export interface RtcServiceConfig {
   media: MediaStreamConstraints;
   /** The element's own videos, for the `then` variant, which shows the streams in them itself. */
   videos: VariantVideos | null;
+  /** Fetch `{"token"}` from here (with the page's cookies) when the hub asks for an access token. */
+  tokenUrl: string | null;
+  /** Or give the access token with this function; it wins over `tokenUrl`. */
+  accessTokenFactory: AccessTokenFactory | null;
+  /** The upstream video budget in bits per second, shared by all peers (contract section 7). */
+  maxBitrate: number;
 }
 
 /** One remote peer of the call, as `peers` lists it. */
@@ -39,6 +45,8 @@ export interface PeerInfo {
   readonly stream: MediaStream | null;
   /** The last quality report of this peer, while connected. */
   readonly stats: CallStats | null;
+  /** The RTCPeerConnection with this peer, for a page that wants to look closer (getStats); null while it opens. */
+  readonly connection: RTCPeerConnection | null;
 }
 
 const DEFAULT_CONFIG: RtcServiceConfig = {
@@ -50,7 +58,18 @@ const DEFAULT_CONFIG: RtcServiceConfig = {
   iceTransportPolicy: 'all',
   media: { video: true, audio: true },
   videos: null,
+  tokenUrl: null,
+  accessTokenFactory: null,
+  maxBitrate: 2_500_000,
 };
+
+const loadIceConfig = () => chunk('the ICE server settings', import('./ice-config.js'));
+
+/** The bitrate a connection's video starts at, in kbit/s, where the budget allows (start-bitrate.ts). */
+const START_KBPS = 2_000;
+
+/** How long a member that joined a call waits for an offer from one with a smaller id before it offers itself. */
+const MESH_OFFER_WAIT_MS = 1_500;
 
 /** How many candidates that came before their offer are kept, at most: a peer sends a handful. */
 const MAX_EARLY_CANDIDATES = 64;
@@ -58,7 +77,7 @@ const MAX_EARLY_CANDIDATES = 64;
 /** The engine of each variant, made on first use. The `then` variant is a chunk of its own. */
 const ENGINES: Record<CallVariant, () => Promise<new (host: EngineHost) => CallEngine>> = {
   async: async () => AsyncEngine,
-  then: () => import('./engines/then-engine.js').then((m) => m.ThenEngine),
+  then: () => chunk("the 'then' variant", import('./engines/then-engine.js')).then((m) => m.ThenEngine),
 };
 
 /**
@@ -108,6 +127,10 @@ export class RtcService extends CountingEventTarget {
       get connectionId() {
         return service.#signaling?.connectionId ?? null;
       },
+      // Fast, but within the budget: the congestion control takes over from there.
+      get startKbps() {
+        return Math.min(START_KBPS, Math.floor(service.config.maxBitrate / 1000));
+      },
       connection: (offering) => this.#connection(offering),
       rtcConfiguration: (fresh) => this.#rtcConfiguration(fresh),
       detachMedia: (pc) => this.#media.detach(pc),
@@ -147,6 +170,7 @@ export class RtcService extends CountingEventTarget {
     const before = this.config;
     this.config = { ...before, ...stripUndefined(config) };
     const { iceServers, iceServersUrl, iceTransportPolicy } = this.config;
+    if (this.config.maxBitrate !== before.maxBitrate) this.#shareBitrate();
     // Once started, new ICE settings apply to the next connection; a spare made with the old ones is no use.
     if (this.#iceServers && (iceServers !== before.iceServers || iceServersUrl !== before.iceServersUrl || iceTransportPolicy !== before.iceTransportPolicy)) {
       this.#loadIceServers();
@@ -154,10 +178,14 @@ export class RtcService extends CountingEventTarget {
     }
   }
 
-  /** Fetches (ice-servers-url) or checks (iceServers) the ICE servers; errors show when a call needs them. */
+  /**
+   * Fetches (ice-servers-url) or checks (iceServers) the ICE servers; errors show when a call needs them.
+   * A call on one machine or one LAN needs none, so the code for them is a chunk, loaded only when given.
+   */
   #loadIceServers(): void {
     const { iceServers, iceServersUrl } = this.config;
-    const loaded = (this.#iceServers = iceServersUrl ? fetchIceServers(iceServersUrl) : Promise.resolve().then(() => validateIceServers(iceServers ?? [])));
+    const loaded = (this.#iceServers =
+      iceServersUrl || iceServers ? loadIceConfig().then(async (m) => (iceServersUrl ? m.fetchIceServers(iceServersUrl, await this.#token()) : m.validateIceServers(iceServers))) : Promise.resolve([]));
     loaded.catch(() => {});
   }
 
@@ -184,10 +212,7 @@ export class RtcService extends CountingEventTarget {
     const known = [...this.#members].filter((id) => !this.#linkFor({ from: id }));
     const targets = this.#membersListed || known.length || this.#links.length ? known : [''];
     if (targets.length === 0 && !inCall(this.#state)) return;
-    for (const id of targets) {
-      const link = this.#addLink(id, null, true);
-      void engine.offer(link);
-    }
+    for (const id of targets) this.#connectTo(id, engine);
     return this.#settled();
   }
 
@@ -219,7 +244,7 @@ export class RtcService extends CountingEventTarget {
 
   /** One entry per remote peer of the call. */
   get peers(): PeerInfo[] {
-    return this.#links.map(({ id, state, stream, stats }) => ({ id, state, stream, stats }));
+    return this.#links.map(({ id, state, stream, stats, pc }) => ({ id, state, stream, stats, connection: pc }));
   }
 
   /** The first peer, or the first member of the channel while nobody is in the call. */
@@ -240,7 +265,7 @@ export class RtcService extends CountingEventTarget {
   /** Which kind of path the first peer's connection ended up on (`host`, `srflx` or `relay`), once connected. */
   async selectedCandidatePair(): Promise<SelectedCandidatePair | null> {
     const pc = this.peerConnection;
-    return pc ? selectedCandidatePair(pc) : null;
+    return pc ? (await chunk('the candidate pair lookup', import('./candidate-pair.js'))).selectedCandidatePair(pc) : null;
   }
 
   // ----- Local media -------------------------------------------------------------------------------
@@ -346,12 +371,7 @@ export class RtcService extends CountingEventTarget {
 
   /** The variant's engine; a chunk that fails to load is an error the page sees, not a silent hang. */
   async #loadEngine(variant: CallVariant): Promise<CallEngine> {
-    let Engine: new (host: EngineHost) => CallEngine;
-    try {
-      Engine = await ENGINES[variant]();
-    } catch (cause) {
-      throw new RtcError('load-failed', `The '${variant}' variant of rtc-kit could not be loaded (${(cause as Error)?.message ?? cause}).`, { cause });
-    }
+    const Engine = await ENGINES[variant]();
     const service = this;
     return new Engine({
       get channel() {
@@ -372,16 +392,26 @@ export class RtcService extends CountingEventTarget {
     this.#updateMembers(await signaling.join(channel));
   }
 
-  /** The others in the channel, as the hub lists them after a Join; null if it does not. */
+  /**
+   * The others in the channel, as the hub lists them after a Join; null if it does not. Added to what we
+   * know, not in place of it: a newcomer's `Join` announcement can come before our own Join's answer.
+   * (After a reconnect the old ids are gone already: `reconnecting` cleared them.)
+   */
   #updateMembers(members: string[] | null): void {
     this.#membersListed = members !== null;
-    this.#members.clear();
     for (const id of members ?? []) this.#onPeerJoin(id);
     this.#matchReconnectedPeers();
   }
 
+  /** An access token for the hub's other routes (/ice-servers), where the call has a source of them. */
+  async #token(): Promise<string | null> {
+    const { tokenUrl, accessTokenFactory } = this.config;
+    return (await accessTokens(tokenUrl, accessTokenFactory)?.()) ?? null;
+  }
+
   #connectSignaling(hubUrl: string): HubClient {
-    const signaling = (this.#signaling = new HubClient({ url: hubUrl }));
+    const { tokenUrl, accessTokenFactory } = this.config;
+    const signaling = (this.#signaling = new HubClient({ url: hubUrl, accessTokenFactory: accessTokens(tokenUrl, accessTokenFactory) }));
     const onState = (event: Event) => {
       const { state } = event as SignalingStateEvent;
       // A reconnect gives us a new connection id, and after a hub restart every peer has one too.
@@ -392,12 +422,15 @@ export class RtcService extends CountingEventTarget {
       const { channel, members } = event as RejoinEvent;
       if (channel === this.config.channel) this.#updateMembers(members);
     };
+    const onRefused = (event: Event) => this.emit('error', { error: (event as UnauthorizedEvent).error });
     signaling.addEventListener('signalingstate', onState);
     signaling.addEventListener('rejoin', onRejoin);
+    signaling.addEventListener('unauthorized', onRefused);
     const signal = (type: SignalType) => (payload: string) => this.#onSignal(type, payload);
     this.#unsubscribe.push(
       () => signaling.removeEventListener('signalingstate', onState),
       () => signaling.removeEventListener('rejoin', onRejoin),
+      () => signaling.removeEventListener('unauthorized', onRefused),
       signaling.on(HubEvent.Join, (peerId: string) => this.#onPeerJoin(peerId)),
       signaling.on(HubEvent.Leave, (peerId: string) => this.#onPeerLeave(peerId)),
       signaling.on(HubEvent.SignalWebRtc, (channel: string, type: SignalType, payload: string) => {
@@ -427,9 +460,10 @@ export class RtcService extends CountingEventTarget {
       // A candidate may overtake the offer it belongs to (they are sent as gathered): keep a few for it.
       if (signal.type === 'candidate') return void (this.#early.length < MAX_EARLY_CANDIDATES && this.#early.push(signal));
       // An offer from a peer we have no call with: answered without a click, from ready or in a call.
-      const answering = this.#state === 'ready' || this.#state === 'ended' || inCall(this.#state);
-      if (signal.type !== 'offer' || !answering) return;
+      const joining = this.#state === 'ready' || this.#state === 'ended';
+      if (signal.type !== 'offer' || !(joining || inCall(this.#state))) return;
       link = this.#addLink(signal.from ?? this.peerId ?? '', signal.tag ?? null, false);
+      if (joining) this.#spreadMesh(link);
       const fromSender = (c: Signal) => c.tag === signal.tag && c.from === signal.from;
       early = this.#early.filter(fromSender);
       this.#early = this.#early.filter((c) => !fromSender(c));
@@ -450,6 +484,31 @@ export class RtcService extends CountingEventTarget {
     const unnamed = open.filter((link) => !link.id && !link.tag);
     if (unnamed.length === 1) return unnamed[0];
     return !from && !tag && open.length === 1 ? open[0] : undefined;
+  }
+
+  /** Places a call to one member: a link of ours, and our offer. */
+  #connectTo(id: string, engine: CallEngine): void {
+    void engine.offer(this.#addLink(id, null, true));
+  }
+
+  /**
+   * We were called, and are in the call now: everyone in a call is connected to everyone else (a full
+   * mesh), so we connect to the other members too. Of two members who join a call at the same moment,
+   * the one with the smaller id offers, so that they do not both offer (glare, which perfect negotiation
+   * would settle, but a round trip later). A larger-id member that has not offered within
+   * MESH_OFFER_WAIT_MS (it joined earlier, and will not) is offered to after all.
+   */
+  #spreadMesh(caller: PeerLink): void {
+    const me = this.#signaling?.connectionId ?? '';
+    const engine = this.#engine!;
+    const offer = (id: string) => {
+      if (inCall(this.#state) && this.#members.has(id) && !this.#linkFor({ from: id })) this.#connectTo(id, engine);
+    };
+    for (const id of this.#members) {
+      if (id === caller.id) continue;
+      if (me < id) offer(id);
+      else setTimeout(() => offer(id), MESH_OFFER_WAIT_MS);
+    }
   }
 
   #addLink(id: string, tag: string | null, offering: boolean): PeerLink {
@@ -502,8 +561,17 @@ export class RtcService extends CountingEventTarget {
     this.#changed();
   }
 
+  /** The upstream budget is shared by the connected peers: each change of them, or of it, re-divides it. */
+  #shareBitrate(): void {
+    void this.#media.shareBitrate(
+      this.config.maxBitrate,
+      this.#links.flatMap((link) => (link.state === 'connected' && link.pc ? [link.pc] : [])),
+    );
+  }
+
   /** The call follows its peers: connected while one is, ended when none is left. */
   #followPeers(): void {
+    this.#shareBitrate();
     if (!inCall(this.#state)) return;
     const next = callStateOf(this.#links.map((link) => link.state));
     if (next === 'failed') return; // linkFailed reports it, with the reason
@@ -512,24 +580,30 @@ export class RtcService extends CountingEventTarget {
 
   /**
    * A connection with our media on it for a new peer link: the spare one made while `ready`, or a new one.
-   * The spare has gathered its candidates and put its tracks on already, so the first call of each start,
-   * placed or answered, is that much quicker to set up.
+   * The spare is made and has its tracks on already, so the first call of each start, placed or answered,
+   * is that much quicker to set up.
    */
   async #connection(offering: boolean): Promise<RTCPeerConnection> {
-    const spare = await this.#spare?.catch(() => null);
+    // Taken before the first await: links made together must not all get the one spare.
+    const taken = this.#spare;
     this.#spare = null;
+    const spare = await taken?.catch(() => null);
     if (spare && spare.signalingState !== 'closed') return spare;
     const pc = new RTCPeerConnection(await this.#rtcConfiguration());
     this.#media.attach(pc, offering);
     return pc;
   }
 
-  /** Makes the spare connection, with our tracks on it and a candidate gathered in advance. */
+  /**
+   * Makes the spare connection, with our tracks on it. No ICE candidate pool: a pooled candidate used
+   * by an offer that glare then rolls back left Chromium 156 gathering nothing, ever, on that connection
+   * (seen 1 round in 40 of test/glare.test.ts, ICE restarts included).
+   */
   #makeSpare(): void {
     this.#dropSpare();
     if (!this.#media.stream) return;
     this.#spare = this.#rtcConfiguration().then((configuration) => {
-      const pc = new RTCPeerConnection({ ...configuration, iceCandidatePoolSize: 1 });
+      const pc = new RTCPeerConnection(configuration);
       this.#media.attach(pc, false);
       return pc;
     });
@@ -548,7 +622,7 @@ export class RtcService extends CountingEventTarget {
   /** The configuration for a connection; `fresh` fetches the ICE servers again, for an ICE restart's new TURN credentials. */
   async #rtcConfiguration(fresh = false): Promise<RTCConfiguration> {
     const { iceServersUrl, iceTransportPolicy } = this.config;
-    const servers = fresh && iceServersUrl ? fetchIceServers(iceServersUrl) : this.#iceServers;
+    const servers = fresh && iceServersUrl ? loadIceConfig().then(async (m) => m.fetchIceServers(iceServersUrl, await this.#token())) : this.#iceServers;
     return { iceServers: await (servers ?? []), iceTransportPolicy };
   }
 
@@ -588,11 +662,6 @@ export class RtcService extends CountingEventTarget {
       check();
     });
   }
-}
-
-export function toRtcError(cause: unknown, code: RtcError['code'], context: string): RtcError {
-  if (cause instanceof RtcError) return cause;
-  return new RtcError(code, `${context}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
 }
 
 function randomTag(): string {

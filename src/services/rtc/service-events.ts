@@ -2,6 +2,7 @@ import type { SignalingState } from '../signaling/hub-client.js';
 import type { CallState, PeerState } from './call-state.js';
 import type { CallStats } from './call-stats.js';
 import type { RtcError } from './rtc-error.js';
+import { DEV_MODE } from '../../internal/dev-mode.js';
 
 /** What the service announces, by event type. Elements turn these into `rtc-*` DOM events. */
 export interface RtcServiceEventMap {
@@ -37,10 +38,11 @@ export type RtcServiceListener<K extends keyof RtcServiceEventMap> = (event: Rtc
 
 /**
  * An EventTarget that counts its listeners, so a test can prove an element left none behind
- * (the weak-events advice of the seed, done the web way).
+ * (the weak-events advice of the seed, done the web way). The counting is dev-only: in the minified
+ * bundles `listenerCount()` is always 0.
  */
 export class CountingEventTarget extends EventTarget {
-  private readonly counts = new Map<string, Set<EventListenerOrEventListenerObject>>();
+  readonly #counts = new Map<string, Set<EventListenerOrEventListenerObject>>();
 
   override addEventListener(
     type: string,
@@ -48,9 +50,9 @@ export class CountingEventTarget extends EventTarget {
     options?: AddEventListenerOptions | boolean,
   ): void {
     super.addEventListener(type, listener, options);
-    if (!listener) return;
-    let set = this.counts.get(type);
-    if (!set) this.counts.set(type, (set = new Set()));
+    if (!DEV_MODE || !listener) return;
+    let set = this.#counts.get(type);
+    if (!set) this.#counts.set(type, (set = new Set()));
     set.add(listener);
   }
 
@@ -60,14 +62,14 @@ export class CountingEventTarget extends EventTarget {
     options?: EventListenerOptions | boolean,
   ): void {
     super.removeEventListener(type, listener, options);
-    if (listener) this.counts.get(type)?.delete(listener);
+    if (DEV_MODE && listener) this.#counts.get(type)?.delete(listener);
   }
 
   /** Listeners for `type`, or for every type when none is given. */
   listenerCount(type?: string): number {
-    if (type !== undefined) return this.counts.get(type)?.size ?? 0;
+    if (type !== undefined) return this.#counts.get(type)?.size ?? 0;
     let total = 0;
-    for (const set of this.counts.values()) total += set.size;
+    for (const set of this.#counts.values()) total += set.size;
     return total;
   }
 

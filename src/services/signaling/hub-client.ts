@@ -5,9 +5,10 @@ import {
   LogLevel,
   type HubConnection,
 } from '@microsoft/signalr';
-import { RtcError } from '../rtc/rtc-error.js';
+import { RtcError, toRtcError } from '../rtc/rtc-error.js';
 import { HubMethod } from './hub-contract.js';
-import { JitteredRetryPolicy } from './retry-policy.js';
+import type { AccessTokenFactory } from './access-token.js';
+import { retryDelay } from './retry-policy.js';
 
 /** How the signaling link is doing, as `rtc-signaling-state` reports it. */
 export type SignalingState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
@@ -18,7 +19,7 @@ export interface HubClientOptions {
   /** How long `connect()` may take before it gives up with `signaling-unavailable`. */
   connectTimeoutMs?: number;
   /** Gives the access token, when the hub asks for one: on connect and on every reconnect. */
-  accessTokenFactory?: () => string | Promise<string>;
+  accessTokenFactory?: AccessTokenFactory | null;
 }
 
 export class SignalingStateEvent extends Event {
@@ -37,62 +38,79 @@ export class RejoinEvent extends Event {
   }
 }
 
+/** A reconnect found the access token refused, or none could be had. */
+export class UnauthorizedEvent extends Event {
+  constructor(readonly error: RtcError) {
+    super('unauthorized');
+  }
+}
+
 /**
- * The seed's MessageHub over `@microsoft/signalr`, with automatic reconnect (JitteredRetryPolicy) and
+ * The seed's MessageHub over `@microsoft/signalr`, with automatic reconnect (retryDelay) and
  * stateful reconnect. After a reconnect the connection id is new and the hub has forgotten us, so the
  * client joins its channels again by itself, then says `connected`.
  *
- * Fires `signalingstate` (SignalingStateEvent) on every change of `state`, and `rejoin` (RejoinEvent)
- * for each channel joined again.
+ * Fires `signalingstate` (SignalingStateEvent) on every change of `state`, `rejoin` (RejoinEvent) for
+ * each channel joined again, and `unauthorized` (UnauthorizedEvent) when a reconnect finds the access
+ * token refused or none can be had (it goes on trying: the next token may do).
  */
 export class HubClient extends EventTarget {
   state: SignalingState = 'disconnected';
-  private readonly connection: HubConnection;
-  private readonly channels = new Set<string>();
-  private readonly connectTimeoutMs: number;
+  readonly #connection: HubConnection;
+  readonly #channels = new Set<string>();
+  readonly #connectTimeoutMs: number;
+  /** Why the last token could not be had, if it could not; SignalR keeps only the message. */
+  #tokenError: RtcError | null = null;
 
   constructor(options: HubClientOptions) {
     super();
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-    this.connection = new HubConnectionBuilder()
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    const factory = options.accessTokenFactory;
+    this.#connection = new HubConnectionBuilder()
       .withUrl(resolveUrl(options.url), {
         transport: HttpTransportType.WebSockets | HttpTransportType.LongPolling | HttpTransportType.ServerSentEvents,
-        accessTokenFactory: options.accessTokenFactory,
+        accessTokenFactory: factory ? () => this.#token(factory) : undefined,
       })
-      .withAutomaticReconnect(new JitteredRetryPolicy())
+      .withAutomaticReconnect({
+        nextRetryDelayInMilliseconds: (context) => {
+          const refused = this.#refusal(context.retryReason);
+          if (refused) this.dispatchEvent(new UnauthorizedEvent(refused));
+          return retryDelay(context);
+        },
+      })
       .withStatefulReconnect()
       .configureLogging(LogLevel.None)
       .build();
-    this.connection.onreconnecting(() => this.setState('reconnecting'));
-    this.connection.onreconnected(async () => {
-      for (const channel of this.channels) {
-        const members = await this.connection.invoke(HubMethod.Join, channel).then(memberList, () => null);
+    this.#connection.onreconnecting(() => this.#setState('reconnecting'));
+    this.#connection.onreconnected(async () => {
+      for (const channel of this.#channels) {
+        const members = await this.#connection.invoke(HubMethod.Join, channel).then(memberList, () => null);
         this.dispatchEvent(new RejoinEvent(channel, members));
       }
-      this.setState('connected');
+      this.#setState('connected');
     });
-    this.connection.onclose(() => this.setState('disconnected'));
+    this.#connection.onclose(() => this.#setState('disconnected'));
   }
 
   /** Our id on the hub, as other peers see it in `Join` and `Leave`. Null while not connected. */
   get connectionId(): string | null {
-    return this.connection.connectionId;
+    return this.#connection.connectionId;
   }
 
   async connect(): Promise<void> {
-    if (this.connection.state !== HubConnectionState.Disconnected) return;
-    this.setState('connecting');
+    if (this.#connection.state !== HubConnectionState.Disconnected) return;
+    this.#setState('connecting');
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.connectTimeoutMs / 1000} s`)), this.connectTimeoutMs);
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.#connectTimeoutMs / 1000} s`)), this.#connectTimeoutMs);
     });
     try {
-      await Promise.race([this.connection.start(), timeout]);
-      this.setState('connected');
+      await Promise.race([this.#connection.start(), timeout]);
+      this.#setState('connected');
     } catch (cause) {
-      await this.connection.stop().catch(() => {});
-      this.setState('disconnected');
-      throw new RtcError('signaling-unavailable', `The signaling hub could not be reached (${(cause as Error).message}).`, { cause });
+      await this.#connection.stop().catch(() => {});
+      this.#setState('disconnected');
+      throw this.#refusal(cause) ?? new RtcError('signaling-unavailable', `The signaling hub could not be reached (${(cause as Error).message}).`, { cause });
     } finally {
       clearTimeout(timer);
     }
@@ -103,14 +121,22 @@ export class HubClient extends EventTarget {
    * or null from a hub that says nothing (the seed's ASP.NET hub), where only `Join` announcements tell.
    */
   async join(channel: string): Promise<string[] | null> {
-    const members = memberList(await this.invoke(HubMethod.Join, channel));
-    this.channels.add(channel);
+    const members = memberList(
+      await this.invoke(HubMethod.Join, channel).catch((error: RtcError) => {
+        // The hub's own words (contract sections 7 and 8), as codes a page can act on.
+        const message = (error.cause as Error)?.message ?? '';
+        if (message.includes(`Channel '${channel}' is full.`)) throw new RtcError('channel-full', `The channel '${channel}' is full.`, { cause: error });
+        if (message.includes(`Not allowed to join '${channel}'.`)) throw new RtcError('unauthorized', `Not allowed to join '${channel}'.`, { cause: error });
+        throw error;
+      }),
+    );
+    this.#channels.add(channel);
     return members;
   }
 
   async leave(channel: string): Promise<void> {
-    this.channels.delete(channel);
-    if (this.connection.state === HubConnectionState.Connected) await this.invoke(HubMethod.Leave, channel);
+    this.#channels.delete(channel);
+    if (this.#connection.state === HubConnectionState.Connected) await this.invoke(HubMethod.Leave, channel);
   }
 
   /** Calls a hub method; a hub error becomes `signaling-rejected`, a lost link `signaling-unavailable`. */
@@ -123,26 +149,42 @@ export class HubClient extends EventTarget {
           this.addEventListener('signalingstate', () => (this.state === 'connected' ? resolve() : reject(new Error('the link to the hub was lost'))), { once: true }),
         );
       }
-      return await this.connection.invoke(method, ...args);
+      return await this.#connection.invoke(method, ...args);
     } catch (cause) {
       const message = (cause as Error).message ?? String(cause);
-      const code = this.connection.state === HubConnectionState.Connected ? 'signaling-rejected' : 'signaling-unavailable';
+      const code = this.#connection.state === HubConnectionState.Connected ? 'signaling-rejected' : 'signaling-unavailable';
       throw new RtcError(code, `The hub refused '${method}': ${message}`, { cause });
     }
   }
 
   /** Listens for a hub event; returns the function that stops listening. */
   on(event: string, handler: (...args: any[]) => void): () => void {
-    this.connection.on(event, handler);
-    return () => this.connection.off(event, handler);
+    this.#connection.on(event, handler);
+    return () => this.#connection.off(event, handler);
   }
 
   async stop(): Promise<void> {
-    this.channels.clear();
-    await this.connection.stop();
+    this.#channels.clear();
+    await this.#connection.stop();
   }
 
-  private setState(state: SignalingState): void {
+  /** A token from the page's factory, remembering why there is none if there is none. */
+  async #token(factory: AccessTokenFactory): Promise<string> {
+    this.#tokenError = null;
+    try {
+      return await factory();
+    } catch (cause) {
+      throw (this.#tokenError = toRtcError(cause, 'unauthorized', 'No access token could be had'));
+    }
+  }
+
+  /** The `unauthorized` error behind a failed connect: no token could be had, or the hub refused it (401). */
+  #refusal(cause: unknown): RtcError | null {
+    if (this.#tokenError) return this.#tokenError;
+    return /Status code '401'/.test((cause as Error)?.message) ? new RtcError('unauthorized', 'The hub refused the access token.', { cause }) : null;
+  }
+
+  #setState(state: SignalingState): void {
     if (this.state === state) return;
     this.state = state;
     this.dispatchEvent(new SignalingStateEvent(state));

@@ -9,6 +9,12 @@ export const HubMethod = {
   Offer: 'Offer',
   Answer: 'Answer',
   Candidate: 'Candidate',
+  /** `(userId, channel, info)` returns the invitation id (product.md section 9). */
+  Invite: 'Invite',
+  /** `(invitationId, answer)`: `accept`, `decline` or `busy`. */
+  AnswerInvitation: 'AnswerInvitation',
+  /** `(invitationId)`. */
+  CancelInvitation: 'CancelInvitation',
 } as const;
 
 /** Server-to-client events. */
@@ -19,6 +25,12 @@ export const HubEvent = {
   ReceiveOffer: 'ReceiveOffer',
   ReceiveAnswer: 'ReceiveAnswer',
   ReceiveCandidate: 'ReceiveCandidate',
+  /** `(invitationId, fromUserId, fromName, channel, info)`. */
+  Invitation: 'Invitation',
+  /** `(invitationId, answer)`, to the caller: `accept`, `decline`, `busy`, `timeout` or `unavailable`. */
+  InvitationAnswered: 'InvitationAnswered',
+  /** `(invitationId, reason)`, to the invited user's connections: `answered-elsewhere`, `cancelled` or `timeout`. */
+  InvitationClosed: 'InvitationClosed',
 } as const;
 
 /** The `type` argument of `SignalWebRtc`. */

@@ -1,4 +1,4 @@
-import type { IRetryPolicy, RetryContext } from '@microsoft/signalr';
+import type { RetryContext } from '@microsoft/signalr';
 
 /** The first retry comes at once; then the delays double from this... */
 export const RETRY_BASE_MS = 250;
@@ -18,13 +18,8 @@ export const RETRY_SLOW_CAP_MS = 10_000;
  * SignalR's default (0, 2, 10, 30 s, then give up) puts a returning hub 2 to 30 s away; this puts it
  * at most the cap away.
  */
-export class JitteredRetryPolicy implements IRetryPolicy {
-  constructor(private readonly random: () => number = Math.random) {}
-
-  nextRetryDelayInMilliseconds({ previousRetryCount, elapsedMilliseconds }: RetryContext): number {
-    if (previousRetryCount === 0) return 0;
-    const cap = elapsedMilliseconds >= RETRY_SLOW_AFTER_MS ? RETRY_SLOW_CAP_MS : RETRY_CAP_MS;
-    const delay = Math.min(cap, RETRY_BASE_MS * 2 ** (previousRetryCount - 1));
-    return Math.round(delay * (1 - this.random() / 2));
-  }
+export function retryDelay({ previousRetryCount, elapsedMilliseconds }: RetryContext, random = Math.random): number {
+  if (previousRetryCount === 0) return 0;
+  const cap = elapsedMilliseconds >= RETRY_SLOW_AFTER_MS ? RETRY_SLOW_CAP_MS : RETRY_CAP_MS;
+  return Math.round(Math.min(cap, RETRY_BASE_MS * 2 ** (previousRetryCount - 1)) * (1 - random() / 2));
 }

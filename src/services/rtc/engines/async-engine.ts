@@ -1,5 +1,5 @@
 import { encodeSignal, HubMethod, type Signal, type SignalType } from '../../signaling/hub-contract.js';
-import { negotiationError, type PeerLink } from '../peer-link.js';
+import type { PeerLink } from '../peer-link.js';
 import type { CallEngine, EngineHost } from './call-engine.js';
 
 /**
@@ -8,14 +8,18 @@ import type { CallEngine, EngineHost } from './call-engine.js';
  * `<rtc-remote-video>` through the service.
  */
 export class AsyncEngine implements CallEngine {
-  constructor(private readonly host: EngineHost) {}
+  readonly #host: EngineHost;
+
+  constructor(host: EngineHost) {
+    this.#host = host;
+  }
 
   async offer(link: PeerLink): Promise<void> {
     try {
       const offer = await link.offer();
-      if (offer) await this.send(link, 'offer', offer);
+      if (offer) await this.#send(link, 'offer', offer);
     } catch (cause) {
-      link.fail(negotiationError(cause, 'The offer could not be sent'));
+      link.offerFailed(cause);
     }
   }
 
@@ -23,15 +27,15 @@ export class AsyncEngine implements CallEngine {
     try {
       if (signal.type === 'candidate') return await link.addCandidate(signal.candidate);
       const answer = await link.receive(signal.description);
-      if (answer) await this.send(link, 'answer', answer);
+      if (answer) await this.#send(link, 'answer', answer);
     } catch (cause) {
-      link.fail(negotiationError(cause, `The peer's ${signal.type} could not be used`));
+      link.signalFailed(signal, cause);
     }
   }
 
   async candidate(link: PeerLink, candidate: RTCIceCandidate): Promise<void> {
     // Sent as gathered, possibly before the answer arrives, as the seed does. A lost one is not fatal.
-    await this.send(link, 'candidate', candidate).catch(() => {});
+    await this.#send(link, 'candidate', candidate).catch(() => {});
   }
 
   track(link: PeerLink, stream: MediaStream | null): void {
@@ -40,7 +44,7 @@ export class AsyncEngine implements CallEngine {
 
   local(): void {}
 
-  private async send(link: PeerLink, type: SignalType, body: RTCSessionDescriptionInit | RTCIceCandidate): Promise<void> {
-    await this.host.invoke(HubMethod.SignalWebRtc, this.host.channel, type, encodeSignal(body, link.address));
+  async #send(link: PeerLink, type: SignalType, body: RTCSessionDescriptionInit | RTCIceCandidate): Promise<void> {
+    await this.#host.invoke(HubMethod.SignalWebRtc, this.#host.channel, type, encodeSignal(body, link.address));
   }
 }

@@ -1,5 +1,5 @@
 import { encodeSignal, HubMethod, type Signal } from '../../signaling/hub-contract.js';
-import { negotiationError, type PeerLink } from '../peer-link.js';
+import type { PeerLink } from '../peer-link.js';
 import type { CallEngine, EngineHost } from './call-engine.js';
 
 /**
@@ -9,38 +9,42 @@ import type { CallEngine, EngineHost } from './call-engine.js';
  * Loaded on first use: most pages never need it.
  */
 export class ThenEngine implements CallEngine {
-  constructor(private readonly host: EngineHost) {}
+  readonly #host: EngineHost;
+
+  constructor(host: EngineHost) {
+    this.#host = host;
+  }
 
   offer(link: PeerLink): void {
     link
       .offer()
-      .then((offer) => offer && this.send(HubMethod.Offer, link, offer))
-      .catch((cause) => link.fail(negotiationError(cause, 'The offer could not be sent')));
+      .then((offer) => offer && this.#send(HubMethod.Offer, link, offer))
+      .catch((cause) => link.offerFailed(cause));
   }
 
   signal(link: PeerLink, signal: Signal): void {
     (signal.type === 'candidate'
       ? link.addCandidate(signal.candidate)
-      : link.receive(signal.description).then((answer) => answer && this.send(HubMethod.Answer, link, answer))
-    ).catch((cause) => link.fail(negotiationError(cause, `The peer's ${signal.type} could not be used`)));
+      : link.receive(signal.description).then((answer) => answer && this.#send(HubMethod.Answer, link, answer))
+    ).catch((cause) => link.signalFailed(signal, cause));
   }
 
   candidate(link: PeerLink, candidate: RTCIceCandidate): void {
-    this.send(HubMethod.Candidate, link, candidate).catch(() => {});
+    this.#send(HubMethod.Candidate, link, candidate).catch(() => {});
   }
 
   track(link: PeerLink, stream: MediaStream | null): void {
-    const video = this.host.videos?.remote(link.id);
+    const video = this.#host.videos?.remote(link.id);
     if (video) video.srcObject = stream;
     link.setStream(stream);
   }
 
   local(stream: MediaStream | null): void {
-    const video = this.host.videos?.local();
+    const video = this.#host.videos?.local();
     if (video) video.srcObject = stream;
   }
 
-  private send(method: string, link: PeerLink, body: RTCSessionDescriptionInit | RTCIceCandidate): Promise<unknown> {
-    return this.host.invoke(method, this.host.channel, encodeSignal(body, link.address));
+  #send(method: string, link: PeerLink, body: RTCSessionDescriptionInit | RTCIceCandidate): Promise<unknown> {
+    return this.#host.invoke(method, this.#host.channel, encodeSignal(body, link.address));
   }
 }

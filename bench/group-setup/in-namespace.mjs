@@ -1,0 +1,80 @@
+// bench/group-setup, the part that runs inside the loopback-only network namespace (index.mjs starts it).
+//
+//   node bench/group-setup/in-namespace.mjs RUNS
+//
+// Starts the hub serving page/ and dist/, and headless Chromium with six pages, each in a browser context
+// of its own (six people). Then, RUNS times, interleaved with the floor:
+// - setup: three people in a call, and the fourth's call() until frames from all three others show;
+// - floor: three RTCPeerConnection pairs in one page, set up together, with no signaling;
+// and once, the CPU of a six-person call (five peers each), per renderer process, over CPU_WINDOW_MS.
+// Prints one JSON line: {setup: [ms], floor: [ms], cpu: {...}}.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchChromium, openPage } from '../lib/browser.mjs';
+import { root, startHub } from '../lib/common.mjs';
+
+const runs = Number(process.argv[2] ?? 9);
+const CPU_WINDOW_MS = 5_000;
+
+const dir = mkdtempSync(join(tmpdir(), 'rtc-bench-group-'));
+cpSync(join(root, 'bench/group-setup/page'), dir, { recursive: true });
+let hub = null;
+let browser = null;
+try {
+  hub = await startHub(['--static', dir]);
+  browser = await launchChromium();
+  const pages = [];
+  for (let i = 0; i < 6; i++) pages.push(await openPage(browser, `${hub.url}/`));
+  let counter = 0;
+  const everyone = (group, fn, ...args) => Promise.all(group.map((page) => page.evaluate(fn, args)));
+
+  /** Three in a call, then the fourth calls: ms from its call() to frames from all three. */
+  const setup = async () => {
+    const channel = `group-${Date.now().toString(36)}-${++counter}`;
+    const [fourth, ...three] = pages.slice(0, 4);
+    try {
+      await everyone(three, ([c]) => window.join(c), channel);
+      await three[0].evaluate(() => window.callAndTime(2));
+      await everyone(three, () => window.waitForPeers(2));
+      await fourth.evaluate(([c]) => window.join(c), [channel]);
+      return await fourth.evaluate(() => window.callAndTime(3));
+    } finally {
+      await everyone(pages.slice(0, 4), () => window.leave());
+    }
+  };
+  const floor = () => pages[0].evaluate(() => window.floor(3));
+
+  // One of each untimed: the first camera, hub connection and connections pay one-off costs.
+  await setup();
+  await floor();
+  const samples = { setup: [], floor: [] };
+  for (let i = 0; i < runs; i++) {
+    samples.setup.push(await setup());
+    samples.floor.push(await floor());
+  }
+
+  // Six people, five peers each: the CPU of each renderer process (one per page) over the window.
+  const channel = `group-cpu-${Date.now().toString(36)}`;
+  await everyone(pages, ([c]) => window.join(c), channel);
+  await pages[0].evaluate(() => window.callAndTime(5));
+  await everyone(pages, () => window.waitForPeers(5));
+  const cdp = await browser.newBrowserCDPSession();
+  const processes = async () => (await cdp.send('SystemInfo.getProcessInfo')).processInfo;
+  const before = await processes();
+  await new Promise((resolve) => setTimeout(resolve, CPU_WINDOW_MS));
+  const after = await processes();
+  const share = (p) => (p.cpuTime - (before.find((b) => b.id === p.id)?.cpuTime ?? p.cpuTime)) / (CPU_WINDOW_MS / 1000);
+  const renderers = after.filter((p) => p.type === 'renderer').map(share).filter((s) => s > 0.01);
+  const cpu = {
+    peers: 5,
+    rendererShares: renderers,
+    browserShare: after.filter((p) => p.type !== 'renderer').reduce((total, p) => total + share(p), 0),
+  };
+  await everyone(pages, () => window.leave());
+  console.log(JSON.stringify({ ...samples, cpu }));
+} finally {
+  await browser?.close().catch(() => {});
+  await hub?.stop();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,13 @@
+import { chunk } from '../rtc/rtc-error.js';
+
+/** Gives an access token for the hub: the page's own function, or one built from `token-url`. */
+export type AccessTokenFactory = () => string | Promise<string>;
+
+/**
+ * Where a call's access token comes from (contract section 8): the page's `accessTokenFactory`, else a
+ * GET of `tokenUrl` (token-url.ts); null with neither (an open hub). Asked again on every connect and
+ * reconnect, so an expired token is replaced. A token that cannot be had is an `unauthorized` RtcError.
+ */
+export function accessTokens(tokenUrl: string | null, factory: AccessTokenFactory | null): AccessTokenFactory | null {
+  return factory ?? (tokenUrl ? () => chunk('the access token', import('./token-url.js')).then((m) => m.fetchToken(tokenUrl)) : null);
+}
