@@ -7,26 +7,19 @@
 // headless Chromium (one sends, one receives: two renderer processes, as in a real call), joins them with
 // two peer connections (the kit's channel and a bare one), and runs the kit and the bare send RUNS times
 // each, interleaved and alternating which goes first. Prints one JSON line:
-// {chunk, highWaterMark, preciseMemory, samples: {kit: [{ms, heapGrowth}], bare: [...]}}.
+// {chunk, highWaterMark, preciseMemory, samples: {kit: [{ms, heapGrowth, senderBusyMs, receiverBusyMs}], bare: [...]}}.
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { launchChromium, openPage } from '../lib/browser.mjs';
 import { root } from '../lib/common.mjs';
-import { chromiumArgs as testChromiumArgs } from '../../scripts/chromium-args.mjs';
 
 const megabytes = Number(process.argv[2] ?? 100);
 const runs = Number(process.argv[3] ?? 5);
 
-const chromiumArgs = [
-  ...testChromiumArgs,
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
-  // performance.memory without its coarse rounding, and a gc() to take the heap's level before each send.
-  '--enable-precise-memory-info',
-  '--js-flags=--expose-gc',
-];
+// performance.memory without its coarse rounding, and a gc() to take the heap's level before each send.
+const memoryArgs = ['--enable-precise-memory-info', '--js-flags=--expose-gc'];
 
 async function bundle(dir) {
   const { build } = await import('esbuild');
@@ -61,32 +54,34 @@ try {
   await bundle(dir);
   server = await serve(dir);
   const url = `http://127.0.0.1:${server.address().port}/`;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs });
-  const errors = [];
-  const open = async () => {
-    const page = await browser.newPage();
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(url);
-    await page.waitForFunction(() => window.benchReady === true, null, { timeout: 15_000 }).catch(() => {
-      throw new Error(`the bench page did not load: ${errors.join('; ') || 'no error reported'}`);
-    });
-    return page;
-  };
-  const sender = await open();
-  const receiver = await open();
+  browser = await launchChromium(memoryArgs);
+  // Two browser contexts: two renderer processes, as two people in a call.
+  const sender = await openPage(browser, url);
+  const receiver = await openPage(browser, url);
   const offers = await sender.evaluate(() => window.offer());
   const answers = await receiver.evaluate((o) => window.answer(o), offers);
   await sender.evaluate((a) => window.accept(a), answers);
   const [info] = await Promise.all([sender.evaluate(() => window.ready()), receiver.evaluate(() => window.ready())]);
 
-  const kit = async (mb) => {
-    const sample = await sender.evaluate((n) => window.kit(n), mb);
-    const size = await receiver.evaluate(() => window.takeKitFile());
-    if (size !== mb * 1024 * 1024) throw new Error(`the kit's receiver got ${size} bytes, not ${mb} MiB`);
-    return sample;
+  // Main-thread busy time of each page (CDP's TaskDuration): what the send cost in CPU, which a busy
+  // machine bends less than it bends throughput.
+  const sessions = await Promise.all([sender, receiver].map((page) => page.context().newCDPSession(page)));
+  await Promise.all(sessions.map((session) => session.send('Performance.enable')));
+  const busy = () => Promise.all(sessions.map(async (session) => (await session.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0));
+  const timed = async (send) => {
+    const before = await busy();
+    const sample = await send();
+    const after = await busy();
+    return { ...sample, senderBusyMs: (after[0] - before[0]) * 1000, receiverBusyMs: (after[1] - before[1]) * 1000 };
   };
-  const bare = (mb) => sender.evaluate((n) => window.bare(n), mb);
+  const kit = (mb) =>
+    timed(async () => {
+      const sample = await sender.evaluate((n) => window.kit(n), mb);
+      const size = await receiver.evaluate(() => window.takeKitFile());
+      if (size !== mb * 1024 * 1024) throw new Error(`the kit's receiver got ${size} bytes, not ${mb} MiB`);
+      return sample;
+    });
+  const bare = (mb) => timed(() => sender.evaluate((n) => window.bare(n), mb));
   // Untimed first sends: the first SCTP congestion window, JIT and the file chunk's first use.
   await kit(Math.min(megabytes, 8));
   await bare(Math.min(megabytes, 8));
