@@ -45,7 +45,11 @@ export class Outgoing {
       this.#failAll('insecure', null);
       throw this.#error;
     }
-    for (const link of this.#targets.keys()) link.send('file-offer', { id, n: this.n, name, size, type: file.type });
+    for (const link of this.#targets.keys()) {
+      // A connection that is closing can answer nothing: its copy fails now, not after answerTimeout.
+      if (link.channel.readyState === 'closing' || link.channel.readyState === 'closed') this.fail(link, 'left', false);
+      else link.send('file-offer', { id, n: this.n, name, size, type: file.type });
+    }
     const timer = setTimeout(() => {
       for (const [link, state] of this.#targets) if (state === 'offered') this.fail(link, 'no-answer', true);
     }, answerTimeout);

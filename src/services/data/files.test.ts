@@ -176,6 +176,17 @@ describe('file transfer', () => {
     expect(bo.received.items).to.deep.equal([]);
   });
 
+  it('a file sent to a connection that already closed fails at once for that peer', async () => {
+    mesh = await dataMesh(['ana', 'bo']);
+    const [ana, bo] = [mesh.get('ana')!, mesh.get('bo')!];
+    const channel = ana.links.get('bo')!.channel;
+    const closed = new Promise((resolve) => channel.addEventListener('close', resolve, { once: true }));
+    bo.leave();
+    await closed;
+    const transfer = ana.files.send(new File(['x'], 'late.txt'), [ana.links.get('bo')!]);
+    expect(await outcome(transfer)).to.equal('file-failed: The connection to bo closed before "late.txt" arrived.');
+  });
+
   it('a file over the receiver\'s limit is refused before any chunk is sent: file-failed on both sides', async () => {
     mesh = await dataMesh(['ana', 'bo'], { bo: { maxFileSize: MB } });
     const [ana, bo] = [mesh.get('ana')!, mesh.get('bo')!];
