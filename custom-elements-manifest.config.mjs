@@ -35,6 +35,10 @@ function rtcKitPlugin() {
             declaration.members = declaration.members.filter(
               (m) => m.privacy !== 'private' && m.privacy !== 'protected' && !m.name.startsWith('#'),
             );
+            // Lit's internal reactive state (`static properties = { blocked: { state: true } }`) comes back
+            // as an attribute of a private field; the framework types are generated from these lists.
+            const fields = new Set(declaration.members.map((m) => m.name));
+            if (declaration.attributes) declaration.attributes = declaration.attributes.filter((a) => !a.fieldName || fields.has(a.fieldName));
           }
           // Events dispatched in code (`this.dispatchEvent(new RtcStateChangeEvent(...))`) come back
           // without a name; the named ones come from the `@event` tags, which are the public API.

@@ -124,6 +124,45 @@ function signalrForBrowsers() {
   };
 }
 
+/**
+ * @microsoft/signalr's fallback transports (Server-Sent Events and Long Polling), for the few networks
+ * where WebSockets do not get through, load as chunks when the client first picks one: a page whose
+ * WebSocket connects never downloads them (contract section 12). HttpConnection constructs a transport,
+ * sets its `onreceive` and `onclose`, then awaits `connect()`; the stand-in loads the real transport in
+ * `connect()`, hands it the handlers, and passes every later call on. `instanceof` still works, since
+ * HttpConnection compares against the stand-in class it imported.
+ */
+function lazyFallbackTransports() {
+  const prefix = '\0lazy-transport:';
+  const names = ['LongPollingTransport', 'ServerSentEventsTransport'];
+  return {
+    name: 'lazy-fallback-transports',
+    async resolveId(source, importer) {
+      const name = source.replace(/^\.\//, '').replace(/\.js$/, '');
+      if (!names.includes(name) || !importer?.replace(/\\/g, '/').endsWith('@microsoft/signalr/dist/esm/HttpConnection.js')) return null;
+      const real = await this.resolve(source, importer, { skipSelf: true });
+      return `${prefix}${name}:${real.id}`;
+    },
+    load(id) {
+      if (!id.startsWith(prefix)) return null;
+      const [name, ...path] = id.slice(prefix.length).split(':');
+      return `
+        export class ${name} {
+          constructor(...args) { this._args = args; this._inner = null; this.onreceive = null; this.onclose = null; }
+          async connect(url, format) {
+            const { ${name}: Real } = await import(${JSON.stringify(path.join(':'))});
+            const inner = (this._inner ??= new Real(...this._args));
+            inner.onreceive = (data) => this.onreceive?.(data);
+            inner.onclose = (error) => this.onclose?.(error);
+            return inner.connect(url, format);
+          }
+          send(data) { return this._inner.send(data); }
+          stop() { return this._inner ? this._inner.stop() : Promise.resolve(); }
+        }`;
+    },
+  };
+}
+
 /** Chunk names carry a content hash: the last build's chunks would linger beside this build's. */
 function cleanChunks() {
   return {
@@ -144,6 +183,7 @@ const browserBundles = {
   plugins: [
     nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
     signalrForBrowsers(),
+    lazyFallbackTransports(),
     dropTemplateIndentation(),
     esbuild({ target: 'es2022', tsconfig: 'tsconfig.json', define: { __RTC_DEV__: 'false' } }),
   ],

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every check, with one plain summary line at the end.
 //
-//   node scripts/test.mjs                    system packages, type check, build, Node tests, browser tests
+//   node scripts/test.mjs                    system packages, type check, build, Node tests, browser tests,
+//                                            and the packed package with a sample app per framework
 //   node scripts/test.mjs --node-only        Node tests only (server/test, test/node)
 //   node scripts/test.mjs --browser-only     browser tests only (uses the hub already in server/dist)
 //   node scripts/test.mjs [flags] -- FILTER  only test files whose path contains a FILTER
@@ -34,7 +35,8 @@ for (const flag of flags) {
     console.log(
       'Usage: node scripts/test.mjs [--node-only | --browser-only] [-- FILTER...]\n' +
         '  A FILTER keeps the test files whose path contains it, e.g. `-- server/test/protocol`.\n' +
-        '  Without flags: system packages, type check, build, Node tests and browser tests.',
+        '  Without flags: system packages, type check, build, Node tests, browser tests and the framework samples\n' +
+        '  (npm run test:frameworks).',
     );
     process.exit(0);
   } else if (!flag.startsWith('-')) filters.push(flag.replace(/\\/g, '/').replace(/^\.\//, ''));
@@ -315,6 +317,31 @@ async function browserTests() {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// 6. rtc-kit as a package: the packed tarball in a fresh project, and one sample app per framework,
+//    each built with its own toolchain and placing a call (scripts/test-frameworks.mjs). Full runs only:
+//    it needs the build, and takes a few minutes.
+
+async function frameworkTests() {
+  heading('frameworks: npm run test:frameworks');
+  const start = Date.now();
+  const resultsFile = join(tmp, 'frameworks.json');
+  const code = await run(process.execPath, [join(root, 'scripts/test-frameworks.mjs')], { env: { RTC_TEST_RESULTS: resultsFile } });
+  let passed = 0;
+  let failed = 0;
+  let note = '';
+  try {
+    ({ passed, failed } = JSON.parse(readFileSync(resultsFile, 'utf8')));
+  } catch {
+    note = '; no results from scripts/test-frameworks.mjs';
+  }
+  if (code !== 0 && failed === 0) {
+    failed = 1;
+    note += `; it exited with ${code}`;
+  }
+  record('frameworks', passed, failed, `${passed} passed, ${failed} failed (${seconds(start)})${note}`);
+}
+
+// ---------------------------------------------------------------------------------------------------
 
 if (filters.length) {
   const all = [...findTests('server/test'), ...findTests('test'), ...findTests('src')];
@@ -336,4 +363,5 @@ if (full) {
 }
 if (!opts.browserOnly) await nodeTests();
 if (!opts.nodeOnly) await browserTests();
+if (full && !filters.length) await frameworkTests();
 finish();

@@ -11,7 +11,7 @@ import '../src/index.js';
 import type { CallVariant, RtcCall, RtcRemoteVideo } from '../src/index.js';
 import { FakeRtcService } from '../stories/fake-rtc-service.js';
 import { cleanUpCalls, createCall, newChannel, waitForState } from './helpers/call-helpers.js';
-import { remoteVideo, until } from './helpers/media-helpers.js';
+import { remoteVideo, shownRemoteVideo, until } from './helpers/media-helpers.js';
 
 const playButtonOf = (root: ShadowRoot) => root.querySelector<HTMLButtonElement>('[part~="play-button"]');
 const realPlay = HTMLMediaElement.prototype.play;
@@ -40,7 +40,7 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
         await b.start();
         await a.call();
         await waitForState(b, 'connected');
-        const video = remoteVideo(b);
+        const video = await shownRemoteVideo(b);
         const root = video.getRootNode() as ShadowRoot;
         await until(() => !!playButtonOf(root), 'the play button');
         expect(playButtonOf(root)!.textContent).to.contain('Click to play');

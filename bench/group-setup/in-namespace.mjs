@@ -1,12 +1,13 @@
 // bench/group-setup, the part that runs inside the loopback-only network namespace (index.mjs starts it).
 //
-//   node bench/group-setup/in-namespace.mjs RUNS
+//   node bench/group-setup/in-namespace.mjs RUNS [PEOPLE]
 //
 // Starts the hub serving page/ and dist/, and headless Chromium with six pages, each in a browser context
 // of its own (six people). Then, RUNS times, interleaved with the floor:
 // - setup: three people in a call, and the fourth's call() until frames from all three others show;
 // - floor: three RTCPeerConnection pairs in one page, set up together, with no signaling;
-// and once, the CPU of a six-person call (five peers each), per renderer process, over CPU_WINDOW_MS.
+// and once, the CPU of a PEOPLE-person call (default six: five peers each), per renderer process, over
+// CPU_WINDOW_MS.
 // Prints one JSON line: {setup: [ms], floor: [ms], cpu: {...}}.
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { launchChromium, openPage } from '../lib/browser.mjs';
 import { root, startHub } from '../lib/common.mjs';
 
 const runs = Number(process.argv[2] ?? 9);
+const people = Number(process.argv[3] ?? 6);
 const CPU_WINDOW_MS = 5_000;
 
 const dir = mkdtempSync(join(tmpdir(), 'rtc-bench-group-'));
@@ -25,7 +27,7 @@ try {
   hub = await startHub(['--static', dir]);
   browser = await launchChromium();
   const pages = [];
-  for (let i = 0; i < 6; i++) pages.push(await openPage(browser, `${hub.url}/`));
+  for (let i = 0; i < Math.max(4, people); i++) pages.push(await openPage(browser, `${hub.url}/`));
   let counter = 0;
   const everyone = (group, fn, ...args) => Promise.all(group.map((page) => page.evaluate(fn, args)));
 
@@ -54,11 +56,12 @@ try {
     samples.floor.push(await floor());
   }
 
-  // Six people, five peers each: the CPU of each renderer process (one per page) over the window.
+  // PEOPLE people, PEOPLE - 1 peers each: the CPU of each renderer process (one per page) over the window.
   const channel = `group-cpu-${Date.now().toString(36)}`;
-  await everyone(pages, ([c]) => window.join(c), channel);
-  await pages[0].evaluate(() => window.callAndTime(5));
-  await everyone(pages, () => window.waitForPeers(5));
+  const inCall = pages.slice(0, people);
+  await everyone(inCall, ([c]) => window.join(c), channel);
+  await inCall[0].evaluate(([n]) => window.callAndTime(n), [people - 1]);
+  await everyone(inCall, ([n]) => window.waitForPeers(n), people - 1);
   const cdp = await browser.newBrowserCDPSession();
   const processes = async () => (await cdp.send('SystemInfo.getProcessInfo')).processInfo;
   const before = await processes();
@@ -67,7 +70,7 @@ try {
   const share = (p) => (p.cpuTime - (before.find((b) => b.id === p.id)?.cpuTime ?? p.cpuTime)) / (CPU_WINDOW_MS / 1000);
   const renderers = after.filter((p) => p.type === 'renderer').map(share).filter((s) => s > 0.01);
   const cpu = {
-    peers: 5,
+    peers: people - 1,
     rendererShares: renderers,
     browserShare: after.filter((p) => p.type !== 'renderer').reduce((total, p) => total + share(p), 0),
   };

@@ -1,4 +1,6 @@
 export { RtcErrorEvent } from './rtc-error.js';
+export { RtcInvitationEvent } from './rtc-invitation.js';
+export { RtcInvitationEndEvent } from './rtc-invitation-end.js';
 export { RtcPeerJoinEvent } from './rtc-peer-join.js';
 export { RtcPeerLeaveEvent } from './rtc-peer-leave.js';
 export { RtcPeerStateEvent } from './rtc-peer-state.js';

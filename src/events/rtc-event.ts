@@ -6,7 +6,8 @@ export class RtcEvent<T> extends Event {
   constructor(
     type: `rtc-${string}`,
     readonly detail: T,
+    cancelable = false,
   ) {
-    super(type, { bubbles: true, composed: true });
+    super(type, { bubbles: true, composed: true, cancelable });
   }
 }

@@ -44,7 +44,10 @@ export function bundleChannel(bundle: Bundle): string {
 
 const attr = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-function pageHtml(bundle: Bundle, channel: string, dist: string): string {
+/** Which transport the page's SignalR client may use: WebSockets as browsers have them, or only a fallback. */
+export type Transport = 'websockets' | 'server-sent-events' | 'long-polling';
+
+function pageHtml(bundle: Bundle, channel: string, dist: string, transport: Transport): string {
   const hub = attr(`${hubUrl}/messagehub`);
   const call = (id: string) =>
     `<rtc-call id="${id}" hub-url="${hub}" channel="${attr(channel)}"><rtc-local-video></rtc-local-video><rtc-remote-video></rtc-remote-video></rtc-call>`;
@@ -58,6 +61,8 @@ function pageHtml(bundle: Bundle, channel: string, dist: string): string {
     }
     addEventListener('error', (e) => window.__errors.push(e.message || 'could not load ' + (e.target && (e.target.src || e.target.href))), true);
     addEventListener('unhandledrejection', (e) => window.__errors.push('unhandled rejection: ' + e.reason));
+    ${transport === 'websockets' ? '' : 'delete window.WebSocket;'}
+    ${transport === 'long-polling' ? 'delete window.EventSource;' : ''}
   </script>`;
   if (bundle === 'iife') {
     return `<!doctype html><html><head><meta charset="utf-8">${probe}
@@ -89,13 +94,14 @@ export async function until(check: () => boolean, what: string, timeoutMs = 10_0
 
 /**
  * Opens the page in a same-origin iframe (srcdoc), so `/dist/...` comes from the test server; or the
- * bundles from `dist`, a copy made with the `copy-dist` server command.
+ * bundles from `dist`, a copy made with the `copy-dist` server command. With a fallback `transport`, the
+ * page has no WebSocket (and, for long polling, no EventSource either), as behind some proxies.
  */
-export async function openBundlePage(bundle: Bundle, channel: string, dist = '/dist'): Promise<BundlePage> {
+export async function openBundlePage(bundle: Bundle, channel: string, dist = '/dist', transport: Transport = 'websockets'): Promise<BundlePage> {
   const iframe = document.createElement('iframe');
   iframe.allow = 'camera; microphone; autoplay';
   iframe.style.cssText = 'width: 800px; height: 600px; border: 0';
-  iframe.srcdoc = pageHtml(bundle, channel, dist);
+  iframe.srcdoc = pageHtml(bundle, channel, dist, transport);
   document.body.append(iframe);
   const win = () => iframe.contentWindow as PageWindow | null;
   await until(() => win()?.__ready === true || (win()?.__errors?.length ?? 0) > 0, `${bundle} bundle page to load`);

@@ -37,6 +37,18 @@ export function remoteVideo(call: RtcCall): HTMLVideoElement {
   return video;
 }
 
+/** The `<video>` that shows the peer, once rendered (the then variant's videos come with its chunk). */
+export async function shownRemoteVideo(call: RtcCall, timeoutMs = 8_000): Promise<HTMLVideoElement> {
+  await until(() => {
+    try {
+      return !!remoteVideo(call);
+    } catch {
+      return false;
+    }
+  }, 'the remote <video>', timeoutMs);
+  return remoteVideo(call);
+}
+
 /** What this side's peer connection has received so far, summed over its inbound RTP streams of `kind`. */
 export async function received(call: RtcCall, kind: 'audio' | 'video'): Promise<{ frames: number; packets: number }> {
   const stats = await call.service.peerConnection!.getStats();

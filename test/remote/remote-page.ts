@@ -3,17 +3,19 @@
 import * as kit from '../../src/index.js';
 import * as helpers from '../helpers/call-helpers.js';
 import * as group from '../helpers/group-helpers.js';
+import * as media from '../helpers/media-helpers.js';
 import type { RtcCall } from '../../src/index.js';
 
 export interface RemoteGlobals {
   kit: typeof kit;
   helpers: typeof helpers;
   group: typeof group;
+  media: typeof media;
   /** The page's calls, by a name the test picks. */
   calls: Record<string, RtcCall>;
   /** Whatever else a test wants to keep in the page between runs. */
   store: Record<string, unknown>;
 }
 
-const globals: RemoteGlobals = { kit, helpers, group, calls: {}, store: {} };
+const globals: RemoteGlobals = { kit, helpers, group, media, calls: {}, store: {} };
 Object.assign(window, { remote: globals, remoteReady: true });

@@ -50,7 +50,7 @@ window.callAndTime = async (count) => {
 };
 
 window.waitForPeers = async (count) => {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 40_000;
   while (!(call.peers.length === count && call.peers.every((p) => p.state === 'connected'))) {
     if (Date.now() > deadline) throw new Error(`${call.peers.length} peers, not ${count} connected`);
     await new Promise((resolve) => setTimeout(resolve, 50));

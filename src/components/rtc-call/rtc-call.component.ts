@@ -2,6 +2,8 @@ import { ContextProvider } from '@lit/context';
 import { html, nothing, type PropertyValues } from 'lit';
 import { ServiceSubscriptionController } from '../../controllers/service-subscription-controller.js';
 import { RtcErrorEvent } from '../../events/rtc-error.js';
+import { RtcInvitationEvent } from '../../events/rtc-invitation.js';
+import { RtcInvitationEndEvent } from '../../events/rtc-invitation-end.js';
 import { RtcPeerJoinEvent } from '../../events/rtc-peer-join.js';
 import { RtcPeerLeaveEvent } from '../../events/rtc-peer-leave.js';
 import { RtcPeerStateEvent } from '../../events/rtc-peer-state.js';
@@ -16,6 +18,7 @@ import type { CallStats } from '../../services/rtc/call-stats.js';
 import type { RtcError } from '../../services/rtc/rtc-error.js';
 import { rtcServiceContext } from '../../services/rtc/context.js';
 import { RtcService, type CallVariant, type PeerInfo } from '../../services/rtc/rtc-service.js';
+import type { CurrentInvitation } from '../../services/invitations/invitations.js';
 import { styles } from './rtc-call.styles.js';
 
 /**
@@ -31,6 +34,8 @@ import { styles } from './rtc-call.styles.js';
  * @event {RtcPeerLeaveEvent} rtc-peer-leave - A peer left the channel.
  * @event {RtcPeerStateEvent} rtc-peer-state - The connection with one peer changed: `detail.peerId`, `detail.state`.
  * @event {RtcSignalingStateEvent} rtc-signaling-state - The link to the hub changed.
+ * @event {RtcInvitationEvent} rtc-invitation - Someone rings (`detail.invitationId`, `from`, `name`, `info`). Cancelable: `preventDefault()` to answer yourself; else a call in progress answers `busy`.
+ * @event {RtcInvitationEndEvent} rtc-invitation-end - An invitation ended: `detail.reason` is `accept`, `decline`, `busy`, `timeout`, `unavailable`, `cancelled` or `answered-elsewhere`.
  * @event {RtcStatsEvent} rtc-stats - Every 2 s per connected peer: `peerId`, `rtt` (ms), `bitrateIn`/`bitrateOut` (bit/s), `packetLoss` (0–1), `fps`, `width`, `height`, `candidateType`.
  *
  * @slot - Your own layout, replacing the default page.
@@ -74,6 +79,7 @@ export default class RtcCall extends RtcElement {
     tokenUrl: { attribute: 'token-url' },
     maxBitrate: { attribute: 'max-bitrate', type: Number },
     accessTokenFactory: { attribute: false },
+    reachable: { type: Boolean },
     audioMuted: { type: Boolean, reflect: true, attribute: 'audio-muted' },
     videoMuted: { type: Boolean, reflect: true, attribute: 'video-muted' },
     showQuality: { type: Boolean, attribute: 'show-quality' },
@@ -107,6 +113,9 @@ export default class RtcCall extends RtcElement {
 
   /** The upstream video budget in bits per second, shared by all peers: each gets `max-bitrate / peers`. */
   maxBitrate = 2_500_000;
+
+  /** Stays connected to the hub while idle (and after a hangup), so that invitations reach this call. */
+  reachable = false;
 
   /** Mutes the microphone: the peer hears nothing. Reflected as `audio-muted`. */
   audioMuted = false;
@@ -145,6 +154,11 @@ export default class RtcCall extends RtcElement {
     signalingstate: ({ detail }) => this.dispatchEvent(new RtcSignalingStateEvent(detail)),
     stats: ({ detail }) => this.dispatchEvent(new RtcStatsEvent({ ...detail.stats, peerId: detail.peerId })),
     peerschange: () => {},
+    invitation: (event) => {
+      // The page's preventDefault() on the element's event is the service's.
+      if (!this.dispatchEvent(new RtcInvitationEvent(event.detail))) event.preventDefault();
+    },
+    invitationend: ({ detail }) => this.dispatchEvent(new RtcInvitationEndEvent(detail)),
     mediachange: () => {
       this.audioMuted = this.service.audioMuted;
       this.videoMuted = this.service.videoMuted;
@@ -226,6 +240,31 @@ export default class RtcCall extends RtcElement {
     await this.service.hangup();
   }
 
+  /** The invitation ringing now, in or out (`{id, direction, from, name, info, channel}`); null when none. */
+  get invitation(): CurrentInvitation | null {
+    return this.service.invitation;
+  }
+
+  /** Rings a signed-in user: state `calling`. When they accept, both join a fresh channel and connect. Resolves with the invitation's id. */
+  invite(userId: string, info?: unknown): Promise<string> {
+    return this.service.invite(userId, info);
+  }
+
+  /** Accepts the invitation that rings: both join its channel and connect. */
+  accept(): Promise<void> {
+    return this.service.accept();
+  }
+
+  /** Declines the invitation that rings. */
+  decline(): Promise<void> {
+    return this.service.decline();
+  }
+
+  /** Stops ringing someone. */
+  cancel(): Promise<void> {
+    return this.service.cancel();
+  }
+
   /** Uses this camera (`videoinput`) or microphone (`audioinput`) from `devices`, even mid-call; or this speaker (`audiooutput`). */
   selectDevice(kind: MediaDeviceKind, deviceId: string): Promise<void> {
     return this.service.selectDevice(kind, deviceId);
@@ -246,19 +285,15 @@ export default class RtcCall extends RtcElement {
       this.#provider.setValue(this.service);
       this.#subscription.setService(this.service);
     }
+    // What the page set goes to the service: everything at first or with a new service, then what changed.
+    // (An accepted invitation moves the service to a channel of its own; the element's `channel` stays.)
+    const all = !this.hasUpdated || changed.has('service');
     this.service.configure({
-      hubUrl: this.hubUrl,
-      channel: this.channel,
-      variant: this.variant,
-      iceServers: this.iceServers,
-      iceServersUrl: this.iceServersUrl,
-      iceTransportPolicy: this.iceTransportPolicy,
-      tokenUrl: this.tokenUrl,
-      accessTokenFactory: this.accessTokenFactory,
-      maxBitrate: this.maxBitrate,
+      ...Object.fromEntries(CONFIGURED.filter((key) => all || changed.has(key)).map((key) => [key, this[key]])),
       // The then variant shows the streams in the default page's own videos.
       videos: this.#then()?.videos ?? null,
     });
+    if (this.reachable && (all || changed.has('reachable'))) this.service.connect().catch((error: RtcError) => this.dispatchEvent(new RtcErrorEvent(error)));
     // The element's mute settings (attributes, properties, buttons) go to the service; the service's own
     // changes come back through `mediachange`. On first render or with a new service, a mute on either side wins.
     const service = this.service;
@@ -344,12 +379,17 @@ export default class RtcCall extends RtcElement {
   }
 }
 
+/** The element's properties that are the service's settings, by the same names. */
+const CONFIGURED = ['hubUrl', 'channel', 'variant', 'iceServers', 'iceServersUrl', 'iceTransportPolicy', 'tokenUrl', 'accessTokenFactory', 'maxBitrate', 'reachable'] as const;
+
 const STATE_LABELS: Record<CallState, string> = {
   idle: 'Not started.',
   ready: 'Ready: in the channel.',
   connecting: 'Connecting…',
   connected: 'In a call.',
   reconnecting: 'Reconnecting…',
+  calling: 'Calling…',
+  ringing: 'Someone is calling.',
   ended: 'Call ended.',
   failed: 'The call failed.',
 };

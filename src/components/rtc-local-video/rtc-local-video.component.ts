@@ -19,10 +19,13 @@ import { styles } from './rtc-local-video.styles.js';
 export default class RtcLocalVideo extends RtcElement {
   static override styles = styles;
   // Declared here rather than with @property/@state: the decorator module costs bundle bytes (see docs/bundles.md).
-  static override properties = { service: { attribute: false } };
+  static override properties = { service: { attribute: false }, label: {} };
 
   /** The call's service; taken from the surrounding `<rtc-call>`, or the page's default. */
   service?: RtcService;
+
+  /** What assistive technology calls the video; default "Your camera". The call screen gives "You" in the page's language. */
+  label: string | null = null;
 
   // A controller rather than the @consume decorator: the same subscription, with fewer bundle bytes.
   readonly #consumer = new ContextConsumer(this, {
@@ -52,6 +55,6 @@ export default class RtcLocalVideo extends RtcElement {
 
   protected override render() {
     // Local video is always muted: hearing yourself echo is never wanted.
-    return html`<video part="video" autoplay playsinline muted .muted=${true} aria-label="Your camera"></video>`;
+    return html`<video part="video" autoplay playsinline muted .muted=${true} aria-label=${this.label || 'Your camera'}></video>`;
   }
 }

@@ -21,10 +21,13 @@ import { styles } from './rtc-remote-video.styles.js';
 export default class RtcRemoteVideo extends RtcElement {
   static override styles = styles;
   // Declared here rather than with @property/@state: the decorator module costs bundle bytes (see docs/bundles.md).
-  static override properties = { service: { attribute: false }, peer: { reflect: true } };
+  static override properties = { service: { attribute: false }, peer: { reflect: true }, label: {} };
 
   /** The call's service; taken from the surrounding `<rtc-call>`, or the page's default. */
   service?: RtcService;
+
+  /** What assistive technology calls the video; default "Remote video". The call screen gives the peer's name. */
+  label: string | null = null;
 
   // A controller rather than the @consume decorator: the same subscription, with fewer bundle bytes.
   readonly #consumer = new ContextConsumer(this, {
@@ -66,7 +69,7 @@ export default class RtcRemoteVideo extends RtcElement {
   }
 
   protected override render() {
-    return html`<video part="video" autoplay playsinline aria-label="Remote video"></video>${this.#playback.blocked ? this.#playback.button() : nothing}`;
+    return html`<video part="video" autoplay playsinline aria-label=${this.label || 'Remote video'}></video>${this.#playback.blocked ? this.#playback.button() : nothing}`;
   }
 
   get #video(): HTMLVideoElement | null {

@@ -6,26 +6,35 @@
  * - `connecting`: an offer or answer is in flight, or ICE is checking, and no peer is connected yet.
  * - `connected`: media flows with at least one peer.
  * - `reconnecting`: the path to every peer broke, and ICE is being restarted.
- * - `ended`: the call was hung up, here or by the last peer.
+ * - `calling`: we ring someone (an invitation, contract section 9), who has not answered yet.
+ * - `ringing`: someone rings us, and we have not answered yet.
+ * - `ended`: the call was hung up, here or by the last peer; or an invitation ended without a call.
  * - `failed`: something went wrong; the `rtc-error` event said what.
  */
-export type CallState = 'idle' | 'ready' | 'connecting' | 'connected' | 'reconnecting' | 'ended' | 'failed';
+export type CallState = 'idle' | 'ready' | 'connecting' | 'connected' | 'reconnecting' | 'calling' | 'ringing' | 'ended' | 'failed';
 
 /** Where the connection with one peer is (`peers[].state`). */
 export type PeerState = 'connecting' | 'connected' | 'reconnecting' | 'failed';
 
 const IN_CALL = ['connecting', 'connected', 'reconnecting'] as const;
 
+/** Where an invitation can be rung or heard from: not in a call. */
+const AT_REST = ['calling', 'ringing'] as const;
+/** Where an answered invitation goes: into the fresh channel (ready), or nowhere (ended). */
+const INVITED = ['ready', 'connecting', 'ended', 'failed'] as const;
+
 const TRANSITIONS: Record<CallState, readonly CallState[]> = {
-  idle: ['ready', 'ended', 'failed'],
-  ready: ['connecting', 'ended', 'failed'],
+  idle: ['ready', 'ended', 'failed', ...AT_REST],
+  ready: ['connecting', 'ended', 'failed', ...AT_REST],
   // In a call of several people, the call follows its best peer (callStateOf), in any direction.
   connecting: [...IN_CALL, 'ended', 'failed'],
   connected: [...IN_CALL, 'ended', 'failed'],
   reconnecting: [...IN_CALL, 'ended', 'failed'],
+  calling: INVITED,
+  ringing: INVITED,
   // After a call ends, the same element can be started again, or answer or place a new call.
-  ended: ['ready', 'connecting', 'failed'],
-  failed: ['ready', 'ended'],
+  ended: ['ready', 'connecting', 'failed', ...AT_REST],
+  failed: ['ready', 'ended', ...AT_REST],
 };
 
 export function canTransition(from: CallState, to: CallState): boolean {

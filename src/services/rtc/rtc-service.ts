@@ -5,6 +5,7 @@ import { AsyncEngine } from './engines/async-engine.js';
 import type { SelectedCandidatePair } from './candidate-pair.js';
 import { LocalMedia, type LocalMediaChange } from './local-media.js';
 import { PeerLink, type LinkHost } from './peer-link.js';
+import type { CurrentInvitation, Invitations } from '../invitations/invitations.js';
 import { chunk, RtcError, toRtcError } from './rtc-error.js';
 import { CountingEventTarget } from './service-events.js';
 import { HubClient, type RejoinEvent, type SignalingState, type SignalingStateEvent, type UnauthorizedEvent } from '../signaling/hub-client.js';
@@ -35,6 +36,8 @@ export interface RtcServiceConfig {
   accessTokenFactory: AccessTokenFactory | null;
   /** The upstream video budget in bits per second, shared by all peers (contract section 7). */
   maxBitrate: number;
+  /** Stay connected to the hub while idle, and after a hangup, so that invitations reach this call (section 9). */
+  reachable: boolean;
 }
 
 /** One remote peer of the call, as `peers` lists it. */
@@ -61,9 +64,12 @@ const DEFAULT_CONFIG: RtcServiceConfig = {
   tokenUrl: null,
   accessTokenFactory: null,
   maxBitrate: 2_500_000,
+  reachable: false,
 };
 
 const loadIceConfig = () => chunk('the ICE server settings', import('./ice-config.js'));
+
+const INVITATION_EVENTS = [HubEvent.Invitation, HubEvent.InvitationAnswered, HubEvent.InvitationClosed];
 
 /** The bitrate a connection's video starts at, in kbit/s, where the budget allows (start-bitrate.ts). */
 const START_KBPS = 2_000;
@@ -106,6 +112,8 @@ export class RtcService extends CountingEventTarget {
   #tag = '';
   /** The ICE servers of this call, fetched once at start; restarts fetch fresh ones. */
   #iceServers: Promise<RTCIceServer[]> | null = null;
+  #invites: Promise<Invitations> | null = null;
+  #invitesLoaded: Invitations | null = null;
   /** A connection made ahead while `ready`, for the first peer link (#connection). */
   #spare: Promise<RTCPeerConnection> | null = null;
   readonly #media = new LocalMedia(
@@ -207,6 +215,9 @@ export class RtcService extends CountingEventTarget {
     // After a hangup the hub link and the camera are gone: a new call starts them again.
     if (!this.#signaling || this.#state === 'idle' || this.#state === 'failed') await this.start();
     const engine = await this.#useEngine();
+    // Nobody known: ask the hub again (a repeated Join is harmless). Behind several hub servers, a member
+    // that joined a moment ago is announced through Redis, and the announcement may still be on its way.
+    if (this.#membersListed && !this.#members.size && this.#signaling) await this.#join(this.#signaling, this.config.channel).catch(() => {});
     // A seed hub lists nobody, and announces only those who came after us: with nobody announced, offer
     // to the channel at large, and learn the peer from its answer.
     const known = [...this.#members].filter((id) => !this.#linkFor({ from: id }));
@@ -221,18 +232,83 @@ export class RtcService extends CountingEventTarget {
     this.#dropSpare();
     this.#closeLinks();
     this.#media.close();
-    for (const off of this.#unsubscribe.splice(0)) off();
     this.#members.clear();
     this.#early = [];
     this.#iceServers = null;
+    void this.#invites?.then((invites) => invites.cancel());
     const signaling = this.#signaling;
-    this.#signaling = null;
+    // A reachable call keeps its hub link, so that the next invitation still reaches it.
+    const reachable = this.config.reachable;
+    if (!reachable) {
+      for (const off of this.#unsubscribe.splice(0)) off();
+      this.#signaling = null;
+    }
     // The call is over for this side now; telling the hub is network work that may take a moment.
     if (this.#state !== 'ended' && canTransition(this.#state, 'ended')) this.#setState('ended');
     if (signaling) {
       await signaling.leave(this.config.channel).catch(() => {});
-      await signaling.stop().catch(() => {});
+      if (!reachable) await signaling.stop().catch(() => {});
     }
+  }
+
+  /** Connects to the hub without joining a channel, so that invitations reach this call (`reachable`). */
+  async connect(): Promise<void> {
+    await (this.#signaling ?? this.#connectSignaling(this.config.hubUrl)).connect();
+  }
+
+  // ----- Invitations (contract section 9) ----------------------------------------------------------
+
+  /** The invitation ringing now, in or out; null when none. */
+  get invitation(): CurrentInvitation | null {
+    return this.#invitesLoaded?.current ?? null;
+  }
+
+  /** Rings a signed-in user (state `calling`); resolves with the invitation's id. When they accept, both join a fresh channel and connect. */
+  async invite(userId: string, info?: unknown): Promise<string> {
+    return (await this.#invitations()).invite(userId, info);
+  }
+
+  /** Accepts the invitation that rings: both join its channel and connect. */
+  async accept(): Promise<void> {
+    return (await this.#invitations()).accept();
+  }
+
+  /** Declines the invitation that rings. */
+  async decline(): Promise<void> {
+    return (await this.#invitations()).decline();
+  }
+
+  /** Stops ringing someone. Harmless when nobody is rung. */
+  async cancel(): Promise<void> {
+    return (await this.#invitations()).cancel();
+  }
+
+  /** The invitations' code, a chunk loaded when an invitation is first rung or heard. */
+  #invitations(): Promise<Invitations> {
+    this.#invites ??= chunk('invitations', import('../invitations/invitations.js')).then(
+      ({ Invitations }) =>
+        (this.#invitesLoaded = new Invitations({
+          get state() {
+            return service.#state;
+          },
+          moveTo: (state) => this.#setState(state),
+          hub: async () => {
+            await this.connect();
+            return this.#signaling!;
+          },
+          enter: async (channel) => {
+            this.configure({ channel });
+            await this.start();
+            await this.call();
+          },
+          announce: (type, detail) => this.emit(type, detail),
+          changed: () => this.emit('mediachange', null),
+          failed: (error) => this.emit('error', { error }),
+        })),
+    );
+    const service = this;
+    this.#invites.catch(() => (this.#invites = null));
+    return this.#invites;
   }
 
   /** Announces an error and moves to `failed`. Every peer connection is closed; media and the hub stay. */
@@ -439,6 +515,8 @@ export class RtcService extends CountingEventTarget {
       signaling.on(HubEvent.ReceiveOffer, signal('offer')),
       signaling.on(HubEvent.ReceiveAnswer, signal('answer')),
       signaling.on(HubEvent.ReceiveCandidate, signal('candidate')),
+      // Invitations: the events go to their chunk, loaded at the first (a call in progress answers `busy`).
+      ...INVITATION_EVENTS.map((name) => signaling.on(name, (...args: string[]) => this.#invitations().then((i) => i.hear(name, args), this.#report))),
     );
     return signaling;
   }
@@ -627,12 +705,14 @@ export class RtcService extends CountingEventTarget {
   }
 
   #mediaChanged(change: LocalMediaChange): void {
-    if (change instanceof RtcError) return this.emit('error', { error: change });
+    if (change instanceof RtcError) return void this.emit('error', { error: change });
     if (change === 'localstream') {
       this.#engine?.local(this.#media.stream);
       this.emit('localstream', { stream: this.#media.stream });
     } else this.emit('mediachange', null);
   }
+
+  readonly #report = (error: RtcError) => this.emit('error', { error });
 
   /** Peers came, went or changed. */
   #changed(): void {

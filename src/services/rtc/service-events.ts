@@ -1,5 +1,8 @@
 import type { SignalingState } from '../signaling/hub-client.js';
 import type { CallState, PeerState } from './call-state.js';
+
+/** How an invitation ended (contract section 9): the callee's answer, or why there was none. */
+export type InvitationEndReason = 'accept' | 'decline' | 'busy' | 'timeout' | 'unavailable' | 'cancelled' | 'answered-elsewhere';
 import type { CallStats } from './call-stats.js';
 import type { RtcError } from './rtc-error.js';
 import { DEV_MODE } from '../../internal/dev-mode.js';
@@ -21,6 +24,10 @@ export interface RtcServiceEventMap {
   peerstate: { peerId: string; state: PeerState };
   /** Peers came, went, or changed (state, id, stream or stats): read `peers`. */
   peerschange: null;
+  /** Someone rings: cancel the event to answer it yourself, even while in a call (else `busy`). */
+  invitation: { invitationId: string; from: string; name: string | null; info: unknown };
+  /** An invitation ended, either way: `accept`, `decline`, `busy`, `timeout`, `unavailable`, `cancelled` or `answered-elsewhere`. */
+  invitationend: { invitationId: string; reason: InvitationEndReason };
   /** A signal from a peer, whichever hub method carried it, before it is handled. */
   signal: { type: 'offer' | 'answer' | 'candidate'; payload: string };
 }
@@ -30,7 +37,8 @@ export class RtcServiceEvent<K extends keyof RtcServiceEventMap> extends Event {
     type: K,
     readonly detail: RtcServiceEventMap[K],
   ) {
-    super(type);
+    // Cancelable: a page may take an incoming invitation over (contract section 9).
+    super(type, { cancelable: true });
   }
 }
 
@@ -80,7 +88,8 @@ export class CountingEventTarget extends EventTarget {
     return () => this.removeEventListener(type, handler);
   }
 
-  protected emit<K extends keyof RtcServiceEventMap>(type: K, detail: RtcServiceEventMap[K]): void {
-    this.dispatchEvent(new RtcServiceEvent(type, detail));
+  /** Announces an event; false if a listener called preventDefault(). */
+  protected emit<K extends keyof RtcServiceEventMap>(type: K, detail: RtcServiceEventMap[K]): boolean {
+    return this.dispatchEvent(new RtcServiceEvent(type, detail));
   }
 }
