@@ -24,6 +24,7 @@ const benchmarks = {
   connections: () => import('./connections/index.mjs').then((m) => m.run),
   'call-setup': () => import('./call-setup/index.mjs').then((m) => m.run),
   'group-setup': () => import('./group-setup/index.mjs').then((m) => m.run),
+  invitations: () => import('./invitations/index.mjs').then((m) => m.run),
   'file-transfer': () => import('./file-transfer/index.mjs').then((m) => m.run),
 };
 

@@ -9,15 +9,17 @@
 //     hub pings each connection every 15 s and each client pings every 15 s, as the real ones do; the ws
 //     relay sends a WebSocket ping every 15 s);
 //   - held: how many connections were still open and joined at the end.
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { cpuMs, median, round, root, rssBytes, sleep, startHub, startRelay } from '../lib/common.mjs';
 import { BENCH_AUTH_SECRET } from '../lib/tokens.mjs';
 import { request, startWorkers, stopWorkers } from '../lib/workers.mjs';
 
 const holderScript = join(root, 'bench/connections/holder.mjs');
 
-const FULL = { connections: 10_000, holders: 4, parallel: 100, settleMs: 3_000, idleMs: 20_000 };
-const QUICK = { connections: 200, holders: 2, parallel: 50, settleMs: 300, idleMs: 1_000 };
+const FULL = { connections: 10_000, holders: 4, parallel: 100, settleMs: 3_000, idleMs: 20_000, liveHeapConnections: 4_000 };
+const QUICK = { connections: 200, holders: 2, parallel: 50, settleMs: 300, idleMs: 1_000, liveHeapConnections: 200 };
 
 const TARGET_BYTES_PER_CONNECTION = 8 * 1024;
 /** What signed-in users may add to each connection (issue 13). */
@@ -109,11 +111,28 @@ export async function run({ quick = false, log = () => {} } = {}) {
     await relay.stop();
   }
 
+  // The live heap per connection, auth off and on, measured in a process of its own (live-heap.mjs).
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--expose-gc', join(root, 'bench/connections/live-heap.mjs'), String(config.liveHeapConnections)],
+    { maxBuffer: 1024 * 1024 },
+  );
+  const liveHeap = JSON.parse(stdout.trim().split('\n').at(-1));
+  log(`live heap per connection: ${JSON.stringify(liveHeap)}`);
+
   const kit = servers['rtc-kit'];
   const auth = servers['rtc-kit+auth'];
   const ws = servers.ws;
   const authCost = auth.bytesPerConnection - kit.bytesPerConnection;
   const rows = [
+    {
+      metric: `live heap per connection with auth on (bytes), N=${config.liveHeapConnections}`,
+      value: liveHeap.on,
+      baseline: `auth off ${liveHeap.off}`,
+      ratio: round(liveHeap.on / liveHeap.off),
+      target: `<= +${TARGET_AUTH_BYTES_PER_CONNECTION}`,
+      ok: liveHeap.on - liveHeap.off <= TARGET_AUTH_BYTES_PER_CONNECTION,
+    },
     {
       metric: `memory per connection with auth on (bytes), N=${config.connections}`,
       value: auth.bytesPerConnection,
@@ -163,7 +182,7 @@ export async function run({ quick = false, log = () => {} } = {}) {
       ok: null,
     },
   ];
-  return { config, servers, rows };
+  return { config, servers, liveHeap, rows };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -101,6 +101,7 @@ describe('rtc-hub', () => {
       ...['--auth-audience', 'AUTH_AUDIENCE', '--dev-tokens', 'DEV_TOKENS=1'],
       ...['--max-channel-members', 'MAX_CHANNEL_MEMBERS (default 6)', '--max-channels-per-connection', 'MAX_CHANNELS_PER_CONNECTION'],
       ...['--max-invocations-per-second', 'MAX_INVOCATIONS_PER_SECOND', '(default 50; 0: no limit)'],
+      ...['--invite-timeout', 'INVITE_TIMEOUT (default 30)'],
     ]) {
       assert.ok(stdout.includes(text), `help mentions ${text}`);
     }
@@ -277,6 +278,36 @@ describe('rtc-hub', () => {
     assert.match(refused.stderr, /^rtc-hub: Dev tokens are refused on host 0\.0\.0\.0: anyone who reaches \/dev\/token could sign in as anyone\./m);
   });
 
+  it('INVITE_TIMEOUT (or --invite-timeout) is how long an invitation rings, in seconds', async () => {
+    const hub = await startHub(['--port', '0'], { AUTH_SECRET: 'invite-secret', INVITE_TIMEOUT: '1' });
+    const clients: signalr.HubConnection[] = [];
+    try {
+      const signIn = async (sub: string) => {
+        const token = await mint('invite-secret', { sub });
+        const c = new signalr.HubConnectionBuilder()
+          .withUrl(`${hub.url}/messagehub`, { accessTokenFactory: () => token })
+          .configureLogging(signalr.LogLevel.None)
+          .build();
+        clients.push(c);
+        await c.start();
+        return c;
+      };
+      const [alice, bob] = [await signIn('alice'), await signIn('bob')];
+      const answered = new Promise<unknown[]>((resolve) => alice.on('InvitationAnswered', (...args: unknown[]) => resolve(args)));
+      bob.on('Invitation', () => {});
+      bob.on('InvitationClosed', () => {});
+      const started = Date.now();
+      const id = await alice.invoke('Invite', 'bob', 'call', '');
+      assert.deepEqual(await answered, [id, 'timeout']);
+      const took = Date.now() - started;
+      assert.ok(took >= 900 && took < 5_000, `rang for ${took} ms`);
+    } finally {
+      await Promise.all(clients.map((c) => c.stop()));
+      hub.child.kill('SIGTERM');
+      await hub.exited;
+    }
+  });
+
   it('takes each limit from its flag or its environment variable, and refuses bad values', async () => {
     const hub = await startHub(['--port', '0', '--max-channels-per-connection', '1', '--max-invocations-per-second', '1'], { MAX_CHANNEL_MEMBERS: '1' });
     const clients: signalr.HubConnection[] = [];
@@ -305,6 +336,7 @@ describe('rtc-hub', () => {
       [['--max-channel-members', '0'], /--max-channel-members must be a positive whole number, not "0"\./],
       [['--max-channels-per-connection', 'x'], /--max-channels-per-connection must be a positive whole number, not "x"\./],
       [['--max-invocations-per-second=1.5'], /--max-invocations-per-second must be a whole number, 0 or more, not "1.5"\./],
+      [['--invite-timeout', '0'], /--invite-timeout must be a positive whole number, not "0"\./],
     ] as const) {
       const refused = await run(['--port', '0', ...args]);
       assert.equal(refused.code, 2, args.join(' '));

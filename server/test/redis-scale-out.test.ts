@@ -328,9 +328,15 @@ describe('the redis option', () => {
       const clientNames = async () => String(await observer.client('LIST')).match(/name=MessageHub:\S+/g) ?? [];
       const before = (await clientNames()).length;
       const hub = await createHubServer({ port: 0, redis: redis.url, logger: silentLogger });
-      await until('the new hub is healthy', async () => (await health(hub)) === 200);
-      assert.equal((await clientNames()).length, before + 2, 'a publisher and a subscriber');
-      await hub.close();
+      try {
+        await until('the new hub is healthy', async () => (await health(hub)) === 200);
+        await until('the invitation store is connected', async () => (await clientNames()).length === before + 3);
+        const names = (await clientNames()).slice(before);
+        assert.equal(names.filter((name) => /^name=MessageHub:\S+:(pub|sub)$/.test(name)).length, 2, 'a publisher and a subscriber');
+        assert.ok(names.includes('name=MessageHub:invitations'), 'and the invitation store');
+      } finally {
+        await hub.close();
+      }
       await until('its connections are gone', async () => (await clientNames()).length === before);
     } finally {
       observer.disconnect();

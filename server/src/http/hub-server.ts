@@ -72,12 +72,12 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
           logger,
         })
       : new InMemoryHubLifetimeManager());
-  // Invitations outlive the server that made them only where several servers share Redis.
+  // Invitations outlive the server that made them only where several servers share Redis. An ended one is
+  // remembered for a minute at least, so that an answer a little late is told so.
+  const linger = Math.max(config.inviteTimeout, 60_000);
   const invitationStore =
     config.invitationStore ??
-    (config.redis
-      ? new RedisInvitationStore({ url: config.redis, prefix: hub.name, linger: config.inviteTimeout })
-      : new InMemoryInvitationStore(config.inviteTimeout));
+    (config.redis ? new RedisInvitationStore({ url: config.redis, prefix: hub.name, linger }) : new InMemoryInvitationStore(linger));
   const invitations = new Invitations({ store: invitationStore, lifetime, timeout: config.inviteTimeout, logger });
   const max = config.maximumReceiveMessageSize;
 
@@ -245,7 +245,9 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
   }
 
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
+    // A plain function, not a closure: a closure here would share this scope, and keep the request, its URL
+    // (and the access token in it) alive as long as the socket lives.
+    socket.on('error', destroySocket);
     let url: URL;
     try {
       url = requestUrl(req);
@@ -257,6 +259,11 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
     if (!origins.isAllowed(req)) return rejectUpgrade(socket, 403, 'Origin not allowed.');
     if (shuttingDown) return rejectUpgrade(socket, 503, 'The server is shutting down.');
     if (!tokens) return dispatcher.upgrade(req, socket, head, url);
+    upgradeSignedIn(tokens, req, socket, head, url);
+  });
+
+  /** The upgrade once its token is checked: 401 for a bad one, before any upgrade. */
+  function upgradeSignedIn(tokens: AccessTokens, req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
     tokens.verifyRequest(req, url).then(
       (user) => {
         if (!user) return rejectUpgrade(socket, 401);
@@ -268,7 +275,7 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
         rejectUpgrade(socket, 500);
       },
     );
-  });
+  }
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -342,6 +349,10 @@ export async function createHubServer(options: HubServerOptions = {}, hub: HubCl
       return closing;
     },
   };
+}
+
+function destroySocket(this: Duplex): void {
+  this.destroy();
 }
 
 function requestUrl(req: IncomingMessage): URL {

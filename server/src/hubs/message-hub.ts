@@ -18,7 +18,9 @@ export const MAX_CHANNEL_LENGTH = 256;
  * - `Join` returns the ids of the members already in the channel (product.md section 7; the seed's
  *   clients send it without waiting for a result);
  * - with auth, `Join` keeps to the token's `channels` claim and the invitations accepted, and every
- *   `Join` to the server's limits: the size of a channel, and the channels of one connection (section 8).
+ *   `Join` to the server's limits: the size of a channel, and the channels of one connection (section 8);
+ * - `Invite`, `AnswerInvitation` and `CancelInvitation` ring a signed-in user, not a channel (section 9,
+ *   docs/invitations.md).
  */
 export class MessageHub extends Hub {
   static override readonly methods = {

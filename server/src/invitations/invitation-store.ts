@@ -27,12 +27,14 @@ export type StoreResult = { ok: true; invitation: InvitationRecord } | { ok: fal
  * (in memory for one server, in Redis for several). Every change of state is one atomic step, so that of two
  * answers, or of an answer and a time-out, on any servers, exactly one wins.
  *
- * An ended invitation is kept for a while (as long as it could have rung), so that a late answer is told it
- * came too late rather than that the invitation never existed.
+ * An ended invitation is kept for a while (a minute, or the invite timeout if longer), so that a late answer is
+ * told it came too late rather than that the invitation never existed.
  */
 export interface InvitationStore {
   /** Stores a new, ringing invitation. */
   open(invitation: InvitationRecord): Promise<void>;
+  /** How many invitations the connection has ringing. */
+  ringingFrom(connectionId: string): Promise<number>;
   /**
    * Ends a ringing invitation with `answer`, if `userId` is the invited user. On `accept`, the answering
    * connection and the calling one may both join the channel from then on (see isGranted), before this resolves.
@@ -69,11 +71,17 @@ export class InMemoryInvitationStore implements InvitationStore {
   private readonly entries = new Map<string, Entry>();
   private readonly grants = new Map<string, Set<string>>();
 
-  /** `linger`: how long an ended invitation is remembered, in ms (the invite timeout). */
+  /** `linger`: how long an ended invitation is remembered, in ms. */
   constructor(private readonly linger: number) {}
 
   async open(invitation: InvitationRecord): Promise<void> {
     this.entries.set(invitation.id, { invitation, ended: null, keepUntil: invitation.deadline });
+  }
+
+  async ringingFrom(connectionId: string): Promise<number> {
+    let count = 0;
+    for (const entry of this.entries.values()) if (entry.ended === null && entry.invitation.fromConnectionId === connectionId) count++;
+    return count;
   }
 
   async answer(id: string, userId: string, connectionId: string, answer: InvitationAnswer): Promise<StoreResult> {

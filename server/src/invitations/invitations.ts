@@ -15,6 +15,11 @@ export const InvitationEvent = {
 
 /** The caller's own JSON text travels with the invitation; at most this many UTF-8 bytes of it. */
 export const MAX_INFO_BYTES = 1024;
+/**
+ * Invitations one connection may have ringing at once. A person rings one or two; the bound keeps a client from
+ * filling the store (and everyone's phones) within its rate limit.
+ */
+export const MAX_RINGING_PER_CONNECTION = 10;
 
 const ANSWERS: ReadonlySet<string> = new Set(['accept', 'decline', 'busy']);
 
@@ -66,6 +71,9 @@ export class Invitations {
       caller.groups.has(channel) ||
       (await this.options.lifetime.groupMembers(channel)).length === 0;
     if (!allowed) throw new HubError(`Cannot invite into '${channel}': others are in it.`);
+    if ((await stored(this.options.store.ringingFrom(caller.connectionId))) >= MAX_RINGING_PER_CONNECTION) {
+      throw new HubError(`Cannot invite: ${MAX_RINGING_PER_CONNECTION} invitations of this connection are ringing already.`);
+    }
 
     const invitation: InvitationRecord = {
       id: randomBytes(16).toString('base64url'),

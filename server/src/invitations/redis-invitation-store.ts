@@ -5,7 +5,7 @@ export interface RedisInvitationStoreOptions {
   url: string;
   /** Put in front of every key, as the lifetime manager's channels are: the hub's name. */
   prefix: string;
-  /** How long an ended invitation is remembered, in ms (the invite timeout). */
+  /** How long an ended invitation is remembered, in ms. */
   linger: number;
   redisOptions?: RedisOptions;
 }
@@ -118,6 +118,12 @@ export class RedisInvitationStore implements InvitationStore {
     this.redis.defineCommand('rtcCancelFrom', { numberOfKeys: 2, lua: CANCEL_FROM_SCRIPT });
   }
 
+  /** Resolves once the link to Redis is up (commands before that fail: nothing is queued). */
+  ready(): Promise<void> {
+    if (this.redis.status === 'ready') return Promise.resolve();
+    return new Promise((resolve) => this.redis.once('ready', () => resolve()));
+  }
+
   async open(invitation: InvitationRecord): Promise<void> {
     const key = this.key(invitation.id);
     const ttl = Math.max(1, invitation.deadline - Date.now()) + this.options.linger;
@@ -137,6 +143,10 @@ export class RedisInvitationStore implements InvitationStore {
       .pexpire(this.fromKey(invitation.fromConnectionId), ttl)
       .exec()
       .then(failedIfAny);
+  }
+
+  ringingFrom(connectionId: string): Promise<number> {
+    return this.redis.scard(this.fromKey(connectionId));
   }
 
   answer(id: string, userId: string, connectionId: string, answer: InvitationAnswer): Promise<StoreResult> {

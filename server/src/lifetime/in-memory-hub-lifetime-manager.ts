@@ -21,7 +21,8 @@ export function invocation(method: string, args: readonly unknown[]): Serialized
 export class InMemoryHubLifetimeManager implements HubLifetimeManager {
   private readonly connections = new Map<string, LifetimeConnection>();
   private readonly groups = new Map<string, Set<LifetimeConnection>>();
-  private readonly users = new Map<string, Set<LifetimeConnection>>();
+  /** Each user's connections on this server: most users have one, held as it is (a Set costs ~150 bytes). */
+  private readonly users = new Map<string, LifetimeConnection | Set<LifetimeConnection>>();
   readonly healthy = true;
 
   async onConnected(connection: LifetimeConnection): Promise<void> {
@@ -142,10 +143,14 @@ export class InMemoryHubLifetimeManager implements HubLifetimeManager {
     this.connections.set(connection.connectionId, connection);
     const userId = connection.userId;
     if (userId === undefined || userId === null) return false;
-    let connections = this.users.get(userId);
-    if (!connections) this.users.set(userId, (connections = new Set()));
-    connections.add(connection);
-    return connections.size === 1;
+    const held = this.users.get(userId);
+    if (held === undefined) {
+      this.users.set(userId, connection);
+      return true;
+    }
+    if (held instanceof Set) held.add(connection);
+    else if (held !== connection) this.users.set(userId, new Set([held, connection]));
+    return false;
   }
 
   /** Forgets the connection, but not its groups (see leave). False if it was not this very connection. */
@@ -154,17 +159,23 @@ export class InMemoryHubLifetimeManager implements HubLifetimeManager {
     this.connections.delete(connection.connectionId);
     const userId = connection.userId;
     if (userId !== undefined && userId !== null) {
-      const connections = this.users.get(userId);
-      connections?.delete(connection);
-      if (connections?.size === 0) this.users.delete(userId);
+      const held = this.users.get(userId);
+      if (held === connection) this.users.delete(userId);
+      else if (held instanceof Set) {
+        held.delete(connection);
+        if (held.size === 1) this.users.set(userId, held.values().next().value!);
+      }
     }
     return true;
   }
 
   /** The user's connections on this server, but the excluded ones. */
   userConnections(userId: string, excluded: readonly string[] = []): LifetimeConnection[] {
+    const held = this.users.get(userId);
     const out: LifetimeConnection[] = [];
-    for (const connection of this.users.get(userId) ?? []) if (!excluded.includes(connection.connectionId)) out.push(connection);
+    for (const connection of held instanceof Set ? held : held ? [held] : []) {
+      if (!excluded.includes(connection.connectionId)) out.push(connection);
+    }
     return out;
   }
 
