@@ -2,6 +2,9 @@ import { ContextProvider } from '@lit/context';
 import { html, nothing, type PropertyValues } from 'lit';
 import { ServiceSubscriptionController } from '../../controllers/service-subscription-controller.js';
 import { RtcErrorEvent } from '../../events/rtc-error.js';
+import { RtcFileEvent } from '../../events/rtc-file.js';
+import { RtcFileProgressEvent } from '../../events/rtc-file-progress.js';
+import { RtcMessageEvent } from '../../events/rtc-message.js';
 import { RtcInvitationEvent } from '../../events/rtc-invitation.js';
 import { RtcInvitationEndEvent } from '../../events/rtc-invitation-end.js';
 import { RtcPeerJoinEvent } from '../../events/rtc-peer-join.js';
@@ -15,7 +18,7 @@ import { LazyPart } from '../../internal/lazy-part.js';
 import { RtcElement } from '../../internal/rtc-element.js';
 import type { CallState } from '../../services/rtc/call-state.js';
 import type { CallStats } from '../../services/rtc/call-stats.js';
-import type { RtcError } from '../../services/rtc/rtc-error.js';
+import { chunk, type RtcError } from '../../services/rtc/rtc-error.js';
 import { rtcServiceContext } from '../../services/rtc/context.js';
 import { RtcService, type CallVariant, type PeerInfo } from '../../services/rtc/rtc-service.js';
 import type { CurrentInvitation } from '../../services/invitations/invitations.js';
@@ -36,6 +39,9 @@ import { styles } from './rtc-call.styles.js';
  * @event {RtcSignalingStateEvent} rtc-signaling-state - The link to the hub changed.
  * @event {RtcInvitationEvent} rtc-invitation - Someone rings (`detail.invitationId`, `from`, `name`, `info`). Cancelable: `preventDefault()` to answer yourself; else a call in progress answers `busy`.
  * @event {RtcInvitationEndEvent} rtc-invitation-end - An invitation ended: `detail.reason` is `accept`, `decline`, `busy`, `timeout`, `unavailable`, `cancelled` or `answered-elsewhere`.
+ * @event {RtcMessageEvent} rtc-message - A peer's chat message: `detail.from`, `name`, `text`, `at`.
+ * @event {RtcFileProgressEvent} rtc-file-progress - A file moved on: `{id, sent, size}` on the sender, `{id, from, received, size}` on a receiver.
+ * @event {RtcFileEvent} rtc-file - A file arrived whole, its SHA-256 checked: `{id, from, name, size, type, blob}`.
  * @event {RtcStatsEvent} rtc-stats - Every 2 s per connected peer: `peerId`, `rtt` (ms), `bitrateIn`/`bitrateOut` (bit/s), `packetLoss` (0–1), `fps`, `width`, `height`, `candidateType`.
  *
  * @slot - Your own layout, replacing the default page.
@@ -80,6 +86,8 @@ export default class RtcCall extends RtcElement {
     maxBitrate: { attribute: 'max-bitrate', type: Number },
     accessTokenFactory: { attribute: false },
     reachable: { type: Boolean },
+    displayName: { attribute: 'display-name' },
+    maxFileSize: { attribute: 'max-file-size', type: Number },
     audioMuted: { type: Boolean, reflect: true, attribute: 'audio-muted' },
     videoMuted: { type: Boolean, reflect: true, attribute: 'video-muted' },
     showQuality: { type: Boolean, attribute: 'show-quality' },
@@ -117,6 +125,12 @@ export default class RtcCall extends RtcElement {
   /** Stays connected to the hub while idle (and after a hangup), so that invitations reach this call. */
   reachable = false;
 
+  /** The name the peers see; without it, the access token's `name`. */
+  displayName: string | null = null;
+
+  /** The largest file sent or accepted, in bytes; default 100 MB (104,857,600). */
+  maxFileSize = 100 * 1024 * 1024;
+
   /** Mutes the microphone: the peer hears nothing. Reflected as `audio-muted`. */
   audioMuted = false;
 
@@ -146,7 +160,10 @@ export default class RtcCall extends RtcElement {
 
   readonly #subscription = new ServiceSubscriptionController(this, {
     statechange: ({ detail }) => this.dispatchEvent(new RtcStateChangeEvent(detail)),
-    error: ({ detail }) => this.dispatchEvent(new RtcErrorEvent(detail.error)),
+    error: ({ detail: { error, fileId, peerId } }) => this.dispatchEvent(new RtcErrorEvent(error, fileId ? { fileId, peerId } : undefined)),
+    message: ({ detail }) => this.dispatchEvent(new RtcMessageEvent(detail)),
+    fileprogress: ({ detail }) => this.dispatchEvent(new RtcFileProgressEvent(detail)),
+    file: ({ detail }) => this.dispatchEvent(new RtcFileEvent(detail)),
     remotestream: ({ detail }) => this.dispatchEvent(new RtcRemoteStreamEvent(detail)),
     peerjoin: ({ detail }) => this.dispatchEvent(new RtcPeerJoinEvent(detail)),
     peerleave: ({ detail }) => this.dispatchEvent(new RtcPeerLeaveEvent(detail)),
@@ -197,14 +214,14 @@ export default class RtcCall extends RtcElement {
     return this.service.stats;
   }
 
-  /** One entry per remote peer of the call: `{id, state, stream, stats}`. */
+  /** One entry per remote peer of the call: `{id, state, name, stream, stats, audioMuted, videoMuted}`. */
   get peers(): PeerInfo[] {
     return this.service.peers;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#childObserver?.observe(this, { childList: true });
+    this.#childObserver?.observe(this, { childList: true, subtree: true });
     this.#updateChildren();
   }
 
@@ -263,6 +280,21 @@ export default class RtcCall extends RtcElement {
   /** Stops ringing someone. */
   cancel(): Promise<void> {
     return this.service.cancel();
+  }
+
+  /** Sends a chat message to every peer in the call; rejects with `message-too-large` above 16 KB of UTF-8. */
+  sendMessage(text: string): Promise<void> {
+    return this.service.sendMessage(text);
+  }
+
+  /** Sends a file to every peer in the call; resolves with its id once each peer verified it. The id comes at once in the first `rtc-file-progress`. */
+  sendFile(file: Blob): Promise<string> {
+    return this.service.sendFile(file);
+  }
+
+  /** Cancels a file, sent or being received: both sides get `file-failed`. */
+  cancelFile(id: string): void {
+    this.service.cancelFile(id);
   }
 
   /** Uses this camera (`videoinput`) or microphone (`audioinput`) from `devices`, even mid-call; or this speaker (`audiooutput`). */
@@ -376,11 +408,21 @@ export default class RtcCall extends RtcElement {
 
   #updateChildren(): void {
     this.hasChildren = this.childElementCount > 0;
+    // <rtc-chat> is a chunk: it loads when one is placed in a call.
+    if (!chatLoading && this.querySelector('rtc-chat')) {
+      chatLoading = chunk('<rtc-chat>', import('../rtc-chat/rtc-chat.js')).catch((error: RtcError) => {
+        chatLoading = null;
+        this.dispatchEvent(new RtcErrorEvent(error));
+      });
+    }
   }
 }
 
+/** The import of <rtc-chat>, once one was placed in a call. */
+let chatLoading: Promise<unknown> | null = null;
+
 /** The element's properties that are the service's settings, by the same names. */
-const CONFIGURED = ['hubUrl', 'channel', 'variant', 'iceServers', 'iceServersUrl', 'iceTransportPolicy', 'tokenUrl', 'accessTokenFactory', 'maxBitrate', 'reachable'] as const;
+const CONFIGURED = ['hubUrl', 'channel', 'variant', 'iceServers', 'iceServersUrl', 'iceTransportPolicy', 'tokenUrl', 'accessTokenFactory', 'maxBitrate', 'reachable', 'displayName', 'maxFileSize'] as const;
 
 const STATE_LABELS: Record<CallState, string> = {
   idle: 'Not started.',

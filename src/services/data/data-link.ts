@@ -80,10 +80,7 @@ export class DataLink {
 
   /** Sends a chat message. Throws an RtcError `message-too-large` above 16 KB of UTF-8. */
   sendChat(text: string): void {
-    const bytes = utf8Length(text);
-    if (bytes > MAX_CHAT_BYTES) {
-      throw new RtcError('message-too-large', `A chat message can be at most 16 KB (${MAX_CHAT_BYTES} bytes of UTF-8); this one is ${bytes} bytes.`);
-    }
+    checkChat(text);
     this.send('chat', { text });
   }
 
@@ -142,6 +139,14 @@ export class DataLink {
     }
     if (this.#files) this.#files.receive(data);
     else this.#held?.push(data);
+  }
+}
+
+/** Throws an RtcError `message-too-large` if `text` is over 16 KB of UTF-8. */
+export function checkChat(text: string): void {
+  const bytes = utf8Length(text);
+  if (bytes > MAX_CHAT_BYTES) {
+    throw new RtcError('message-too-large', `A chat message can be at most 16 KB (${MAX_CHAT_BYTES} bytes of UTF-8); this one is ${bytes} bytes.`);
   }
 }
 

@@ -61,6 +61,8 @@ export class HubClient extends EventTarget {
   readonly #connectTimeoutMs: number;
   /** Why the last token could not be had, if it could not; SignalR keeps only the message. */
   #tokenError: RtcError | null = null;
+  /** The last access token given to the hub, for its claims (the `name` peers see); null without one. */
+  token: string | null = null;
 
   constructor(options: HubClientOptions) {
     super();
@@ -172,7 +174,7 @@ export class HubClient extends EventTarget {
   async #token(factory: AccessTokenFactory): Promise<string> {
     this.#tokenError = null;
     try {
-      return await factory();
+      return (this.token = await factory());
     } catch (cause) {
       throw (this.#tokenError = toRtcError(cause, 'unauthorized', 'No access token could be had'));
     }
