@@ -173,42 +173,50 @@ function cleanChunks() {
   };
 }
 
+/** The browser build's plugins, shared by the module and the classic script. */
+const browserPlugins = () => [
+  nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
+  signalrForBrowsers(),
+  lazyFallbackTransports(),
+  dropTemplateIndentation(),
+  esbuild({ target: 'es2022', tsconfig: 'tsconfig.json', define: { __RTC_DEV__: 'false' } }),
+];
+
 /** @type {import('rollup').RollupOptions} */
-const browserBundles = {
-  input: 'src/index.ts',
+const browserModule = {
+  // The module a page loads, and beside it the chunks that load on first use (contract section 12):
+  // dynamic import() of a sibling file, relative to rtc-kit.js's own URL.
+  input: 'src/rtc-kit.ts',
   onwarn: strictWarnings,
   // The chunks import what they share with rtc-kit.js (Lit, the service) from rtc-kit.js itself, instead
   // of rollup moving all of it into a third file behind a one-line rtc-kit.js.
   preserveEntrySignatures: 'allow-extension',
-  plugins: [
-    nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
-    signalrForBrowsers(),
-    lazyFallbackTransports(),
-    dropTemplateIndentation(),
-    esbuild({ target: 'es2022', tsconfig: 'tsconfig.json', define: { __RTC_DEV__: 'false' } }),
-  ],
-  output: [
-    {
-      // The module a page loads, and beside it the chunks that load on first use (contract section 12):
-      // dynamic import() of a sibling file, relative to rtc-kit.js's own URL.
-      dir: 'dist',
-      entryFileNames: 'rtc-kit.js',
-      chunkFileNames: 'rtc-kit-[name]-[hash].js',
-      format: 'es',
-      sourcemap: true,
-      plugins: [minify(), cleanChunks()],
-    },
-    {
-      // A classic script cannot load chunks: everything is in the one file.
-      file: 'dist/rtc-kit.iife.js',
-      format: 'iife',
-      name: 'RtcKit',
-      exports: 'named',
-      inlineDynamicImports: true,
-      sourcemap: true,
-      plugins: [minify()],
-    },
-  ],
+  plugins: browserPlugins(),
+  output: {
+    dir: 'dist',
+    entryFileNames: 'rtc-kit.js',
+    chunkFileNames: 'rtc-kit-[name]-[hash].js',
+    format: 'es',
+    sourcemap: true,
+    plugins: [minify(), cleanChunks()],
+  },
+};
+
+/** @type {import('rollup').RollupOptions} */
+const browserScript = {
+  // A classic script cannot load chunks: everything is in the one file, every element included.
+  input: 'src/index.ts',
+  onwarn: strictWarnings,
+  plugins: browserPlugins(),
+  output: {
+    file: 'dist/rtc-kit.iife.js',
+    format: 'iife',
+    name: 'RtcKit',
+    exports: 'named',
+    inlineDynamicImports: true,
+    sourcemap: true,
+    plugins: [minify()],
+  },
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -252,4 +260,4 @@ const library = {
   },
 };
 
-export default [hubServer, browserBundles, library];
+export default [hubServer, browserModule, browserScript, library];

@@ -1,14 +1,6 @@
-// rtc-kit: importing this module defines <rtc-call>, <rtc-local-video> and <rtc-remote-video>.
-// <rtc-call> is defined first, so children that upgrade after it find it as their context provider.
-export { default as RtcCall } from './components/rtc-call/rtc-call.js';
-export { default as RtcLocalVideo } from './components/rtc-local-video/rtc-local-video.js';
-export { default as RtcRemoteVideo } from './components/rtc-remote-video/rtc-remote-video.js';
-export * from './events/index.js';
-export { RtcService, type CallVariant, type PeerInfo, type RtcServiceConfig } from './services/rtc/rtc-service.js';
-export { rtcServiceContext, getDefaultRtcService } from './services/rtc/context.js';
-export { RtcError, type RtcErrorCode } from './services/rtc/rtc-error.js';
-export type { CallState, PeerState } from './services/rtc/call-state.js';
-export type { SelectedCandidatePair } from './services/rtc/candidate-pair.js';
-export type { RtcServiceEventMap } from './services/rtc/service-events.js';
-export { HubClient, type SignalingState } from './services/signaling/hub-client.js';
-export { HubEvent, HubMethod, type SignalType } from './services/signaling/hub-contract.js';
+// rtc-kit as a package: importing it defines every element. Bundlers drop what a page does not use
+// (see `sideEffects` in package.json); dist/rtc-kit.iife.js is built from here too, so it holds everything.
+export * from './core.js';
+export { default as RtcPeerGrid } from './components/rtc-peer-grid/rtc-peer-grid.js';
+export { default as RtcPrecall } from './components/rtc-precall/rtc-precall.js';
+export { RtcPrecallResultEvent, type PrecallCheck, type PrecallResult } from './events/rtc-precall-result.js';

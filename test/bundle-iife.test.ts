@@ -22,6 +22,9 @@ describe('dist/rtc-kit.iife.js in a classic <script>', () => {
     expect(win.customElements.get('rtc-call')).to.equal(kit.RtcCall);
     expect(win.customElements.get('rtc-local-video')).to.equal(kit.RtcLocalVideo);
     expect(win.customElements.get('rtc-remote-video')).to.equal(kit.RtcRemoteVideo);
+    // The classic script cannot load chunks: the elements that are chunks beside rtc-kit.js are in it.
+    expect(win.customElements.get('rtc-precall')).to.equal(kit.RtcPrecall);
+    expect(win.customElements.get('rtc-peer-grid')).to.equal(kit.RtcPeerGrid);
     // The elements are the bundle's: the test page itself defines no tag and the iframe loads one script.
     expect(customElements.get('rtc-call')).to.equal(undefined);
     const scripts = page.resources().filter((path) => path.endsWith('.js'));

@@ -62,6 +62,34 @@ describe('dist/rtc-kit.js in <script type="module">', () => {
   });
 });
 
+describe('dist/rtc-kit.js and the elements that are chunks', () => {
+  let page: BundlePage | null = null;
+  afterEach(async () => {
+    await page?.close();
+    page = null;
+  });
+
+  it('defines <rtc-precall> and <rtc-peer-grid> from their chunks once the page holds one, and not before', async () => {
+    page = await openBundlePage('module', bundleChannel('chunks'));
+    const { win } = page;
+    await Promise.all(page.calls.map((call) => call.updateComplete));
+    expect(win.customElements.get('rtc-precall')).to.equal(undefined);
+    expect(page.resources().filter((path) => path.endsWith('.js'))).to.deep.equal(['/dist/rtc-kit.js']);
+
+    // Plain HTML, as a page would write it: the element upgrades in place when its chunk has run.
+    win.document.body.insertAdjacentHTML('beforeend', '<div><rtc-precall id="check"></rtc-precall></div>');
+    const precall = win.document.getElementById('check')!;
+    await win.customElements.whenDefined('rtc-precall');
+    expect(precall).to.be.instanceOf(win.customElements.get('rtc-precall')!);
+    expect(page.resources().some((path) => /^\/dist\/rtc-kit-rtc-precall-[\w-]+\.js$/.test(path))).to.equal(true);
+    expect(win.customElements.get('rtc-peer-grid')).to.equal(undefined);
+
+    win.document.body.append(win.document.createElement('rtc-peer-grid'));
+    await win.customElements.whenDefined('rtc-peer-grid');
+    expect(page.errors).to.deep.equal([]);
+  });
+});
+
 describe('dist/rtc-kit.js with a chunk that fails to load', () => {
   let page: BundlePage | null = null;
   afterEach(async () => {
