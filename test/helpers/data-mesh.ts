@@ -1,7 +1,8 @@
 // Real RTCPeerConnections in one page, joined pairwise with the `rtc-kit` data channel, for the data
 // channel's tests. No hub: each pair hands its descriptions straight to the other, once its candidates
 // are gathered (loopback gathers at once), so no candidate can arrive before its description.
-import { DataLink, type ChatMessage, type Presence } from '../../src/services/data/data-link.js';
+import type { ChatMessage } from '../../src/services/data/chat.js';
+import { DataLink, type Presence } from '../../src/services/data/data-link.js';
 import { FileTransfers, type FileFailure, type FileProgress, type FileTransferOptions, type ReceivedFile } from '../../src/services/data/files.js';
 import { createDataChannel } from '../../src/services/data/wire.js';
 
@@ -83,7 +84,7 @@ export interface MeshPeer {
   progress: Log<FileProgress>;
   received: Log<ReceivedFile>;
   errors: Log<FileFailure>;
-  /** How many times a link asked for the file module (DataLinkOptions.onfiles). */
+  /** How many times a link asked for the file module (DataLinkOptions.ontraffic). */
   fileLoads: number;
   /** Closes every connection of this peer, as the call does when it leaves. */
   leave(): void;
@@ -91,7 +92,7 @@ export interface MeshPeer {
 
 /**
  * A full mesh of peers named `names`, each pair joined by its own connection. Each peer's file module is
- * attached only when a link first asks for it (onfiles), as the call loads the file chunk on first use.
+ * attached only when a link first asks for it (ontraffic), as the call loads the file chunk on first use.
  */
 export async function dataMesh(names: string[], fileOptions: Record<string, FileTransferOptions> = {}): Promise<Map<string, MeshPeer>> {
   const peers = new Map<string, MeshPeer>();
@@ -113,7 +114,7 @@ export async function dataMesh(names: string[], fileOptions: Record<string, File
         for (const link of peer.links.values()) link.close();
       },
     };
-    peer.files = new FileTransfers({ ...fileOptions[name], onprogress: peer.progress.push, onfile: peer.received.push, onerror: peer.errors.push });
+    peer.files = new FileTransfers({ ...fileOptions[name], onprogress: peer.progress.push, onfile: peer.received.push, onerror: peer.errors.push, onchat: (link, message) => peer.chats.push({ from: link.id, ...message }) });
     peers.set(name, peer);
   }
   const link = (self: MeshPeer, other: string, channel: RTCDataChannel) =>
@@ -121,8 +122,7 @@ export async function dataMesh(names: string[], fileOptions: Record<string, File
       id: () => other,
       presence: () => self.presence,
       onpresence: (presence) => self.presences.push({ from: other, ...presence }),
-      onchat: (message) => self.chats.push({ from: other, ...message }),
-      onfiles: (dataLink) => {
+      ontraffic: (dataLink) => {
         self.fileLoads++;
         // As the call does: the file module is a chunk, so it attaches a moment later.
         void Promise.resolve().then(() => self.files.attach(dataLink));

@@ -63,7 +63,7 @@ window.accept = async (answers) => {
 window.ready = async () => {
   await Promise.all(Object.values(channels).map(opened));
   files = new FileTransfers({ maxFileSize: 2 ** 40, onfile: (file) => (received.kit = file) });
-  link = new DataLink(channels.kit, { id: () => 'peer', presence: () => ({ name: null, audioMuted: false, videoMuted: false }), onfiles: (l) => files.attach(l) });
+  link = new DataLink(channels.kit, { id: () => 'peer', presence: () => ({ name: null, audioMuted: false, videoMuted: false }), ontraffic: (l) => files.attach(l) });
   files.attach(link);
   const bare = channels.bare;
   bare.binaryType = 'arraybuffer';

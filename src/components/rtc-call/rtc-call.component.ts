@@ -18,7 +18,7 @@ import { LazyPart } from '../../internal/lazy-part.js';
 import { RtcElement } from '../../internal/rtc-element.js';
 import type { CallState } from '../../services/rtc/call-state.js';
 import type { CallStats } from '../../services/rtc/call-stats.js';
-import { chunk, type RtcError } from '../../services/rtc/rtc-error.js';
+import type { RtcError } from '../../services/rtc/rtc-error.js';
 import { rtcServiceContext } from '../../services/rtc/context.js';
 import { RtcService, type CallVariant, type PeerInfo } from '../../services/rtc/rtc-service.js';
 import type { CurrentInvitation } from '../../services/invitations/invitations.js';
@@ -221,7 +221,7 @@ export default class RtcCall extends RtcElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#childObserver?.observe(this, { childList: true, subtree: true });
+    this.#childObserver?.observe(this, { childList: true });
     this.#updateChildren();
   }
 
@@ -408,18 +408,8 @@ export default class RtcCall extends RtcElement {
 
   #updateChildren(): void {
     this.hasChildren = this.childElementCount > 0;
-    // <rtc-chat> is a chunk: it loads when one is placed in a call.
-    if (!chatLoading && this.querySelector('rtc-chat')) {
-      chatLoading = chunk('<rtc-chat>', import('../rtc-chat/rtc-chat.js')).catch((error: RtcError) => {
-        chatLoading = null;
-        this.dispatchEvent(new RtcErrorEvent(error));
-      });
-    }
   }
 }
-
-/** The import of <rtc-chat>, once one was placed in a call. */
-let chatLoading: Promise<unknown> | null = null;
 
 /** The element's properties that are the service's settings, by the same names. */
 const CONFIGURED = ['hubUrl', 'channel', 'variant', 'iceServers', 'iceServersUrl', 'iceTransportPolicy', 'tokenUrl', 'accessTokenFactory', 'maxBitrate', 'reachable', 'displayName', 'maxFileSize'] as const;

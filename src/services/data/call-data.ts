@@ -1,13 +1,13 @@
 // The data channels of one call (contract section 10): a DataLink per peer that has the `rtc-kit`
-// channel, our name and mute state sent to each, chat to all of them, and files through the file
-// module, a chunk loaded at the first file either way. The service owns one CallData.
+// channel, and our name and mute state sent to each. In every page's initial bundle, so it does only
+// that; chat and files are the data chunk's (call-traffic.ts), loaded at the first message or file,
+// sent or received. The service owns one CallData.
 import { chunk } from '../rtc/rtc-error.js';
-import type { RtcError } from '../rtc/rtc-error.js';
 import type { ChatHostEventMap } from './chat-host.js';
-import { checkChat, DataLink, type Presence } from './data-link.js';
-import type { FileTransfers } from './files.js';
+import type { CallTraffic } from './call-traffic.js';
+import { DataLink, type Presence } from './data-link.js';
 
-/** What CallData needs of its call. */
+/** What the data channels need of their call. */
 export interface CallDataHost {
   /** Our name and mute state now. */
   presence(): Presence;
@@ -19,94 +19,52 @@ export interface CallDataHost {
   announce<K extends keyof ChatHostEventMap>(type: K, detail: ChatHostEventMap[K]): void;
 }
 
-/** A peer as CallData knows it: the key it was added with, and its id, read when needed. */
-type PeerKey = object;
-
 export class CallData {
-  readonly #links = new Map<PeerKey, DataLink>();
-  #files: Promise<FileTransfers> | null = null;
-  #loaded: FileTransfers | null = null;
+  /** Each peer's link, by the key the call added it with (its PeerLink). */
+  readonly #links = new Map<object, DataLink>();
+  #chunk: Promise<CallTraffic> | null = null;
+  /** Chat and files, once the data chunk has loaded. */
+  loaded: CallTraffic | null = null;
   /** The presence last sent to everyone, as JSON: a change is sent once. */
   #sent = '';
-  readonly #host: CallDataHost;
 
-  constructor(host: CallDataHost) {
-    this.#host = host;
+  constructor(readonly host: CallDataHost) {}
+
+  /** Every peer's link. */
+  get links(): DataLink[] {
+    return [...this.#links.values()];
   }
 
   /** A peer's `rtc-kit` channel was made; it says hello on open. */
-  add(peer: PeerKey, channel: RTCDataChannel, id: () => string): void {
+  add(peer: object, channel: RTCDataChannel, id: () => string): void {
     this.remove(peer);
-    const link = new DataLink(channel, {
-      id,
-      presence: () => this.#host.presence(),
-      onpresence: () => this.#host.peersChanged(),
-      onchat: ({ text, at }) => this.#host.announce('message', { from: id(), name: link.peer?.name ?? null, text, at }),
-      onfiles: (link) => void this.#transfers().then((files) => files.attach(link), () => {}),
-    });
-    this.#links.set(peer, link);
+    const { host } = this;
+    this.#links.set(peer, new DataLink(channel, { id, presence: host.presence, onpresence: host.peersChanged, ontraffic: (link) => void this.traffic().then((t) => t.attach(link), () => {}) }));
   }
 
   /** The peer's connection closed: its transfers fail (`left`). */
-  remove(peer: PeerKey): void {
+  remove(peer: object): void {
     this.#links.get(peer)?.close();
     this.#links.delete(peer);
   }
 
   /** The peer's name and mute state, once it said hello. */
-  peer(peer: PeerKey): Presence | null {
+  peer(peer: object): Presence | null {
     return this.#links.get(peer)?.peer ?? null;
   }
 
   /** Our name or mute state may have changed: a change goes to every peer. */
   presenceChanged(): void {
-    const now = JSON.stringify(this.#host.presence());
+    const now = JSON.stringify(this.host.presence());
     if (now === this.#sent) return;
     this.#sent = now;
     for (const link of this.#links.values()) link.sendPresence();
   }
 
-  /** The largest file may have changed; a transfer already accepted keeps its limit. */
-  limitChanged(): void {
-    if (this.#loaded) this.#loaded.options.maxFileSize = this.#host.maxFileSize();
-  }
-
-  /** Sends a chat message to every peer; throws `message-too-large` before sending to any. */
-  sendMessage(text: string): void {
-    checkChat(text);
-    for (const link of this.#links.values()) link.sendChat(text);
-  }
-
-  /** Sends a file to every peer; resolves with its id once every peer verified it. */
-  async sendFile(file: Blob): Promise<string> {
-    const files = await this.#transfers();
-    const { id, done } = files.send(file, [...this.#links.values()]);
-    await done;
-    return id;
-  }
-
-  /** Cancels a transfer, sent or being received. */
-  cancelFile(id: string): void {
-    this.#loaded?.cancel(id);
-  }
-
-  /** Every peer's channel is gone (the call ended). */
-  clear(): void {
-    for (const peer of [...this.#links.keys()]) this.remove(peer);
-  }
-
-  #transfers(): Promise<FileTransfers> {
-    this.#files ??= chunk('file transfer', import('./files.js')).then(
-      ({ FileTransfers }) =>
-        (this.#loaded = new FileTransfers({
-          maxFileSize: this.#host.maxFileSize(),
-          onprogress: ({ id, name, size, sent, from, received }) =>
-            this.#host.announce('fileprogress', from === undefined ? { id, name, size, sent } : { id, name, size, from, received }),
-          onfile: (file) => this.#host.announce('file', file),
-          onerror: ({ id, peerId, error }) => this.#host.announce('error', { error: error as RtcError, fileId: id, peerId: peerId ?? undefined }),
-        })),
-    );
-    this.#files.catch(() => (this.#files = null));
-    return this.#files;
+  /** Chat and files: the data chunk, loaded on first use. */
+  traffic(): Promise<CallTraffic> {
+    this.#chunk ??= chunk('chat and file transfer', import('./call-traffic.js')).then((m) => (this.loaded = new m.CallTraffic(this)));
+    this.#chunk.catch(() => (this.#chunk = null));
+    return this.#chunk;
   }
 }

@@ -1,8 +1,9 @@
-// File transfer over the `rtc-kit` data channel: the entry of a chunk loaded on first use. It imports
-// nothing from the call core except RtcError; the call hands it DataLinks (data-link.ts).
+// File transfer over the `rtc-kit` data channel, part of the data chunk (call-traffic.ts). It also hands
+// on chat messages (chat.ts): both are what a link carries besides hello and presence. It imports nothing
+// from the call core except RtcError; the call hands it DataLinks (data-link.ts).
 //
 //   const files = new FileTransfers({ maxFileSize, onprogress, onfile, onerror });
-//   files.attach(link);                       // from DataLinkOptions.onfiles, and before sending on a link
+//   files.attach(link);                       // from DataLinkOptions.ontraffic, and before sending on a link
 //   const { id, done } = files.send(file, links);
 //   files.cancel(id);
 //
@@ -17,7 +18,8 @@
 //   that is not verified.
 // - A failure ends one receiver's copy only; the sender carries on to the others.
 import type { RtcError } from '../rtc/rtc-error.js';
-import type { DataLink, FileTraffic } from './data-link.js';
+import { readChat, type ChatMessage } from './chat.js';
+import type { DataLink, Traffic } from './data-link.js';
 import { receiveError, type FailReason, wireReason, who } from './file-errors.js';
 import { canHash } from './file-hash.js';
 import { Incoming } from './file-receive.js';
@@ -76,6 +78,8 @@ export interface FileTransferOptions {
   onprogress?(progress: FileProgress): void;
   onfile?(file: ReceivedFile): void;
   onerror?(failure: FileFailure): void;
+  /** A peer's chat message, which comes through here with the files (chat.ts). */
+  onchat?(link: DataLink, message: ChatMessage): void;
 }
 
 /** A send under way: its id at once, and `done` once every peer has the file (or a copy failed). */
@@ -86,7 +90,7 @@ export interface FileSend {
 }
 
 /** What FileTransfers keeps per link: the link's incoming transfers by number, and by id. */
-class LinkFiles implements FileTraffic {
+class LinkFiles implements Traffic {
   readonly incoming = new Map<number, Incoming>();
 
   constructor(
@@ -105,7 +109,7 @@ class LinkFiles implements FileTraffic {
 
 /** Every file transfer of one call, to and from all of its peers. */
 export class FileTransfers {
-  readonly options: Required<Omit<FileTransferOptions, 'onprogress' | 'onfile' | 'onerror'>> & FileTransferOptions;
+  readonly options: Required<Omit<FileTransferOptions, 'onprogress' | 'onfile' | 'onerror' | 'onchat'>> & FileTransferOptions;
   readonly #links = new Map<DataLink, LinkFiles>();
   readonly #outgoing = new Map<string, Outgoing>();
   /** Transfer numbers for chunk headers: one per send, the same on every link of that send. */
@@ -126,12 +130,12 @@ export class FileTransfers {
     if (chunkSize < 1 || chunkSize + 5 > highWaterMark) throw new TypeError(`FileTransfers: chunkSize must be at least 1 and leave room for its 5-byte header within highWaterMark (${highWaterMark}), not ${chunkSize}.`);
   }
 
-  /** Takes over `link`'s file traffic. Idempotent. */
+  /** Takes over `link`'s traffic: files, and chat for `onchat`. Idempotent. */
   attach(link: DataLink): void {
     if (this.#links.has(link)) return;
     const files = new LinkFiles(this, link);
     this.#links.set(link, files);
-    link.attachFiles(files);
+    link.attach(files);
   }
 
   /**
@@ -165,6 +169,11 @@ export class FileTransfers {
     if (data instanceof ArrayBuffer) {
       const incoming = Incoming.chunk(files.incoming, data);
       if (incoming?.failed) this.#dropIncoming(files, incoming, incoming.failed, true);
+      return;
+    }
+    if (data.t === 'chat') {
+      const message = readChat(data);
+      if (message) this.options.onchat?.(files.link, message);
       return;
     }
     const id = typeof data.id === 'string' ? data.id : '';

@@ -206,7 +206,6 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     const { iceServers, iceServersUrl, iceTransportPolicy } = this.config;
     if (this.config.maxBitrate !== before.maxBitrate) this.#shareBitrate();
     if (this.config.displayName !== before.displayName) this.#data.presenceChanged();
-    if (this.config.maxFileSize !== before.maxFileSize) this.#data.limitChanged();
     // Once started, new ICE settings apply to the next connection; a spare made with the old ones is no use.
     if (this.#iceServers && (iceServers !== before.iceServers || iceServersUrl !== before.iceServersUrl || iceTransportPolicy !== before.iceTransportPolicy)) {
       this.#loadIceServers();
@@ -360,20 +359,20 @@ export class RtcService extends CountingEventTarget implements ChatHost {
 
   /** Sends a chat message to every peer in the call; rejects with `message-too-large` above 16 KB of UTF-8. */
   async sendMessage(text: string): Promise<void> {
-    this.#data.sendMessage(text);
+    (await this.#data.traffic()).sendMessage(text);
   }
 
   /**
    * Sends a file to every peer in the call, in chunks, with backpressure. Resolves with its id once every
    * peer verified it; rejects with `file-failed`. The id comes at once in the first `fileprogress`.
    */
-  sendFile(file: Blob): Promise<string> {
-    return this.#data.sendFile(file);
+  async sendFile(file: Blob): Promise<string> {
+    return (await this.#data.traffic()).sendFile(file);
   }
 
   /** Cancels a file, sent or being received: both sides get `file-failed`. */
   cancelFile(id: string): void {
-    this.#data.cancelFile(id);
+    this.#data.loaded?.cancel(id);
   }
 
   /** The first peer, or the first member of the channel while nobody is in the call. */

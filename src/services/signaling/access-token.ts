@@ -15,8 +15,7 @@ export function accessTokens(tokenUrl: string | null, factory: AccessTokenFactor
 /** The `name` claim of a JWT access token, for the name peers see; null without one. Never verified here: the hub does that. */
 export function tokenName(token: string | null | undefined): string | null {
   try {
-    const payload = token?.split('.')[1];
-    const name = payload && JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)))).name;
+    const { name } = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(token!.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))));
     return typeof name === 'string' ? name : null;
   } catch {
     return null;
