@@ -214,7 +214,7 @@ describe('the rtc-kit data channel in real calls', function () {
   });
 
   it('a 200 MB file never has more than the bounded queue (1 MiB) in flight, sampled through the send', async () => {
-    const { call } = await pair('file200', {}, { maxFileSize: 300 * MB });
+    const { call } = await pair('file200', { maxFileSize: 300 * MB }, { maxFileSize: 300 * MB });
     // Every binary send on the rtc-kit channel: what was queued, plus the chunk.
     const peak = { bytes: 0, sends: 0 };
     const send = RTCDataChannel.prototype.send;
