@@ -257,6 +257,21 @@ describe('the rtc-kit data channel in real calls', function () {
     expect((await sending)?.code).to.equal('file-failed');
   });
 
+  it('the sender hangs up mid-file: file-failed on both sides, and its sendFile() rejects rather than hangs', async () => {
+    const { call, log } = await pair('file-hangup');
+    const sending = call.sendFile(testFile(60 * MB, 'gone.bin')).then(
+      () => null,
+      (error) => error,
+    );
+    await untilRemote(pages[0]!, (l) => l.progress!.some((p) => (p.received as number) > 2 * MB), 'part of the file there', 30_000);
+    await call.hangup();
+    expect((await sending)?.message).to.contain('closed before "gone.bin" arrived');
+    expect(log.get('rtc-error')!.filter((e) => e.detail.code === 'file-failed')).to.have.length(1);
+    const seen = await untilRemote(pages[0]!, (l) => l.errors!.some((e) => e.code === 'file-failed'), 'file-failed there', 20_000);
+    expect(seen.errors!.find((e) => e.code === 'file-failed')!.message).to.contain('closed before "gone.bin" arrived');
+    expect(seen.files).to.deep.equal([]);
+  });
+
   it('a file over the receiver\'s max-file-size: file-failed on both sides, and no byte of it sent', async () => {
     const { call, log } = await pair('file-big', {}, { maxFileSize: MB });
     const failure = await call.sendFile(testFile(2 * MB, 'big.bin')).then(
