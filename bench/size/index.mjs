@@ -13,20 +13,22 @@ import { BUDGETS, CHUNK, sizes } from '../../scripts/bundle-sizes.mjs';
 async function buildFloor(dir) {
   const { rollup } = await import('rollup');
   const configs = (await import(join(root, 'rollup.config.mjs'))).default;
-  // The browser bundles are the config whose input is src/index.ts.
-  const browser = configs.find((c) => c.input === 'src/index.ts');
-  if (!browser) throw new Error('rollup.config.mjs has no browser-bundle config (input src/index.ts)');
+  // The browser bundles: the module (input src/rtc-kit.ts) and the classic script (src/index.ts).
+  const module = configs.find((c) => c.input === 'src/rtc-kit.ts');
+  const script = configs.find((c) => c.input === 'src/index.ts' && c.output?.format === 'iife');
+  if (!module || !script) throw new Error('rollup.config.mjs has no browser module (src/rtc-kit.ts) or classic script (src/index.ts)');
   const cwd = process.cwd();
   process.chdir(root); // the config's paths (tsconfig.json) are relative to the project
   try {
-    const bundle = await rollup({ ...browser, input: join(root, 'bench/size/floor-entry.js') });
     const outputs = { es: join(dir, 'floor.js'), iife: join(dir, 'floor.iife.js') };
-    for (const output of browser.output) {
-      // One file each: the floor has nothing to load later.
-      const { dir, entryFileNames, chunkFileNames, ...single } = output;
-      await bundle.write({ ...single, file: outputs[output.format], name: output.name ?? 'Floor', sourcemap: false });
+    for (const config of [module, script]) {
+      const bundle = await rollup({ ...config, input: join(root, 'bench/size/floor-entry.js') });
+      // The floor's fallback transports are chunks too, as in rtc-kit.js; only the entry file is counted.
+      const { dir: _folder, entryFileNames, chunkFileNames, ...options } = config.output;
+      const where = config.output.dir ? { dir, entryFileNames: 'floor.js', chunkFileNames: 'floor-[name]-[hash].js' } : { file: outputs.iife };
+      await bundle.write({ ...options, ...where, name: config.output.name ?? 'Floor', sourcemap: false });
+      await bundle.close();
     }
-    await bundle.close();
     return outputs;
   } finally {
     process.chdir(cwd);
