@@ -328,8 +328,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
             await this.start();
             await this.call();
           },
-          // The chat and file events are the service's own, by the same names.
-    announce: (type, detail) => this.emit(type, detail as never),
+          announce: (type, detail) => this.emit(type, detail),
           changed: () => this.emit('mediachange', null),
           failed: (error) => this.emit('error', { error }),
         })),
