@@ -134,6 +134,30 @@ describe('the rtc-kit data channel in real calls', function () {
     await until(async () => (await remotePeers(pages[0]!))[0]?.name === 'Ana María', 'the new name there');
   });
 
+  for (let round = 1; round <= 3; round++) {
+    it(`both press Call at once (glare), round ${round}: the channel survives the rollback, names and chat go both ways`, async () => {
+      const channel = newChannel(`dc-glare-${round}`);
+      const call = createMember(channel);
+      call.displayName = 'Ana';
+      const log = record(call);
+      await call.start();
+      await joinRemote(pages[0]!, channel, { displayName: 'Bo' });
+      const at = Date.now() + 300;
+      await pages[0]!.run(async (remote, at) => {
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
+        void remote.calls.member!.call().catch(() => {});
+      }, at);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
+      void call.call().catch(() => {});
+      await waitForPeers(call, 1, 15_000);
+      await until(() => call.peers[0]?.name === 'Bo', 'their name here', 10_000);
+      await until(async () => (await remotePeers(pages[0]!))[0]?.name === 'Ana', 'our name there', 10_000);
+      await pages[0]!.run((remote) => remote.calls.member!.sendMessage('after glare'));
+      await until(() => log.get('rtc-message')!.length === 1, 'their message here');
+      expect(log.get('rtc-message')![0]!.detail.text).to.equal('after glare');
+    });
+  }
+
   it('chat between three people: each sender\'s messages in order, Unicode intact, 16 KB at most with a clear error', async () => {
     const channel = newChannel('chat3');
     const call = createMember(channel);
