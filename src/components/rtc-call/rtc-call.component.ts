@@ -160,7 +160,7 @@ export default class RtcCall extends RtcElement {
 
   readonly #subscription = new ServiceSubscriptionController(this, {
     statechange: ({ detail }) => this.dispatchEvent(new RtcStateChangeEvent(detail)),
-    error: ({ detail: { error, fileId, peerId } }) => this.dispatchEvent(new RtcErrorEvent(error, fileId ? { fileId, peerId } : undefined)),
+    error: ({ detail }) => this.dispatchEvent(new RtcErrorEvent(detail.error, detail)),
     message: ({ detail }) => this.dispatchEvent(new RtcMessageEvent(detail)),
     fileprogress: ({ detail }) => this.dispatchEvent(new RtcFileProgressEvent(detail)),
     file: ({ detail }) => this.dispatchEvent(new RtcFileEvent(detail)),

@@ -37,7 +37,6 @@ export class CallData {
 
   /** A peer's `rtc-kit` channel was made; it says hello on open. */
   add(peer: object, channel: RTCDataChannel, id: () => string): void {
-    this.remove(peer);
     const { host } = this;
     this.#links.set(peer, new DataLink(channel, { id, presence: host.presence, onpresence: host.peersChanged, ontraffic: (link) => void this.traffic().then((t) => t.attach(link), () => {}) }));
   }

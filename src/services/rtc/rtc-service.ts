@@ -347,11 +347,8 @@ export class RtcService extends CountingEventTarget implements ChatHost {
 
   /** One entry per remote peer of the call. */
   get peers(): PeerInfo[] {
-    return this.#links.map((link) => {
-      const { id, state, stream, stats, pc } = link;
-      const { name = null, audioMuted = false, videoMuted = false } = this.#data.peer(link) ?? {};
-      return { id, state, stream, stats, connection: pc, name, audioMuted, videoMuted };
-    });
+    // A peer says its name and mute state in its hello; until then, or without the channel, none.
+    return this.#links.map((link) => ({ id: link.id, state: link.state, stream: link.stream, stats: link.stats, connection: link.pc, name: null, audioMuted: false, videoMuted: false, ...this.#data.peer(link) }));
   }
 
   // ----- Chat and files (contract section 10) -------------------------------------------------------
