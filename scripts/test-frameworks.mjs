@@ -17,12 +17,13 @@
 //
 // Every step is one test. It prints each step's time, and ends with `N passed, N failed`; with
 // RTC_TEST_RESULTS set it also writes {"passed":N,"failed":N} there (scripts/test.mjs reads it).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inNamespace, namespaceProblem } from './namespace.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const frameworksDir = join(root, 'frameworks');
@@ -345,20 +346,13 @@ async function install(dir) {
   return `the lock file lacks rtc-kit's dependencies ${missing.join(', ')}, so npm install ran after npm ci: run "npm run test:frameworks -- --update-locks" and commit the lock files`;
 }
 
-function namespaceProblem() {
-  const probe = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { encoding: 'utf8' });
-  if (probe.error) return `unshare could not run: ${probe.error.message}`;
-  if (probe.status !== 0) return `unshare -n is not permitted here: ${probe.stderr.trim()}`;
-  return null;
-}
-
 /** The call, in a loopback-only network namespace (shared/reference/toolchain.md). */
 async function placeCall(name) {
   const script = join(root, 'scripts/frameworks/call-in-namespace.mjs');
   const problem = namespaceProblem();
   const [command, args] = problem
     ? [process.execPath, [script, name]]
-    : ['unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, script, name]];
+    : inNamespace(process.execPath, [script, name]);
   if (problem) console.log(`${problem}: running the call directly, NOT in a loopback-only network namespace.`);
   const { code, output } = await exec(command, args, { timeoutMs: 5 * 60_000 });
   const line = output.trim().split('\n').pop() ?? '';

@@ -10,12 +10,13 @@
 // Browser tests run inside a loopback-only network namespace (`unshare -n`), so the dev server, the hub
 // and Chromium can only talk over 127.0.0.1. The last line of output is `N passed, N failed`.
 // Only Node built-ins here: this runs before anything is known to be installed correctly.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { inNamespace, namespaceProblem } from './namespace.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -257,15 +258,6 @@ async function nodeTests() {
 // ---------------------------------------------------------------------------------------------------
 // 5. Browser tests: @web/test-runner in headless Chromium, inside a loopback-only network namespace.
 
-function namespaceProblem() {
-  if (process.platform !== 'linux') return `${process.platform} is not Linux`;
-  if (!which('unshare')) return 'unshare is not installed';
-  if (!which('ip')) return 'ip (iproute2) is not installed';
-  const probe = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { encoding: 'utf8' });
-  if (probe.status !== 0) return `unshare -n is not permitted (${(probe.stderr || probe.error?.message || '').trim()})`;
-  return null;
-}
-
 async function browserTests() {
   const files = keep([...findTests('test', ['test/node']), ...findTests('src')]);
   heading(`browser tests: ${plural(files.length, 'file')}`);
@@ -296,7 +288,8 @@ async function browserTests() {
   } else {
     where = 'in a loopback-only network namespace';
     console.log('Running @web/test-runner inside a loopback-only network namespace (unshare -n).');
-    code = await run('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', ...wtr], { env });
+    const [command, args] = inNamespace(wtr[0], wtr.slice(1));
+    code = await run(command, args, { env });
   }
 
   let passed = 0;

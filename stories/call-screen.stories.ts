@@ -1,10 +1,9 @@
-// The call screen, the default page of <rtc-call>, in every state, language, theme and width. Shown in
-// <call-screen-host> until <rtc-call> renders it; the tests in src/components/call-screen use these
-// stories as fixtures.
+// The call screen, the default page of <rtc-call>, in every state, language, theme and width, on
+// <rtc-call> with a fake service; the tests in src/components/call-screen use these stories as fixtures.
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, type TemplateResult } from 'lit';
 import type { Language } from '../src/localize/strings.js';
-import './call-screen-host.js';
+import '../src/index.js';
 import { FakeCallService, GOOD_STATS, type FakeCallServiceOptions, type FakePeer } from './fake-call-service.js';
 
 export interface CallScreenArgs {
@@ -30,7 +29,7 @@ export type CallScreenStory = Omit<StoryObj<CallScreenArgs>, 'render' | 'paramet
 /** The screen in a box of the story's size and language. */
 export const renderScreen = (args: CallScreenArgs, { loaded }: CallScreenStoryContext) =>
   html`<div lang=${args.lang} style="inline-size:${args.width}px;max-inline-size:100%;block-size:${args.height}px;--rtc-call-color-scheme:${args.scheme}">
-    <call-screen-host .service=${loaded.service}></call-screen-host>
+    <rtc-call .service=${loaded.service} channel="demo"></rtc-call>
   </div>`;
 
 const meta: Meta<CallScreenArgs> & { args: CallScreenArgs } = {
@@ -49,11 +48,10 @@ const meta: Meta<CallScreenArgs> & { args: CallScreenArgs } = {
       (loaded.service as FakeCallService | undefined)?.dispose(),
   // Opens the devices menu, for the stories that show it.
   play: async ({ canvasElement, parameters }) => {
-    const host = canvasElement.querySelector('call-screen-host');
-    if (!parameters.menu || !host) return;
-    await host.updateComplete;
-    host.screen.menu = true;
-    host.requestUpdate();
+    const call = canvasElement.querySelector('rtc-call');
+    if (!parameters.menu || !call) return;
+    await call.updateComplete;
+    call.shadowRoot!.querySelector<HTMLElement>('[part~="devices-button"]')!.click();
   },
   render: (args, context) => renderScreen(args, context as unknown as CallScreenStoryContext),
 };

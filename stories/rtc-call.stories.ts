@@ -25,11 +25,11 @@ export default meta;
 
 type Story = RtcStory<RtcCallArgs>;
 
-/** The default page: the channel, Start, Call, Hang Up, and both videos. */
+/** The default page, the call screen: the start panel, then the peers, your own video and the control bar. */
 const renderCall = (args: RtcCallArgs, { loaded }: RtcStoryContext<RtcCallArgs>) =>
   html`<rtc-call .service=${loaded.service} channel=${args.channel} variant=${args.variant}></rtc-call>`;
 
-/** Nothing started: only Start is enabled. */
+/** Nothing started: the start panel, with Start. */
 export const Idle: Story = { parameters: { rtc: { state: 'idle' } }, render: renderCall };
 
 /** Camera on, in the channel: Call and Hang Up are enabled, and the local video plays. */
@@ -38,7 +38,7 @@ export const Ready: Story = { parameters: { rtc: { state: 'ready' } }, render: r
 /** In a call: both videos play, only Hang Up is enabled. */
 export const Connected: Story = { parameters: { rtc: { state: 'connected' } }, render: renderCall };
 
-/** The call failed: the error part says why, and Start can try again. */
+/** The call failed: the error part says why, and "Try again" starts again. */
 export const Failed: Story = {
   parameters: {
     rtc: { state: 'failed', error: { code: 'ice-failed', message: 'No network path to the peer was found. A TURN relay may be needed; see ice-servers-url.' } },
@@ -55,12 +55,12 @@ export const ThenVariant: Story = { args: { variant: 'then' }, parameters: { rtc
 /** In a call with the microphone and camera muted: both toggles are pressed (`aria-pressed="true"`). */
 export const Muted: Story = { parameters: { rtc: { state: 'connected', muted: true } }, render: renderCall };
 
-/** `show-quality`: the quality part shows the call's last `rtc-stats` report. */
+/** Each peer's tile shows its quality: the level at a glance, the numbers in its tooltip. */
 export const WithQuality: Story = {
   parameters: {
     rtc: { state: 'connected', stats: { rtt: 12, bitrateIn: 1_200_000, bitrateOut: 1_150_000, packetLoss: 0, fps: 30, width: 640, height: 480, candidateType: 'host' } },
   },
-  render: (args, { loaded }) => html`<rtc-call .service=${loaded.service} channel=${args.channel} variant=${args.variant} show-quality></rtc-call>`,
+  render: (args, { loaded }) => html`<rtc-call .service=${loaded.service} channel=${args.channel} variant=${args.variant}></rtc-call>`,
 };
 
 /** Your own layout: `<rtc-remote-video>` and `<rtc-local-video>` inside take the call's service through context. */

@@ -70,7 +70,7 @@ describe('dist/rtc-kit.js and the elements that are chunks', () => {
   });
 
   it('defines <rtc-precall> and <rtc-peer-grid> from their chunks once the page holds one, and not before', async () => {
-    page = await openBundlePage('module', bundleChannel('chunks'));
+    page = await openBundlePage('module', bundleChannel('module'));
     const { win } = page;
     await Promise.all(page.calls.map((call) => call.updateComplete));
     expect(win.customElements.get('rtc-precall')).to.equal(undefined);

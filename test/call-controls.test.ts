@@ -125,7 +125,7 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
       });
 
       if (!withChildren) {
-        it('the default page: the toggles flip aria-pressed and mute, and the device lists are there', async () => {
+        it('the default page: the toggles flip aria-pressed and mute, and the devices menu lists the devices', async () => {
           const [a, b] = await connectedPair(variant, withChildren, 'controls');
           const part = (name: string) => a.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`)!;
           expect(part('mute-video-button').getAttribute('aria-pressed')).to.equal('false');
@@ -144,6 +144,11 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
           expect(a.audioMuted).to.equal(true);
           // Chromium has getDisplayMedia, so the button is there.
           expect(part('screen-button')).to.exist;
+          // The device selects are in the devices menu, which loads the first time it opens.
+          expect(part('devices-button').getAttribute('aria-expanded')).to.equal('false');
+          part('devices-button').click();
+          await until(() => !!a.shadowRoot!.querySelector('[part~="camera-select"]'), 'the devices menu');
+          expect(part('devices-button').getAttribute('aria-expanded')).to.equal('true');
           const cameras = part('camera-select') as HTMLSelectElement;
           expect(cameras.options.length).to.be.greaterThan(0);
           expect(cameras.value).to.equal(a.service.localStream!.getVideoTracks()[0]!.getSettings().deviceId);

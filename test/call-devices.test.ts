@@ -37,6 +37,12 @@ const part = <T extends HTMLElement>(call: RtcCall, name: string) => call.shadow
 // on a custom element (or an array of them) walks its properties, and that hung the test runner.
 /** Whether the default page has this part. */
 const hasPart = (call: RtcCall, name: string) => !!part(call, name);
+/** Opens the default page's devices menu (a chunk, loaded the first time) and waits for its selects. */
+async function openDevices(call: RtcCall): Promise<void> {
+  part(call, 'devices-button')!.click();
+  await until(() => hasPart(call, 'camera-select'), 'the devices menu');
+  expect(part(call, 'devices-button')!.getAttribute('aria-expanded')).to.equal('true');
+}
 /** Names an element for an assertion message: its tag and part, and the host it sits in. */
 const describeElement = (el: Element) => `${(el.getRootNode() as ShadowRoot).host?.localName ?? 'page'} > ${el.localName}[part=${el.getAttribute('part')}]`;
 
@@ -101,6 +107,7 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
       if (!withChildren) {
         it('the speaker select lists the audiooutput devices, and choosing one applies it', async () => {
           const [, b] = await connectedPair(variant, withChildren, 'devices');
+          await openDevices(b);
           expect(hasPart(b, 'speaker-select'), 'setSinkId exists in Chromium, so the speaker select is there').to.equal(true);
           const select = part<HTMLSelectElement>(b, 'speaker-select');
           const outputs = await speakers();
@@ -136,7 +143,7 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
           try {
             expect('setSinkId' in HTMLMediaElement.prototype).to.equal(false);
             const [, b] = await connectedPair(variant, withChildren, 'devices');
-            await b.updateComplete;
+            await openDevices(b);
             expect(hasPart(b, 'camera-select'), 'the device selects are rendered').to.equal(true);
             expect(hasPart(b, 'microphone-select')).to.equal(true);
             expect(hasPart(b, 'speaker-select'), 'but not the speaker').to.equal(false);
@@ -235,6 +242,7 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
       const [a] = await connectedPair(variant, false);
       const track = a.service.localStream!.getVideoTracks()[0]!;
       const gum = spyGetUserMedia();
+      await openDevices(a);
       const cameras = () => [...part<HTMLSelectElement>(a, 'camera-select')!.options].map((o) => o.value);
       expect(cameras()).to.not.include('usb-camera');
 

@@ -10,11 +10,10 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
   describe(`rtc-stats, variant="${variant}"`, () => {
     afterEach(cleanUpCalls);
 
-    it('comes every 2 s while connected, bubbling and composed, with plausible numbers; show-quality shows them', async () => {
+    it('comes every 2 s while connected, bubbling and composed, with plausible numbers; the peer\'s tile shows them', async () => {
       const channel = newChannel(`stats-${variant}`);
       const a = createCall(variant, channel, { withChildren: false });
       const b = createCall(variant, channel);
-      a.showQuality = true;
       const events: Array<{ event: RtcStatsEvent; at: number }> = [];
       // Listening on the document proves the event bubbles out of the element, and out of shadow roots.
       const onStats = (event: RtcStatsEvent) => event.target === a && events.push({ event, at: performance.now() });
@@ -49,11 +48,15 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
         expect(peerId, 'the report names the peer it is about').to.equal(a.peers[0]!.id);
 
         await a.updateComplete;
-        const quality = a.shadowRoot!.querySelector('[part~="quality"]')!;
+        // The default page's tile of that peer shows its quality; its tooltip has the numbers.
+        const quality = a.shadowRoot!.querySelector(`[part~="tile"][data-peer="${peerId}"] [part~="quality"]`)!;
         expect(quality, 'quality part').to.exist;
         // Loopback is good, unless the machine is so busy that the round trip passes 150 ms.
         expect(quality.getAttribute('data-level')).to.be.oneOf(['good', 'fair']);
-        expect(quality.textContent).to.contain('host').and.to.contain(`${s.width}×${s.height}`);
+        expect(quality.getAttribute('aria-label')).to.equal(`Connection ${quality.getAttribute('data-level')}`);
+        const { width, height, candidateType } = events.at(-1)!.event.detail;
+        expect(quality.getAttribute('title')).to.contain('host').and.to.contain(`${width}×${height}`).and.to.match(/\d+\sms/);
+        expect(candidateType).to.equal('host');
 
         await a.hangup();
         const count = events.length;

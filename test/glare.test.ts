@@ -3,7 +3,7 @@
 import { expect } from '@open-wc/testing';
 import '../src/index.js';
 import type { CallVariant } from '../src/index.js';
-import { cleanUpCalls, createCall, newChannel, recordEvents, remoteVideoOf, waitForFrames, waitForState } from './helpers/call-helpers.js';
+import { cleanUpCalls, createCall, describeLinks, newChannel, recordEvents, remoteVideoOf, waitForFrames, waitForState } from './helpers/call-helpers.js';
 
 const ROUNDS = 20;
 
@@ -18,11 +18,15 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
         const b = createCall(variant, channel);
         const errors = [...recordEvents(a, ['rtc-error']).values(), ...recordEvents(b, ['rtc-error']).values()];
         await Promise.all([a.start(), b.start()]);
-        await Promise.all([a.call(), b.call()]);
-        await waitForState(a, 'connected');
-        await waitForState(b, 'connected');
-        await waitForFrames(remoteVideoOf(a));
-        await waitForFrames(remoteVideoOf(b));
+        try {
+          await Promise.all([a.call(), b.call()]);
+          await waitForState(a, 'connected');
+          await waitForState(b, 'connected');
+          await waitForFrames(remoteVideoOf(a));
+          await waitForFrames(remoteVideoOf(b));
+        } catch (error) {
+          throw new Error(`${(error as Error).message}\n  a: ${describeLinks(a)}\n  b: ${describeLinks(b)}`);
+        }
         expect(errors.flat().map((e) => (e as CustomEvent).detail?.message)).to.deep.equal([]);
         expect(a.service.peerConnection?.getTransceivers().length).to.equal(2, 'one audio and one video transceiver, not four');
       });

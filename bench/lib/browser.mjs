@@ -1,24 +1,18 @@
 // What the browser benchmarks share (call-setup, group-setup, file-transfer): a loopback-only network namespace to run
 // in (toolchain.md: WebRTC tests send traffic to loopback only), headless Chromium with the fake camera,
 // and a bench page opened in a browser context of its own (its own renderer process: one person).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { root } from './common.mjs';
+import { inNamespace, namespaceProblem } from '../../scripts/namespace.mjs';
 import { chromiumArgs as testChromiumArgs } from '../../scripts/chromium-args.mjs';
-
-/** Why a loopback-only network namespace cannot be made here, or null. */
-export function namespaceProblem() {
-  const probe = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { encoding: 'utf8' });
-  if (probe.error) return `unshare could not run: ${probe.error.message}`;
-  if (probe.status !== 0) return `unshare -n is not permitted here: ${probe.stderr.trim()}`;
-  return null;
-}
 
 /** Runs `node script ...args` inside a new loopback-only namespace; resolves with the JSON of its last stdout line. */
 export function runInNamespace(name, script, args) {
   const problem = namespaceProblem();
   if (problem) return Promise.reject(new Error(`${problem}. ${name} needs a loopback-only network namespace (see shared/reference/toolchain.md).`));
   return new Promise((resolve, reject) => {
-    const child = spawn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, script, ...args.map(String)], {
+    const [command, commandArgs] = inNamespace(process.execPath, [script, ...args.map(String)]);
+    const child = spawn(command, commandArgs, {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

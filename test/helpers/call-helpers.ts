@@ -111,3 +111,20 @@ export async function waitForDecodedFrames(call: RtcCall, frames = 10, timeoutMs
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/**
+ * Each peer link of a call as one line: its state, and its connection's signaling, ICE and candidate
+ * counts. For failure messages, so that a rare failure says where negotiation stood.
+ */
+export function describeLinks(call: RtcCall): string {
+  const candidates = (sdp?: string) => (sdp?.match(/a=candidate:/g) ?? []).length;
+  return call.service.peers
+    .map(({ id, state, connection: pc }) =>
+      pc
+        ? `${id}: ${state}, signaling ${pc.signalingState}, ice ${pc.iceConnectionState}/${pc.iceGatheringState}, ` +
+          `local ${pc.localDescription?.type ?? '-'} with ${candidates(pc.localDescription?.sdp)} candidates, ` +
+          `remote ${pc.remoteDescription?.type ?? '-'} with ${candidates(pc.remoteDescription?.sdp)}`
+        : `${id}: ${state}, no connection`,
+    )
+    .join('; ') || 'no peers';
+}

@@ -52,7 +52,7 @@ window.callAndTime = async (count) => {
 window.waitForPeers = async (count) => {
   const deadline = Date.now() + 40_000;
   while (!(call.peers.length === count && call.peers.every((p) => p.state === 'connected'))) {
-    if (Date.now() > deadline) throw new Error(`${call.peers.length} peers, not ${count} connected`);
+    if (Date.now() > deadline) throw new Error(`${count} connected peers wanted in 40 s; the peers: ${call.peers.map((p) => p.state).join(', ') || 'none'}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 };

@@ -3,7 +3,7 @@ import { LazyPart } from '../../internal/lazy-part.js';
 import { LocalizeController, type LocalizeHost } from '../../localize/localize-controller.js';
 import type { RtcError } from '../../services/rtc/rtc-error.js';
 import { CallAnnouncer } from './announcer.js';
-import { callScreen, showsControls } from './call-screen.js';
+import { callScreen, showsControls, type ScreenVideos } from './call-screen.js';
 import type { CallScreenActions, CallScreenService } from './types.js';
 
 /**
@@ -42,12 +42,16 @@ export class CallScreenController implements ReactiveController {
     if (this.#focused && !root?.activeElement) root?.querySelector<HTMLElement>('.panel button,.bar button')?.focus();
   }
 
-  /** The call screen for `service`; `actions` are the host's (the menu's opening is handled here). */
-  render(service: CallScreenService, actions: Omit<CallScreenActions, 'menu'>) {
+  /**
+   * The call screen for `service`; `actions` are the host's (the menu's opening is handled here).
+   * `videos` draws the peers and the self-view instead of the elements (the `then` variant's);
+   * `startable` false disables Start (no channel yet).
+   */
+  render(service: CallScreenService, actions: Omit<CallScreenActions, 'menu'>, videos: ScreenVideos | null = null, startable = true) {
     const l = this.localize;
     // The menu lives in the control bar: it closes with it.
     if (!showsControls(service.state)) this.menu = false;
-    if (service.peers.length > 1) this.#grid.get();
+    if (service.peers.length > 1 && !videos) this.#grid.get();
     return callScreen(
       {
         service,
@@ -56,6 +60,8 @@ export class CallScreenController implements ReactiveController {
         announcement: this.announcer.update(service, l),
         duration: this.announcer.duration,
         strings: this.#host.strings,
+        videos,
+        startable,
       },
       {
         ...actions,

@@ -17,6 +17,7 @@ export const callScreenStyles = [
 .panel>*{margin:0}
 .actions,.bar{position:relative;display:flex;flex-wrap:wrap;justify-content:center;gap:var(--_gap)}
 button{display:flex;align-items:center;justify-content:center;gap:.5rem;padding:.6em 1.2em;border:0;border-radius:2em;font:inherit;font-weight:600;color:inherit;background:var(--_s);cursor:pointer}
+button:disabled{opacity:.6;cursor:not-allowed}
 .primary{color:var(--rtc-call-on-accent,light-dark(#fff,#000));background:var(--_a)}
 .danger,.accept,.bar>:last-child{color:#fff;background:var(--rtc-call-danger,#dc2626)}
 .accept{background:var(--rtc-call-success,#15803d)}
@@ -32,6 +33,7 @@ button{display:flex;align-items:center;justify-content:center;gap:.5rem;padding:
 :hover>.tip,:focus-visible>.tip{opacity:1}
 :focus-visible{outline:3px solid var(--_a);outline-offset:2px}
 .menu{position:absolute;inset-block-end:110%;inset-inline:0;z-index:3;display:grid;gap:var(--_gap);inline-size:min(20rem,100%);margin-inline:auto}
+.stage>.error{position:absolute;inset-block-start:var(--_gap);inset-inline:var(--_gap);z-index:3;margin:0;padding:.5rem 1rem;border-radius:var(--_r);color:#fff;background:var(--rtc-call-danger,#dc2626)}
 .sr{position:absolute;clip-path:inset(50%)}
 @media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}
 `,

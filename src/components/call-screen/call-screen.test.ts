@@ -1,12 +1,14 @@
 // The call screen with the stories as fixtures and the fake service (no hub, no camera): every state
 // axe-clean in light and dark and in all four languages, a keyboard-only walk through a call, right to
-// left, the strings, 360 px, and the live region. Shown in <call-screen-host> until <rtc-call> renders it.
+// left, the strings, 360 px, and the live region. All of it on <rtc-call>, whose default page it is.
 import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
 import { render } from 'lit';
 import * as stories from '../../../stories/call-screen.stories.js';
 import meta, { renderScreen, type CallScreenArgs, type CallScreenStory } from '../../../stories/call-screen.stories.js';
-import type { CallScreenHost } from '../../../stories/call-screen-host.js';
+import type { RtcCall } from '../../index.js';
+import { langHolder } from '../../localize/localize-controller.js';
+import { languageOf } from '../../localize/load-strings.js';
 import { FakeCallService } from '../../../stories/fake-call-service.js';
 import { settle } from '../../../stories/story-fixture.js';
 import { captureLitDevWarnings } from '../../../test/fakes/lit-dev-warnings.js';
@@ -21,22 +23,27 @@ async function show(story: CallScreenStory, args: Partial<CallScreenArgs> = {}, 
   services.push(service);
   const all = { ...meta.args, ...story.args, ...args };
   const box = await fixture<HTMLDivElement>((story.render ?? renderScreen)(all, { args: all, loaded: { service } }));
-  const host = box.querySelector('call-screen-host')!;
-  if (story.parameters.menu) {
-    host.screen.menu = true;
-    host.requestUpdate();
-  }
+  const host = box.querySelector('rtc-call')!;
+  if (story.parameters.menu) await openMenu(host);
   await ready(host);
   return { box, host, service, root: host.shadowRoot! };
 }
 
+/** Opens the devices menu with its button, as a user does. */
+async function openMenu(host: RtcCall): Promise<void> {
+  await settle(host);
+  host.shadowRoot!.querySelector<HTMLElement>('[part~="devices-button"]')!.click();
+  await settle(host);
+}
+
 /** Waits until the host shows its language, the devices menu (if open) and the grid (if any) have loaded, and all is rendered. */
-async function ready(host: CallScreenHost): Promise<void> {
-  await null; // a new `lang` reaches the controller in a microtask (MutationObserver)
-  await host.screen.localize.ready;
+async function ready(host: RtcCall): Promise<void> {
   await settle(host);
   const root = host.shadowRoot!;
-  if (host.screen.menu) await until(() => !!root.querySelector('select'), 'the devices menu');
+  // The language of the page around it (a new `lang` reaches the element through a MutationObserver), once its table has loaded.
+  const lang = languageOf(langHolder(host)?.getAttribute('lang') ?? '');
+  await until(() => part(root, 'screen')?.lang === lang, `the ${lang} strings`);
+  if (part(root, 'devices-menu')) await until(() => !!root.querySelector('select'), 'the devices menu');
   if (root.querySelector('rtc-peer-grid')) {
     await customElements.whenDefined('rtc-peer-grid');
     await until(() => !!root.querySelector('rtc-peer-grid')!.shadowRoot?.querySelector('.tile'), 'the grid tiles');
@@ -113,7 +120,7 @@ describe('the call screen', () => {
       expect(tile.querySelector('rtc-remote-video')!.getAttribute('peer')).to.equal('p1');
       expect(text(part(root, 'name'))).to.equal('Alex');
       expect(part(root, 'quality')!.getAttribute('aria-label')).to.equal('Connection good');
-      expect(part(root, 'quality')!.title).to.equal('Connection good · 12 ms');
+      expect(part(root, 'quality')!.title).to.equal('Connection good · 12 ms · 640×480 · host');
       const stage = part(root, 'stage')!.getBoundingClientRect();
       // The peer fills the stage, and the stage the room left by the control bar: the video does not grow it.
       const screen = part(root, 'screen')!;
@@ -305,8 +312,8 @@ describe('the call screen', () => {
       const shadow = outer.firstElementChild!.attachShadow({ mode: 'open' });
       const service = new FakeCallService(stories.Ringing.parameters.rtc);
       services.push(service);
-      render(html`<call-screen-host .service=${service}></call-screen-host>`, shadow);
-      const host = shadow.querySelector('call-screen-host')!;
+      render(html`<rtc-call .service=${service} channel="demo"></rtc-call>`, shadow);
+      const host = shadow.querySelector('rtc-call')!;
       await ready(host);
       expect(text(host.shadowRoot!.querySelector('.panel h2'))).to.equal('Alex te está llamando');
       outer.lang = 'ar';
@@ -411,8 +418,7 @@ describe('the call screen', () => {
     services.push(service);
     const warnings = await captureLitDevWarnings(async () => {
       const { box, host } = await show(stories.Group, {}, service);
-      host.screen.menu = true;
-      host.requestUpdate();
+      await openMenu(host);
       await ready(host);
       service.leave('p1');
       service.updatePeer('p2', { audioMuted: false, name: 'Beatriz' });

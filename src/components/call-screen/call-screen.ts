@@ -19,6 +19,18 @@ export interface CallScreenView {
   duration: number | null;
   /** The host's `strings` overrides, handed on to `<rtc-peer-grid>`. */
   strings?: Partial<Strings> | null;
+  /** False while Start cannot work (no channel yet): the Start button is disabled. */
+  startable?: boolean;
+  /** The videos of the `then` variant (plain `<video>`s its engine fills), in place of the elements. */
+  videos?: ScreenVideos | null;
+}
+
+/** Who draws the peers and the self-view, when not `<rtc-peer-grid>`, `<rtc-remote-video>` and `<rtc-local-video>`. */
+export interface ScreenVideos {
+  /** Every peer's tile (or the grid of them). */
+  peers(l: Localize): unknown;
+  /** The self-view, in the corner. */
+  self(l: Localize): unknown;
 }
 
 /** Whether the control bar shows: in the channel or in a call. */
@@ -33,8 +45,8 @@ export function callScreen(v: CallScreenView, a: CallScreenActions, l: Localize)
   const s = v.service;
   const { state, peers } = s;
   const t = (key: keyof Strings, name?: string | null) => l.t(key, { name: name || l.t('someone') });
-  const button = (label: string, click: () => void, kind = 'primary', d?: string) =>
-    html`<button class=${kind} type="button" @click=${click}>${d ? icon(d) : nothing}${label}</button>`;
+  const button = (part: string, label: string, click: () => void, kind = 'primary', d?: string) =>
+    html`<button part=${part + '-button'} class=${kind} type="button" ?disabled=${part === 'start' && v.startable === false} @click=${click}>${d ? icon(d) : nothing}${label}</button>`;
   // An icon button of the control bar: its tooltip is its name. A toggle reports its state in `aria-pressed`.
   // The devices button says whether its menu is open (`expanded`) instead.
   const control = (part: string, label: string, d: string, click: () => void, pressed?: boolean, expanded?: boolean) =>
@@ -42,16 +54,24 @@ export function callScreen(v: CallScreenView, a: CallScreenActions, l: Localize)
       ${icon(d)}<span class="tip">${label}</span>
     </button>`;
   const panel = (title: string, text: unknown, ...buttons: TemplateResult[]) =>
-    html`<div part="panel" class="panel"><h2>${title}</h2>${text ? html`<p>${text}</p>` : nothing}<div class="actions">${buttons}</div></div>`;
+    html`<div part="panel" class="panel"><h2>${title}</h2>${text || nothing}<div class="actions">${buttons}</div></div>`;
+  const p = (text: string) => html`<p>${text}</p>`;
+  // An error stays on screen until the next start: in the failed panel, else over the stage.
+  const error = s.error && html`<p part="error" class="error" role="alert">${errorText(s.error, l)}</p>`;
   const name = s.invitation?.name;
   const panels: Partial<Record<string, () => TemplateResult>> = {
-    idle: () => panel(l.t('startTitle'), l.t('startText'), button(l.t('start'), a.start)),
-    ready: () => panel(l.t('readyTitle'), '', button(l.t('call'), a.call)),
-    calling: () => panel(t('calling', name), '', button(l.t('cancel'), a.cancel, 'danger', icons.hangUp)),
+    idle: () => panel(l.t('startTitle'), p(l.t('startText')), button('start', l.t('start'), a.start)),
+    ready: () => panel(l.t('readyTitle'), '', button('call', l.t('call'), a.call)),
+    calling: () => panel(t('calling', name), '', button('cancel', l.t('cancel'), a.cancel, 'danger', icons.hangUp)),
     ringing: () =>
-      panel(t('ringing', name), '', button(l.t('decline'), a.decline, 'danger', icons.hangUp), button(l.t('accept'), a.accept, 'accept', icons.phone)),
-    ended: () => panel(l.t('ended'), v.duration ? l.t('lasted', { time: l.duration(v.duration) }) : '', button(l.t('again'), a.start)),
-    failed: () => panel(l.t('failed'), s.error && errorText(s.error, l), button(l.t('retry'), a.start)),
+      panel(
+        t('ringing', name),
+        '',
+        button('decline', l.t('decline'), a.decline, 'danger', icons.hangUp),
+        button('accept', l.t('accept'), a.accept, 'accept', icons.phone),
+      ),
+    ended: () => panel(l.t('ended'), v.duration && p(l.t('lasted', { time: l.duration(v.duration) })), button('start', l.t('again'), a.start)),
+    failed: () => panel(l.t('failed'), error, button('start', l.t('retry'), a.start)),
   };
   const busy = (text: string) => html`<div part="overlay" class="overlay"><span class="spinner"></span>${text}</div>`;
   const closeMenu = (e: KeyboardEvent) => {
@@ -61,9 +81,16 @@ export function callScreen(v: CallScreenView, a: CallScreenActions, l: Localize)
   };
   return html`<div part="screen" class="screen" dir=${l.dir} lang=${l.lang} data-state=${state} role="region" aria-label=${l.t('screen')}>
     <div part="stage" class="stage">
-      ${peers.length > 1 ? html`<rtc-peer-grid part="grid" exportparts="tile,name,muted-badge,quality" .strings=${v.strings ?? null}></rtc-peer-grid>` : peers.length ? peerTile(peers[0], l) : nothing}
-      ${s.localStream ? html`<rtc-local-video part="self-view" class="self" .label=${l.t('you')}></rtc-local-video>` : nothing}
+      ${v.videos
+        ? v.videos.peers(l)
+        : peers.length > 1
+          ? html`<rtc-peer-grid part="grid" exportparts="tile,name,muted-badge,quality,remote-video" .strings=${v.strings ?? null}></rtc-peer-grid>`
+          : peers.length
+            ? peerTile(peers[0], l)
+            : nothing}
+      ${v.videos ? v.videos.self(l) : s.localStream ? html`<rtc-local-video part="self-view local-video" class="self" .label=${l.t('you')}></rtc-local-video>` : nothing}
       ${state === 'reconnecting' ? busy(l.t('reconnecting')) : state === 'connecting' && !peers.length ? busy(l.t('connecting')) : (panels[state]?.() ?? nothing)}
+      ${state !== 'failed' ? error || nothing : nothing}
     </div>
     ${showsControls(state)
       ? html`<div part="controls" class="bar" role="group" aria-label=${l.t('controls')} @keydown=${closeMenu}>

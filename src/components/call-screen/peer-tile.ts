@@ -16,25 +16,28 @@ export function qualityLevel(s: CallStats): QualityLevel {
  * with a badge while the microphone is off, the first letter of the name while the camera is off, and
  * the quality indicator (three bars; the level is its name, the round-trip time its tooltip).
  */
-export function peerTile(p: ScreenPeer, l: Localize) {
+export function peerTile(p: ScreenPeer, l: Localize, video = remoteVideo) {
   const name = p.name || l.t('guest');
   const s = p.stats;
   const level = s && qualityLevel(s);
   const quality = l.t('quality', { level: level ? l.t(level) : '' });
   return html`<div part="tile" class="tile" data-peer=${p.id} data-state=${p.state}>
-    <rtc-remote-video peer=${p.id} .label=${name}></rtc-remote-video>
+    ${video(p.id, name)}
     ${p.videoMuted ? html`<span class="avatar" aria-hidden="true">${name[0]}</span>` : nothing}
     <span part="name" class="name"
       >${p.audioMuted ? html`<span part="muted-badge" role="img" aria-label=${l.t('micOff')}>${icon(icons.micOff)}</span>` : nothing}<span class="text">${name}</span></span
     >
     ${s
       ? html`<span part="quality" class="quality" data-level=${level} role="img" aria-label=${quality}
-          title=${s.rtt === null ? quality : `${quality} · ${l.number(Math.round(s.rtt), { style: 'unit', unit: 'millisecond' })}`}
+          title=${[quality, s.rtt === null ? '' : l.number(Math.round(s.rtt), { style: 'unit', unit: 'millisecond' }), `${s.width}×${s.height}`, s.candidateType].filter(Boolean).join(' · ')}
           ><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M5 20v-4" /><path d="M12 20v-9" /><path d="M19 20V6" /></svg
         ></span>`
       : nothing}
   </div>`;
 }
+
+/** A peer's video as the tiles show it by default: `<rtc-remote-video>`, which finds the stream itself. */
+const remoteVideo = (peer: string, name: string) => html`<rtc-remote-video part="remote-video" peer=${peer} .label=${name}></rtc-remote-video>`;
 
 /**
  * The tiles' styles, shared by the call screen (one peer) and `<rtc-peer-grid>` (several). They read

@@ -16,19 +16,25 @@ import { RtcStateChangeEvent } from '../../events/rtc-state-change.js';
 import { RtcStatsEvent } from '../../events/rtc-stats.js';
 import { LazyPart } from '../../internal/lazy-part.js';
 import { RtcElement } from '../../internal/rtc-element.js';
+import type { Strings } from '../../localize/strings.js';
 import type { CallState } from '../../services/rtc/call-state.js';
 import type { CallStats } from '../../services/rtc/call-stats.js';
 import type { RtcError } from '../../services/rtc/rtc-error.js';
 import { rtcServiceContext } from '../../services/rtc/context.js';
 import { RtcService, type CallVariant, type PeerInfo } from '../../services/rtc/rtc-service.js';
 import type { CurrentInvitation } from '../../services/invitations/invitations.js';
+import { CallScreenController } from '../call-screen/call-screen-controller.js';
 import { styles } from './rtc-call.styles.js';
 
 /**
  * @summary A peer-to-peer video call with whoever else joins the same channel on the same hub.
  *
- * With no children it shows the seed's page: the channel, Start, Call and Hang Up, and both videos.
- * Put `<rtc-local-video>` and `<rtc-remote-video>` (and anything else) inside it for your own layout.
+ * With no children it shows a call screen: a start panel, then the peers large (one fills the stage,
+ * several make a grid), the self-view small in a corner, and a control bar (microphone, camera, screen,
+ * devices, hang up); panels for ringing, calling, ended and failed; "Reconnecting…" over the stage. Its
+ * language is its `lang`, else the nearest `lang` up the page (English, Korean, Spanish, Arabic), and
+ * `strings` overrides any string. Put `<rtc-local-video>` and `<rtc-remote-video>` (and anything else)
+ * inside it for your own layout.
  *
  * @event {RtcStateChangeEvent} rtc-state-change - The call moved to a new `state`.
  * @event {RtcErrorEvent} rtc-error - Something failed; `detail.code` says what, `detail.message` says it for people.
@@ -46,31 +52,52 @@ import { styles } from './rtc-call.styles.js';
  *
  * @slot - Your own layout, replacing the default page.
  *
- * @csspart base - The wrapper of the default page.
- * @csspart controls - The row with the channel field and the buttons.
- * @csspart channel - The channel text field.
- * @csspart start-button - The Start button.
- * @csspart call-button - The Call button.
- * @csspart hangup-button - The Hang Up button.
+ * @csspart screen - The call screen; `data-state` is the call's state.
+ * @csspart stage - The area of the peers, the self-view, the panels and the overlay.
+ * @csspart panel - The panel of the states that have one (idle, ready, calling, ringing, ended, failed).
+ * @csspart start-button - Start (also "Start again" and "Try again" after a call).
+ * @csspart call-button - Call, once in the channel.
+ * @csspart accept-button - Accept an incoming invitation.
+ * @csspart decline-button - Decline an incoming invitation.
+ * @csspart cancel-button - Stop ringing someone.
+ * @csspart overlay - "Connecting…" or "Reconnecting…" over the stage.
+ * @csspart controls - The control bar.
  * @csspart mute-audio-button - Mute the microphone; `aria-pressed` while muted.
  * @csspart mute-video-button - Turn the camera off; `aria-pressed` while off.
  * @csspart screen-button - Share a screen; `aria-pressed` while sharing. Absent where the browser cannot.
- * @csspart camera-select - The camera to use.
- * @csspart microphone-select - The microphone to use.
- * @csspart speaker-select - The speaker to play the peer on. Absent where the browser cannot choose.
- * @csspart quality - The call quality line, with `show-quality`; `data-level` is `good`, `fair` or `poor`.
- * @csspart play-button - "Click to play", over the remote video when the browser blocked autoplay (`then` variant; `<rtc-remote-video>` has its own).
- * @csspart status - The line that says the state.
- * @csspart videos - The box around both videos.
- * @csspart local-video - The local video.
- * @csspart remote-video - The remote video.
+ * @csspart devices-button - Open the devices menu; `aria-expanded` while open.
+ * @csspart devices-menu - The devices menu.
+ * @csspart camera-select - The camera to use, in the devices menu.
+ * @csspart microphone-select - The microphone to use, in the devices menu.
+ * @csspart speaker-select - The speaker to play the peers on. Absent where the browser cannot choose.
+ * @csspart hangup-button - Hang up.
+ * @csspart grid - `<rtc-peer-grid>`, when there are several peers.
+ * @csspart tile - One peer's tile; `data-peer` is its id, `data-state` its connection state.
+ * @csspart name - The peer's name over its video.
+ * @csspart muted-badge - Beside the name while the peer's microphone is off.
+ * @csspart quality - A peer's quality indicator; `data-level` is `good`, `fair` or `poor`, its tooltip the numbers.
+ * @csspart remote-video - A peer's video.
+ * @csspart self-view - The self-view, small in a corner and mirrored (also `local-video`).
+ * @csspart local-video - The self-view.
+ * @csspart play-button - "Click to play", over the peers' videos when the browser blocked autoplay (`then` variant; `<rtc-remote-video>` has its own).
  * @csspart error - The error message, when there is one.
  *
+ * @cssproperty [--rtc-call-color=light-dark(#111,#eee)] - The text color.
+ * @cssproperty [--rtc-call-background=light-dark(#eee,#222)] - Behind everything.
+ * @cssproperty [--rtc-call-surface=light-dark(#fff,#444)] - Panels, menus and the control bar's buttons.
+ * @cssproperty [--rtc-call-accent=light-dark(#1d4ed8,#93c5fd)] - Main buttons and the focus ring.
+ * @cssproperty [--rtc-call-on-accent=light-dark(#fff,#000)] - Text on the accent color.
+ * @cssproperty [--rtc-call-danger=#dc2626] - Hang up, Decline, Cancel and errors.
+ * @cssproperty [--rtc-call-success=#15803d] - Accept.
+ * @cssproperty [--rtc-call-stage=light-dark(#ccc,#000)] - The stage and a tile without video.
+ * @cssproperty [--rtc-call-scrim=#000a] - Behind names and indicators over video, and the overlay.
  * @cssproperty [--rtc-call-gap=0.75rem] - Space between the parts.
- * @cssproperty [--rtc-call-accent=#2563eb] - The color of the buttons.
- * @cssproperty [--rtc-call-danger=#dc2626] - The color of Hang Up.
- * @cssproperty [--rtc-call-error-color=#b91c1c] - The color of the error message.
- * @cssproperty [--rtc-call-font=inherit] - The font of the controls.
+ * @cssproperty [--rtc-call-radius=12px] - The corner radius of tiles, panels and menus.
+ * @cssproperty [--rtc-call-button-size=3rem] - The control bar's buttons.
+ * @cssproperty [--rtc-call-self-size=clamp(5rem,25%,11rem)] - The width of the self-view.
+ * @cssproperty [--rtc-call-min-height=26rem] - The least height of the call screen.
+ * @cssproperty [--rtc-call-color-scheme=light dark] - `light` or `dark` to force one theme.
+ * @cssproperty [--rtc-call-font=1rem/1.5 system-ui,sans-serif] - The font.
  */
 export default class RtcCall extends RtcElement {
   static override styles = styles;
@@ -90,7 +117,7 @@ export default class RtcCall extends RtcElement {
     maxFileSize: { attribute: 'max-file-size', type: Number },
     audioMuted: { type: Boolean, reflect: true, attribute: 'audio-muted' },
     videoMuted: { type: Boolean, reflect: true, attribute: 'video-muted' },
-    showQuality: { type: Boolean, attribute: 'show-quality' },
+    strings: { attribute: false },
     service: { attribute: false },
     hasChildren: { state: true },
   };
@@ -137,8 +164,8 @@ export default class RtcCall extends RtcElement {
   /** Turns the camera off: the peer gets no video frames. Reflected as `video-muted`. */
   videoMuted = false;
 
-  /** Shows a line with the call's quality (round-trip time, bitrate, frame rate, resolution, path) while connected. */
-  showQuality = false;
+  /** Your own words for any string of the call screen, over its language's table (`{name}` and the like are filled in). */
+  strings: Partial<Strings> | null = null;
 
   /**
    * The WebRTC service of this call. Every `<rtc-call>` makes its own, so two calls on a page never mix;
@@ -151,11 +178,13 @@ export default class RtcCall extends RtcElement {
 
   private hasChildren = false;
 
-  /** The `then` variant's own remote video: its autoplay and speaker. */
+  /** A failure of the element's own (a chunk that did not load) is its `rtc-error`. */
+  readonly #report = (error: RtcError) => void this.dispatchEvent(new RtcErrorEvent(error));
+
   /** The `then` variant's own videos on the default page, loaded with the variant. */
-  readonly #thenView = this.#lazy("the 'then' variant", () => import('./then-view.js').then((m) => m.thenView(this)));
-  readonly #deviceSelects = this.#lazy('the device selects', () => import('./device-selects.js').then((m) => m.deviceSelects));
-  readonly #qualityLine = this.#lazy('the quality line', () => import('./quality-line.js').then((m) => m.qualityLine));
+  readonly #thenView = new LazyPart(this, "the 'then' variant", () => import('./then-view.js').then((m) => m.thenView(this)), this.#report);
+  /** The default page: its language, live region, devices menu and grid. */
+  readonly #screen = new CallScreenController(this, this.#report);
   readonly #childObserver = typeof MutationObserver === 'undefined' ? null : new MutationObserver(() => this.#updateChildren());
 
   readonly #subscription = new ServiceSubscriptionController(this, {
@@ -344,66 +373,35 @@ export default class RtcCall extends RtcElement {
   }
 
   protected override render() {
-    const { error, stats } = this.service;
-    const errorPart = html`${error ? html`<p part="error" role="alert">${error.message}</p>` : nothing}${(this.showQuality && stats && this.#qualityLine.get()?.(stats)) || nothing}`;
-    if (this.hasChildren) return html`<slot></slot>${errorPart}`;
-    const state = this.state;
-    const busy = state === 'connecting' || state === 'connected' || state === 'reconnecting';
-    const canStart = state === 'idle' || state === 'ended' || state === 'failed';
-    const canCall = state === 'ready' || state === 'ended';
-    const canHangup = state !== 'idle' && state !== 'ended';
-    const videos =
-      this.variant === 'then' ? (this.#then()?.render() ?? nothing) : html`<rtc-local-video part="local-video"></rtc-local-video><rtc-remote-video part="remote-video"></rtc-remote-video>`;
-    // Each button says what it does in its own text, which is also its name for assistive technology.
-    const button = (part: string, label: string, enabled: boolean, action: () => Promise<void>) =>
-      html`<button part=${part} type="button" ?disabled=${!enabled} @click=${() => this.#run(action)}>${label}</button>`;
-    return html`
-      <div part="base" class="base">
-        <div part="controls" class="controls">
-          <label class="channel">
-            <span>Channel</span>
-            <input part="channel" .value=${this.channel} ?disabled=${busy} autocomplete="off" @input=${(e: Event) => (this.channel = (e.target as HTMLInputElement).value)} />
-          </label>
-          ${button('start-button', 'Start', canStart && !!this.channel, () => this.start())} ${button('call-button', 'Call', canCall, () => this.call())}
-          ${button('hangup-button', 'Hang Up', canHangup, () => this.hangup())} ${this.#renderMediaControls()}
-        </div>
-        <p part="status" class="status" role="status">${STATE_LABELS[state]}</p>
-        <div part="videos" class="videos">${videos}</div>
-        ${errorPart}
-      </div>
-    `;
-  }
-
-  /** Mute toggles, screen sharing where the browser has it, and device choice once the browser lists devices. */
-  #renderMediaControls() {
     const service = this.service;
-    const toggle = (part: string, label: string, pressed: boolean, onClick: () => unknown) =>
-      html`<button part=${part} type="button" aria-pressed=${pressed ? 'true' : 'false'} @click=${onClick}>${label}</button>`;
-    const canShare = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getDisplayMedia;
-    // The selects load once the browser lists devices, after start().
-    const selects = service.devices.length ? this.#deviceSelects.get() : null;
-    return html`
-      ${toggle('mute-audio-button', 'Mute mic', this.audioMuted, () => (this.audioMuted = !this.audioMuted))}
-      ${toggle('mute-video-button', 'Camera off', this.videoMuted, () => (this.videoMuted = !this.videoMuted))}
-      ${canShare ? toggle('screen-button', 'Share screen', this.screenSharing, () => this.#run(() => (this.screenSharing ? this.stopScreenShare() : this.shareScreen()))) : nothing}
-      ${selects?.(service, (kind, id) => this.#run(() => this.selectDevice(kind, id))) ?? nothing}
-    `;
+    if (this.hasChildren) {
+      return html`<slot></slot>${service.error ? html`<p part="error" role="alert">${service.error.message}</p>` : nothing}`;
+    }
+    // Each control runs its action; a failure is already an `rtc-error` and shown in the error part.
+    const run = (action: () => Promise<unknown>) => () => void action().catch(() => {});
+    return this.#screen.render(
+      service,
+      {
+        start: run(() => this.start()),
+        call: run(() => this.call()),
+        hangup: run(() => this.hangup()),
+        // Through the element's properties, so `audio-muted` and `video-muted` follow.
+        setMuted: (kind, muted) => (this[`${kind}Muted`] = muted),
+        shareScreen: (on) => run(() => (on ? this.shareScreen() : this.stopScreenShare()))(),
+        selectDevice: (kind, id) => run(() => this.selectDevice(kind, id))(),
+        accept: run(() => this.accept()),
+        decline: run(() => this.decline()),
+        cancel: run(() => this.cancel()),
+      },
+      // The then variant's videos while its chunk loads: none (its engine fills only its own).
+      this.variant === 'then' ? (this.#then()?.screen ?? { peers: () => nothing, self: () => nothing }) : null,
+      !!this.channel,
+    );
   }
 
   /** The `then` variant's part of the default page, once loaded; none in the other variant, or with children. */
   #then() {
     return this.variant === 'then' && !this.hasChildren ? this.#thenView.get() : null;
-  }
-
-
-  /** Runs a button's action. Its failure is already an `rtc-error` event and shown in the error part. */
-  #run(action: () => Promise<void>): void {
-    action().catch(() => {});
-  }
-
-  /** A part of the default page that loads on first use; a failure is this call's rtc-error. */
-  #lazy<T>(what: string, load: () => Promise<T>): LazyPart<T> {
-    return new LazyPart(this, what, load, (error) => this.dispatchEvent(new RtcErrorEvent(error)));
   }
 
   #updateChildren(): void {
@@ -414,14 +412,3 @@ export default class RtcCall extends RtcElement {
 /** The element's properties that are the service's settings, by the same names. */
 const CONFIGURED = ['hubUrl', 'channel', 'variant', 'iceServers', 'iceServersUrl', 'iceTransportPolicy', 'tokenUrl', 'accessTokenFactory', 'maxBitrate', 'reachable', 'displayName', 'maxFileSize'] as const;
 
-const STATE_LABELS: Record<CallState, string> = {
-  idle: 'Not started.',
-  ready: 'Ready: in the channel.',
-  connecting: 'Connecting…',
-  connected: 'In a call.',
-  reconnecting: 'Reconnecting…',
-  calling: 'Calling…',
-  ringing: 'Someone is calling.',
-  ended: 'Call ended.',
-  failed: 'The call failed.',
-};

@@ -35,8 +35,12 @@ function part<T extends Element = HTMLElement>(el: RtcCall, name: string): T | n
   return el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
 }
 
+/** Which of the call's buttons are there and enabled: the call screen shows only those the state allows. */
 function buttons(el: RtcCall) {
-  const enabled = (name: string) => !part<HTMLButtonElement>(el, name)!.disabled;
+  const enabled = (name: string) => {
+    const button = part<HTMLButtonElement>(el, name);
+    return !!button && !button.disabled;
+  };
   return { start: enabled('start-button'), call: enabled('call-button'), hangup: enabled('hangup-button') };
 }
 
@@ -67,18 +71,22 @@ describe('<rtc-call>', () => {
       ['Idle', stories.Idle, 'idle', { start: true, call: false, hangup: false }],
       ['Ready', stories.Ready, 'ready', { start: false, call: true, hangup: true }],
       ['Connected', stories.Connected, 'connected', { start: false, call: false, hangup: true }],
-      ['Failed', stories.Failed, 'failed', { start: true, call: false, hangup: true }],
+      // Failed: "Try again" starts again; there is no call to hang up.
+      ['Failed', stories.Failed, 'failed', { start: true, call: false, hangup: false }],
     ];
     for (const [name, story, state, expected] of cases) {
-      it(`${name}: state="${state}", the buttons it allows, the status line`, async () => {
+      it(`${name}: state="${state}", the buttons it allows, what it says`, async () => {
         const { el } = await renderStory(story);
         expect(el.state).to.equal(state);
         expect(el.getAttribute('state')).to.equal(state);
+        expect(part(el, 'screen')!.getAttribute('data-state')).to.equal(state);
         expect(buttons(el)).to.deep.equal(expected);
-        expect(part(el, 'status')!.getAttribute('role')).to.equal('status');
-        expect(part(el, 'status')!.textContent!.trim()).to.not.equal('');
-        expect(part<HTMLInputElement>(el, 'channel')!.value).to.equal('demo');
-        expect(part<HTMLInputElement>(el, 'channel')!.disabled).to.equal(state === 'connected');
+        // A panel says where the call is; connected, the peer's tile is the stage.
+        if (state === 'connected') expect(part(el, 'tile')!.getAttribute('data-peer')).to.equal('peer-1');
+        else expect(part(el, 'panel')!.querySelector('h2')!.textContent!.trim()).to.not.equal('');
+        // The channel is an attribute, not a field.
+        expect(el.shadowRoot!.querySelector('input')).to.equal(null);
+        expect(el.channel).to.equal('demo');
       });
 
       it(`${name}: passes axe`, async () => {
@@ -119,12 +127,10 @@ describe('<rtc-call>', () => {
 
     it('Start is disabled until there is a channel', async () => {
       const { el } = await renderStory(stories.Idle, fake(), { channel: '' });
+      expect(part(el, 'start-button'), 'the start panel').to.exist;
       expect(buttons(el).start).to.equal(false);
-      const input = part<HTMLInputElement>(el, 'channel')!;
-      input.value = 'room-1';
-      input.dispatchEvent(new Event('input'));
+      el.channel = 'room-1';
       await settle(el);
-      expect(el.channel).to.equal('room-1');
       expect(buttons(el).start).to.equal(true);
     });
 
@@ -270,21 +276,26 @@ describe('<rtc-call>', () => {
   });
 
   describe('the then variant', () => {
-    it('renders its own two <video> elements, passes axe, and start() puts the local stream straight into its video', async () => {
+    it('renders its own <video> elements, passes axe, and start() puts the local stream straight into its video', async () => {
       const { el, service } = await renderStory(stories.ThenVariant);
       expect(el.variant).to.equal('then');
-      // The then variant's videos come with the variant, which loads on first use.
-      await until(() => !!part(el, 'local-video'), "the then variant's videos");
-      const local = part<HTMLVideoElement>(el, 'local-video')!;
-      expect(local.localName).to.equal('video');
-      expect(local.muted).to.equal(true);
       await expect(el).to.be.accessible();
       const log = record(el);
       await el.start();
       expect(summary(log)[0]).to.equal('rtc-state-change idle->ready');
+      // The then variant's videos come with the variant, which loads on first use; the self-view once there is a camera.
+      await until(() => !!part(el, 'local-video'), "the then variant's videos");
+      const local = part<HTMLVideoElement>(el, 'local-video')!;
+      expect(local.localName).to.equal('video');
+      expect(local.muted).to.equal(true);
       expect(streamName(local.srcObject)).to.equal(streamName(service.localStream));
       await el.call();
       expect(el.state).to.equal('connected');
+      await settle(el);
+      const remote = part<HTMLVideoElement>(el, 'remote-video')!;
+      expect(remote.localName, "the peer's tile holds a plain <video>").to.equal('video');
+      expect(streamName(remote.srcObject)).to.equal(streamName(service.streamOf('peer-1')));
+      await expect(el).to.be.accessible();
     });
 
     it('both variants render the same controls and states', async () => {
@@ -351,6 +362,7 @@ describe('<rtc-call>', () => {
           await until(() => el.shadowRoot!.querySelectorAll('video').length === 2, "the then variant's videos");
           await el.hangup();
           await el.start();
+          await el.call();
           await settle(el);
         }
         expect(service.listenerCount(), 'listening while connected').to.be.greaterThan(0);
@@ -430,7 +442,7 @@ describe('<rtc-call>', () => {
       expect(b.config.channel).to.equal('b');
       const videoOf = (call: RtcCall, name: string) => part<RtcLocalVideo>(call, name)!.shadowRoot!.querySelector('video')!;
       expect(streamName(videoOf(callA, 'local-video').srcObject)).to.equal(streamName(a.localStream));
-      expect(streamName(videoOf(callB, 'local-video').srcObject)).to.equal(streamName(null));
+      expect(part(callB, 'local-video'), 'B has no camera, so no self-view').to.equal(null);
       expect(buttons(callB)).to.deep.equal({ start: true, call: false, hangup: false });
 
       await callB.start();
@@ -485,15 +497,15 @@ describe('<rtc-call>', () => {
       expect(service.localStream!.getAudioTracks().every((t) => !t.enabled)).to.equal(true);
     });
 
-    it('WithQuality: the quality part shows the last report, with a level; passes axe; absent without show-quality', async () => {
+    it("WithQuality: the peer's tile shows the last report, with a level; passes axe; absent without a report", async () => {
       const { el } = await renderStory(stories.WithQuality);
-      // The quality line loads on first use, as a chunk.
-      await until(() => !!part(el, 'quality'), 'the quality line');
-      const quality = part(el, 'quality')!;
+      const quality = part(el, 'tile')!.querySelector('[part~="quality"]')!;
       expect(quality.getAttribute('data-level')).to.equal('good');
-      expect(quality.textContent!.replace(/\s+/g, ' ')).to.contain('12 ms').and.contain('640×480').and.contain('host');
+      expect(quality.getAttribute('aria-label')).to.equal('Connection good');
+      expect(quality.getAttribute('title')).to.contain('12 ms').and.contain('640×480').and.contain('host');
       await expect(el).to.be.accessible();
-      const plain = await renderStory(stories.Connected, fake({ state: 'connected', stats: stories.WithQuality.parameters.rtc.stats }));
+      const plain = await renderStory(stories.Connected, fake({ state: 'connected' }));
+      expect(part(plain.el, 'tile'), 'the tile').to.exist;
       expect(part(plain.el, 'quality')).to.equal(null);
     });
 
