@@ -107,10 +107,10 @@ describe('the rtc-kit data channel in real calls', function () {
     return { call, log, remoteId, channel };
   }
 
-  it('names and mute state go both ways: peers entries and the peer grid\'s tiles', async () => {
+  it('names and mute state go both ways: peers entries, the default page\'s tile and the peer grid\'s', async () => {
     const { call, remoteId } = await pair('names', { displayName: 'Ana' }, { displayName: 'Bo 🎉 보' });
-    const grid = document.createElement('rtc-peer-grid');
-    call.append(grid);
+    // The default page (the call screen) shows one peer as a tile of its own.
+    const tile = (root: ShadowRoot | null | undefined, part: string) => root?.querySelector(`[part~="tile"] [part~="${part}"]`) ?? null;
     await until(() => call.peers[0]?.name === 'Bo 🎉 보', 'the remote name here');
     await until(async () => (await remotePeers(pages[0]!))[0]?.name === 'Ana', 'our name there');
     expect(call.peers.map(({ id, name, audioMuted, videoMuted }) => ({ id, name, audioMuted, videoMuted }))).to.deep.equal([{ id: remoteId, name: 'Bo 🎉 보', audioMuted: false, videoMuted: false }]);
@@ -123,12 +123,18 @@ describe('the rtc-kit data channel in real calls', function () {
     await pages[0]!.run((remote) => void (remote.calls.member!.videoMuted = true));
     await pages[0]!.run((remote) => void (remote.calls.member!.audioMuted = true));
     await until(() => call.peers[0]?.audioMuted === true && call.peers[0]?.videoMuted === true, 'their mute here');
-    await until(() => !!grid.shadowRoot?.querySelector('[part="muted-badge"]'), 'the muted badge on the tile');
-    expect(grid.shadowRoot!.querySelector('[part="name"]')!.textContent).to.contain('Bo 🎉 보');
+    await until(() => !!tile(call.shadowRoot, 'muted-badge'), 'the muted badge on the default page\'s tile');
+    expect(tile(call.shadowRoot, 'name')!.textContent).to.contain('Bo 🎉 보');
+    // A layout of the page's own, with <rtc-peer-grid>: the same on its tile.
+    const grid = document.createElement('rtc-peer-grid');
+    call.append(grid);
+    await until(() => !!tile(grid.shadowRoot, 'muted-badge'), 'the muted badge on the grid\'s tile');
+    expect(tile(grid.shadowRoot, 'name')!.textContent).to.contain('Bo 🎉 보');
     // And back.
     await pages[0]!.run((remote) => void (remote.calls.member!.audioMuted = false));
     await until(() => call.peers[0]?.audioMuted === false, 'their unmute here');
-    await until(() => !grid.shadowRoot?.querySelector('[part="muted-badge"]'), 'the badge gone');
+    await until(() => !tile(grid.shadowRoot, 'muted-badge'), 'the badge gone');
+    expect(tile(grid.shadowRoot, 'name')).not.to.equal(null);
     // A new display name is sent too.
     call.displayName = 'Ana María';
     await until(async () => (await remotePeers(pages[0]!))[0]?.name === 'Ana María', 'the new name there');
