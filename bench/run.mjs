@@ -25,6 +25,7 @@ const benchmarks = {
   'call-setup': () => import('./call-setup/index.mjs').then((m) => m.run),
   'group-setup': () => import('./group-setup/index.mjs').then((m) => m.run),
   invitations: () => import('./invitations/index.mjs').then((m) => m.run),
+  'file-transfer': () => import('./file-transfer/index.mjs').then((m) => m.run),
 };
 
 const argv = process.argv.slice(2);

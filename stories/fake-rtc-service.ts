@@ -101,7 +101,7 @@ export class FakeRtcService extends RtcService {
   }
   /** The peers with a stream, as the real service lists the peers it is in a call with. */
   override get peers(): PeerInfo[] {
-    return [...this.#streams].map(([id, stream]) => ({ id, state: 'connected', stream, stats: this.#stats, connection: null }));
+    return [...this.#streams].map(([id, stream]) => ({ id, state: 'connected', stream, stats: this.#stats, connection: null, name: null, audioMuted: false, videoMuted: false }));
   }
 
   /** For tests: the stream of a peer, if it has one. */

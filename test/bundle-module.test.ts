@@ -88,6 +88,29 @@ describe('dist/rtc-kit.js and the elements that are chunks', () => {
     await win.customElements.whenDefined('rtc-peer-grid');
     expect(page.errors).to.deep.equal([]);
   });
+
+  it('a call says names from the initial module; the first chat message loads the data chunk, and <rtc-chat> its own', async () => {
+    page = await openBundlePage('module', bundleChannel('module'));
+    const [a, b] = page.calls;
+    a.displayName = 'Ana';
+    b.displayName = 'Bo';
+    await a.start();
+    await b.start();
+    await a.call();
+    await waitForState(b, 'connected');
+    await until(() => a.peers[0]?.name === 'Bo' && b.peers[0]?.name === 'Ana', 'the names both ways');
+    const dataChunk = () => page!.resources().filter((path) => /^\/dist\/rtc-kit-call-traffic-[\w-]+\.js$/.test(path));
+    expect(dataChunk(), 'names and mute state need no chunk').to.deep.equal([]);
+    const heard = new Promise((resolve) => b.addEventListener('rtc-message', (e) => resolve((e as CustomEvent).detail.text), { once: true }));
+    await a.sendMessage('hi');
+    expect(await heard).to.equal('hi');
+    expect(dataChunk()).to.have.length(1);
+    expect(page.win.customElements.get('rtc-chat')).to.equal(undefined);
+    a.append(page.win.document.createElement('rtc-chat'));
+    await until(() => !!page!.win.customElements.get('rtc-chat'), '<rtc-chat> defined from its chunk');
+    expect(page.resources().some((path) => /^\/dist\/rtc-kit-rtc-chat-[\w-]+\.js$/.test(path))).to.equal(true);
+    expect(page.errors).to.deep.equal([]);
+  });
 });
 
 describe('dist/rtc-kit.js with a chunk that fails to load', () => {

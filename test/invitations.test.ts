@@ -151,4 +151,49 @@ describe('invitations', function () {
     expect((await seen(phone)).slice(1)).to.deep.equal(['end answered-elsewhere']);
     await until(async () => (await stateOf(laptop)) === 'connected', 'the laptop in the call');
   });
+
+  it('the default page rings with a Web Audio tone while calling and while ringing, and stops at every ending', async () => {
+    const hubUrl = `${hub.url}/messagehub`;
+    // Every AudioContext the page makes, recorded: the ring tone is real Web Audio, watched from outside.
+    const contexts: AudioContext[] = [];
+    const Original = window.AudioContext;
+    window.AudioContext = class extends Original {
+      constructor(options?: AudioContextOptions) {
+        super(options);
+        contexts.push(this);
+      }
+    };
+    try {
+      const ringing = () => contexts.filter((c) => c.state !== 'closed');
+      // Out: alice rings bob on the default page (no children); bob declines.
+      const bob = await person('bob', hubUrl);
+      const call = createCall('async', '', { withChildren: false });
+      Object.assign(call, { hubUrl, tokenUrl: '/__rtc-token?sub=alice&name=Alice&channels=lobby', reachable: true });
+      await call.invite('bob');
+      await until(() => ringing().length === 1, 'the ring tone while calling');
+      await bob.run((remote) => remote.calls.me!.decline());
+      await waitForState(call, 'ended');
+      await until(() => ringing().length === 0, 'the ring tone stopped at decline');
+
+      // In: bob rings alice; bob cancels, then rings again and alice accepts.
+      await until(() => call.service.signaling?.state === 'connected', 'alice reachable');
+      const ring = () => bob.run((remote) => remote.calls.me!.invite('alice'));
+      await ring();
+      await waitForState(call, 'ringing');
+      await until(() => ringing().length === 1, 'the ring tone while ringing');
+      expect(contexts.length).to.equal(2);
+      await bob.run((remote) => remote.calls.me!.cancel());
+      await waitForState(call, 'ended');
+      await until(() => ringing().length === 0, 'the ring tone stopped at cancel');
+      await ring();
+      await waitForState(call, 'ringing');
+      await until(() => ringing().length === 1, 'the ring tone ringing again');
+      await call.accept();
+      await until(() => ringing().length === 0, 'the ring tone stopped at accept');
+      await waitForState(call, 'connected', 15_000);
+      expect(contexts.length).to.equal(3);
+    } finally {
+      window.AudioContext = Original;
+    }
+  });
 });

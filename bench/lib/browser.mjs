@@ -1,4 +1,4 @@
-// What the browser benchmarks share (call-setup, group-setup): a loopback-only network namespace to run
+// What the browser benchmarks share (call-setup, group-setup, file-transfer): a loopback-only network namespace to run
 // in (toolchain.md: WebRTC tests send traffic to loopback only), headless Chromium with the fake camera,
 // and a bench page opened in a browser context of its own (its own renderer process: one person).
 import { spawn } from 'node:child_process';
@@ -29,13 +29,16 @@ export function runInNamespace(name, script, args) {
   });
 }
 
-/** Headless Chromium with the fake camera, its timers and video kept at full rate in pages never focused. */
-export async function launchChromium() {
+/**
+ * Headless Chromium with the fake camera, its timers and video kept at full rate in pages never focused,
+ * and any `extraArgs`.
+ */
+export async function launchChromium(extraArgs = []) {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: [...testChromiumArgs, '--disable-background-timer-throttling', '--disable-renderer-backgrounding'],
+    args: [...testChromiumArgs, '--disable-background-timer-throttling', '--disable-renderer-backgrounding', ...extraArgs],
   });
 }
 

@@ -1,6 +1,9 @@
 export { RtcErrorEvent } from './rtc-error.js';
+export { RtcFileEvent } from './rtc-file.js';
+export { RtcFileProgressEvent } from './rtc-file-progress.js';
 export { RtcInvitationEvent } from './rtc-invitation.js';
 export { RtcInvitationEndEvent } from './rtc-invitation-end.js';
+export { RtcMessageEvent } from './rtc-message.js';
 export { RtcPeerJoinEvent } from './rtc-peer-join.js';
 export { RtcPeerLeaveEvent } from './rtc-peer-leave.js';
 export { RtcPeerStateEvent } from './rtc-peer-state.js';

@@ -7,6 +7,7 @@
 const lazyElements: Record<string, () => Promise<unknown>> = {
   'rtc-precall': () => import('../components/rtc-precall/rtc-precall.js'),
   'rtc-peer-grid': () => import('../components/rtc-peer-grid/rtc-peer-grid.js'),
+  'rtc-chat': () => import('../components/rtc-chat/rtc-chat.js'),
 };
 
 function defineWhatThePageHolds(): void {

@@ -37,4 +37,9 @@ export class LazyPart<T> {
     }
     return this.#value;
   }
+
+  /** The part if it has loaded, without loading it. */
+  get loaded(): T | null {
+    return this.#value;
+  }
 }

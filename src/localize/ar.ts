@@ -54,4 +54,6 @@ export default {
   'negotiation-failed': 'تعذر إعداد المكالمة.',
   'load-failed': 'تعذر تحميل جزء من شاشة المكالمة.',
   'invalid-state': 'لا يمكن القيام بذلك الآن.',
+  'message-too-large': 'الرسالة طويلة جدًا: الحد الأقصى 16 كيلوبايت.',
+  'file-failed': 'تعذر إرسال الملف أو استلامه.',
 } satisfies Strings;

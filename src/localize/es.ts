@@ -54,4 +54,6 @@ export default {
   'negotiation-failed': 'No se pudo establecer la llamada.',
   'load-failed': 'No se pudo cargar una parte de la pantalla de llamada.',
   'invalid-state': 'Eso no se puede hacer ahora.',
+  'message-too-large': 'El mensaje es demasiado largo: como máximo 16 KB.',
+  'file-failed': 'No se pudo enviar o recibir el archivo.',
 } satisfies Strings;

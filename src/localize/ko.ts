@@ -54,4 +54,6 @@ export default {
   'negotiation-failed': '통화를 설정할 수 없습니다.',
   'load-failed': '통화 화면의 일부를 불러오지 못했습니다.',
   'invalid-state': '지금은 할 수 없습니다.',
+  'message-too-large': '메시지가 너무 깁니다. 최대 16KB까지 보낼 수 있습니다.',
+  'file-failed': '파일을 보내거나 받지 못했습니다.',
 } satisfies Strings;

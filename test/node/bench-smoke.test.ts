@@ -52,7 +52,7 @@ describe('benchmarks, each once at a tiny size', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  for (const name of ['size', 'startup', 'hub-relay', 'scale-out', 'connections', 'call-setup', 'group-setup', 'invitations']) {
+  for (const name of ['size', 'startup', 'hub-relay', 'scale-out', 'connections', 'call-setup', 'group-setup', 'invitations', 'file-transfer']) {
     // A benchmark that hangs must fail here, not hang `npm test`.
     it(`${name} runs and reports every figure`, { timeout: 180_000 }, async () => {
       const report = await quickRun(name);

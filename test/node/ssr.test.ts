@@ -29,6 +29,17 @@ describe('src/index.ts in Node', () => {
     }
   });
 
+  it('imports <rtc-chat> and the data channel modules (loaded on first use in browsers) without throwing', async () => {
+    const chat = await import('../../src/components/rtc-chat/rtc-chat.js');
+    assert.equal(typeof chat.default, 'function');
+    const registry = (globalThis as { customElements?: CustomElementRegistry }).customElements;
+    if (registry) assert.equal(registry.get('rtc-chat'), chat.default);
+    const { DataLink } = await import('../../src/services/data/data-link.js');
+    const { FileTransfers } = await import('../../src/services/data/files.js');
+    assert.equal(typeof DataLink, 'function');
+    assert.equal(new FileTransfers().options.maxFileSize, 100 * 1024 * 1024);
+  });
+
   it('constructs an RtcService, idle and without an error', async () => {
     const { RtcService, getDefaultRtcService } = await import('../../src/index.js');
     const service = new RtcService();

@@ -4,6 +4,7 @@ import { LocalizeController, type LocalizeHost } from '../../localize/localize-c
 import type { RtcError } from '../../services/rtc/rtc-error.js';
 import { CallAnnouncer } from './announcer.js';
 import { callScreen, showsControls, type ScreenVideos } from './call-screen.js';
+import type { RingTone } from './ring-tone.js';
 import type { CallScreenActions, CallScreenService } from './types.js';
 
 /**
@@ -11,6 +12,9 @@ import type { CallScreenActions, CallScreenService } from './types.js';
  * region's announcements, the devices menu's open state, and the chunks loaded on first use (the
  * devices menu, and `<rtc-peer-grid>` once a second peer is there). A chunk or a language that fails
  * to load is passed to `onError`, for the host's `rtc-error`.
+ *
+ * While a call rings, in (`ringing`) or out (`calling`), it plays the ring tone (a chunk), and stops it
+ * in every other state and when the host leaves the page.
  *
  * It also keeps keyboard focus in the screen: when the control that had it goes away (Start once the
  * camera is on, Call once connected, Hang up once ended), the first button of what replaced it gets it.
@@ -23,6 +27,7 @@ export class CallScreenController implements ReactiveController {
   readonly #host: LocalizeHost;
   readonly #deviceMenu: LazyPart<typeof import('./device-menu.js').deviceMenu>;
   readonly #grid: LazyPart<unknown>;
+  readonly #ringTone: LazyPart<RingTone>;
   #focused = false;
 
   constructor(host: LocalizeHost, onError: (error: RtcError) => void) {
@@ -31,6 +36,11 @@ export class CallScreenController implements ReactiveController {
     this.localize = new LocalizeController(host, { onError });
     this.#deviceMenu = new LazyPart(host, 'the devices menu', () => import('./device-menu.js').then((m) => m.deviceMenu), onError);
     this.#grid = new LazyPart(host, 'the peer grid', () => import('../rtc-peer-grid/rtc-peer-grid.js'), onError);
+    this.#ringTone = new LazyPart(host, 'the ring tone', () => import('./ring-tone.js').then((m) => new m.RingTone()), onError);
+  }
+
+  hostDisconnected(): void {
+    this.#ringTone.loaded?.stop();
   }
 
   hostUpdate(): void {
@@ -52,6 +62,9 @@ export class CallScreenController implements ReactiveController {
     // The menu lives in the control bar: it closes with it.
     if (!showsControls(service.state)) this.menu = false;
     if (service.peers.length > 1 && !videos) this.#grid.get();
+    const ring = service.state === 'ringing' ? 'incoming' : service.state === 'calling' ? 'outgoing' : null;
+    if (ring) this.#ringTone.get()?.start(ring);
+    else this.#ringTone.loaded?.stop();
     return callScreen(
       {
         service,

@@ -2,6 +2,9 @@ import { ContextProvider } from '@lit/context';
 import { html, nothing, type PropertyValues } from 'lit';
 import { ServiceSubscriptionController } from '../../controllers/service-subscription-controller.js';
 import { RtcErrorEvent } from '../../events/rtc-error.js';
+import { RtcFileEvent } from '../../events/rtc-file.js';
+import { RtcFileProgressEvent } from '../../events/rtc-file-progress.js';
+import { RtcMessageEvent } from '../../events/rtc-message.js';
 import { RtcInvitationEvent } from '../../events/rtc-invitation.js';
 import { RtcInvitationEndEvent } from '../../events/rtc-invitation-end.js';
 import { RtcPeerJoinEvent } from '../../events/rtc-peer-join.js';
@@ -42,6 +45,9 @@ import { styles } from './rtc-call.styles.js';
  * @event {RtcSignalingStateEvent} rtc-signaling-state - The link to the hub changed.
  * @event {RtcInvitationEvent} rtc-invitation - Someone rings (`detail.invitationId`, `from`, `name`, `info`). Cancelable: `preventDefault()` to answer yourself; else a call in progress answers `busy`.
  * @event {RtcInvitationEndEvent} rtc-invitation-end - An invitation ended: `detail.reason` is `accept`, `decline`, `busy`, `timeout`, `unavailable`, `cancelled` or `answered-elsewhere`.
+ * @event {RtcMessageEvent} rtc-message - A peer's chat message: `detail.from`, `name`, `text`, `at`.
+ * @event {RtcFileProgressEvent} rtc-file-progress - A file moved on: `{id, sent, size}` on the sender, `{id, from, received, size}` on a receiver.
+ * @event {RtcFileEvent} rtc-file - A file arrived whole, its SHA-256 checked: `{id, from, name, size, type, blob}`.
  * @event {RtcStatsEvent} rtc-stats - Every 2 s per connected peer: `peerId`, `rtt` (ms), `bitrateIn`/`bitrateOut` (bit/s), `packetLoss` (0–1), `fps`, `width`, `height`, `candidateType`.
  *
  * @slot - Your own layout, replacing the default page.
@@ -107,6 +113,8 @@ export default class RtcCall extends RtcElement {
     maxBitrate: { attribute: 'max-bitrate', type: Number },
     accessTokenFactory: { attribute: false },
     reachable: { type: Boolean },
+    displayName: { attribute: 'display-name' },
+    maxFileSize: { attribute: 'max-file-size', type: Number },
     audioMuted: { type: Boolean, reflect: true, attribute: 'audio-muted' },
     videoMuted: { type: Boolean, reflect: true, attribute: 'video-muted' },
     strings: { attribute: false },
@@ -144,6 +152,12 @@ export default class RtcCall extends RtcElement {
   /** Stays connected to the hub while idle (and after a hangup), so that invitations reach this call. */
   reachable = false;
 
+  /** The name the peers see; without it, the access token's `name`. */
+  displayName: string | null = null;
+
+  /** The largest file sent or accepted, in bytes; default 100 MB (104,857,600). */
+  maxFileSize = 100 * 1024 * 1024;
+
   /** Mutes the microphone: the peer hears nothing. Reflected as `audio-muted`. */
   audioMuted = false;
 
@@ -175,7 +189,10 @@ export default class RtcCall extends RtcElement {
 
   readonly #subscription = new ServiceSubscriptionController(this, {
     statechange: ({ detail }) => this.dispatchEvent(new RtcStateChangeEvent(detail)),
-    error: ({ detail }) => this.dispatchEvent(new RtcErrorEvent(detail.error)),
+    error: ({ detail }) => this.dispatchEvent(new RtcErrorEvent(detail.error, detail)),
+    message: ({ detail }) => this.dispatchEvent(new RtcMessageEvent(detail)),
+    fileprogress: ({ detail }) => this.dispatchEvent(new RtcFileProgressEvent(detail)),
+    file: ({ detail }) => this.dispatchEvent(new RtcFileEvent(detail)),
     remotestream: ({ detail }) => this.dispatchEvent(new RtcRemoteStreamEvent(detail)),
     peerjoin: ({ detail }) => this.dispatchEvent(new RtcPeerJoinEvent(detail)),
     peerleave: ({ detail }) => this.dispatchEvent(new RtcPeerLeaveEvent(detail)),
@@ -226,7 +243,7 @@ export default class RtcCall extends RtcElement {
     return this.service.stats;
   }
 
-  /** One entry per remote peer of the call: `{id, state, stream, stats}`. */
+  /** One entry per remote peer of the call: `{id, state, name, stream, stats, audioMuted, videoMuted}`. */
   get peers(): PeerInfo[] {
     return this.service.peers;
   }
@@ -292,6 +309,21 @@ export default class RtcCall extends RtcElement {
   /** Stops ringing someone. */
   cancel(): Promise<void> {
     return this.service.cancel();
+  }
+
+  /** Sends a chat message to every peer in the call; rejects with `message-too-large` above 16 KB of UTF-8. */
+  sendMessage(text: string): Promise<void> {
+    return this.service.sendMessage(text);
+  }
+
+  /** Sends a file to every peer in the call; resolves with its id once each peer verified it. The id comes at once in the first `rtc-file-progress`. */
+  sendFile(file: Blob): Promise<string> {
+    return this.service.sendFile(file);
+  }
+
+  /** Cancels a file, sent or being received: both sides get `file-failed`. */
+  cancelFile(id: string): void {
+    this.service.cancelFile(id);
   }
 
   /** Uses this camera (`videoinput`) or microphone (`audioinput`) from `devices`, even mid-call; or this speaker (`audiooutput`). */
@@ -378,5 +410,5 @@ export default class RtcCall extends RtcElement {
 }
 
 /** The element's properties that are the service's settings, by the same names. */
-const CONFIGURED = ['hubUrl', 'channel', 'variant', 'iceServers', 'iceServersUrl', 'iceTransportPolicy', 'tokenUrl', 'accessTokenFactory', 'maxBitrate', 'reachable'] as const;
+const CONFIGURED = ['hubUrl', 'channel', 'variant', 'iceServers', 'iceServersUrl', 'iceTransportPolicy', 'tokenUrl', 'accessTokenFactory', 'maxBitrate', 'reachable', 'displayName', 'maxFileSize'] as const;
 

@@ -64,8 +64,12 @@ export class Negotiation {
     return this.#describe(() => (this.#pc.signalingState === 'stable' ? this.#pc.createOffer() : null));
   }
 
-  /** Applies a description from the peer. Resolves with our answer to send, or null when there is none. */
-  receive(description: RTCSessionDescriptionInit): Promise<RTCSessionDescriptionInit | null> {
+  /**
+   * Applies a description from the peer. Resolves with our answer to send, or null when there is none.
+   * `answering` runs after the peer's offer is set and before our answer is made (to add a data channel
+   * that the answer then carries).
+   */
+  receive(description: RTCSessionDescriptionInit, answering?: () => void): Promise<RTCSessionDescriptionInit | null> {
     return this.#describe(async () => {
       const pc = this.#pc;
       const offer = description.type === 'offer';
@@ -75,7 +79,9 @@ export class Negotiation {
       // The polite side's own offer is rolled back by this, implicitly.
       await pc.setRemoteDescription(description);
       for (const candidate of this.#pending.splice(0)) await this.#add(candidate);
-      return offer ? pc.createAnswer() : null;
+      if (!offer) return null;
+      answering?.();
+      return pc.createAnswer();
     });
   }
 

@@ -3,6 +3,7 @@ import type { PeerState } from './call-state.js';
 import { IceRecovery } from './ice-recovery.js';
 import { isPolite, Negotiation } from './negotiation.js';
 import { withStartBitrate } from './start-bitrate.js';
+import { createDataChannel } from '../data/wire.js';
 import { chunk, toRtcError, type RtcError } from './rtc-error.js';
 import type { Signal, SignalAddress } from '../signaling/hub-contract.js';
 
@@ -26,6 +27,8 @@ export interface LinkHost {
   linkChanged(link: PeerLink, what: 'state' | 'id' | 'stream' | 'stats'): void;
   /** The link failed; its connection is closed. */
   linkFailed(link: PeerLink, error: RtcError): void;
+  /** The link's `rtc-kit` data channel was made (not yet open), or, with null, closed with the link. */
+  linkChannel(link: PeerLink, channel: RTCDataChannel | null): void;
 }
 
 /**
@@ -57,6 +60,8 @@ export class PeerLink {
   #recovery: IceRecovery | null = null;
   readonly #opened: Promise<void>;
   #closed = false;
+  /** The `rtc-kit` data channel, once made (data-channel.md: only where both sides have one). */
+  #channel: RTCDataChannel | null = null;
   #statsTimer: ReturnType<typeof setInterval> | undefined;
   /** Set while the hub says the peer left and its packets are watched; cleared if it shows up again. */
   #gone: object | null = null;
@@ -101,7 +106,7 @@ export class PeerLink {
 
   /** Applies the peer's offer or answer; resolves with our answer to send, or null. */
   receive(description: RTCSessionDescriptionInit): Promise<RTCSessionDescriptionInit | null> {
-    return this.#step((n) => n.receive(description));
+    return this.#step((n) => n.receive(description, () => this.#answering(description)));
   }
 
   /** Adds the peer's candidate, now or once its description is set. */
@@ -149,6 +154,8 @@ export class PeerLink {
     this.#closed = true;
     this.#recovery?.dispose();
     this.#setStatsTimer(false);
+    // pc.close() closes the channel without a `close` event: the call is told here.
+    if (this.#channel) this.#host.linkChannel(this, null);
     const pc = this.#pc;
     this.#pc = null;
     if (pc) {
@@ -184,6 +191,9 @@ export class PeerLink {
       return pc.close();
     }
     this.#pc = pc;
+    // The offerer's first offer carries the data channel. The seed's pages open none: their offer has no
+    // m=application section, and answering one with a channel would need another round trip (#answering).
+    if (this.offering) this.#openChannel(pc);
     const link = this;
     this.#negotiation = new Negotiation(
       pc,
@@ -207,6 +217,21 @@ export class PeerLink {
       if (candidate) this.#driver.candidate(this, candidate);
     };
     pc.ontrack = ({ streams, track }) => this.#driver.track(this, streams[0] ?? new MediaStream([track]));
+  }
+
+  /**
+   * The peer's offer is set and our answer is next. An offer with an m=application section comes from a
+   * peer with the channel: ours is made now, between the two, so it rides on this answer with no
+   * renegotiation. An offer without one (the seed's pages) gets no channel.
+   */
+  #answering(offer: RTCSessionDescriptionInit): void {
+    if (this.#pc && /^m=application /m.test(offer.sdp ?? '')) this.#openChannel(this.#pc);
+  }
+
+  #openChannel(pc: RTCPeerConnection): void {
+    if (this.#channel) return;
+    this.#channel = createDataChannel(pc);
+    this.#host.linkChannel(this, this.#channel);
   }
 
   /** A negotiation step once the connection is open; after a local description is set, candidates must follow. */

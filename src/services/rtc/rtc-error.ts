@@ -13,6 +13,8 @@ export type RtcErrorCode =
   | 'bad-ice-config'
   | 'negotiation-failed'
   | 'load-failed'
+  | 'message-too-large'
+  | 'file-failed'
   | 'invalid-state';
 
 /** A failure the user or the page can act on. The message says what happened and, where it can, what to do. */

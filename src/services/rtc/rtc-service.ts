@@ -10,7 +10,9 @@ import { chunk, RtcError, toRtcError } from './rtc-error.js';
 import { CountingEventTarget } from './service-events.js';
 import { HubClient, type RejoinEvent, type SignalingState, type SignalingStateEvent, type UnauthorizedEvent } from '../signaling/hub-client.js';
 import { decodeSignal, HubEvent, type Signal, type SignalType } from '../signaling/hub-contract.js';
-import { accessTokens, type AccessTokenFactory } from '../signaling/access-token.js';
+import { accessTokens, tokenName, type AccessTokenFactory } from '../signaling/access-token.js';
+import { CallData } from '../data/call-data.js';
+import type { ChatHost } from '../data/chat-host.js';
 
 export type { CallVariant };
 
@@ -38,6 +40,10 @@ export interface RtcServiceConfig {
   maxBitrate: number;
   /** Stay connected to the hub while idle, and after a hangup, so that invitations reach this call (section 9). */
   reachable: boolean;
+  /** The name the peers see (section 10); else the access token's `name`. */
+  displayName: string | null;
+  /** The largest file sent or accepted, in bytes (section 10). */
+  maxFileSize: number;
 }
 
 /** One remote peer of the call, as `peers` lists it. */
@@ -50,6 +56,11 @@ export interface PeerInfo {
   readonly stats: CallStats | null;
   /** The RTCPeerConnection with this peer, for a page that wants to look closer (getStats); null while it opens. */
   readonly connection: RTCPeerConnection | null;
+  /** The peer's display name, once its data channel said it; null for a peer without one (the seed's pages). */
+  readonly name: string | null;
+  /** Whether the peer's microphone or camera is off, as the peer says over the data channel. */
+  readonly audioMuted: boolean;
+  readonly videoMuted: boolean;
 }
 
 const DEFAULT_CONFIG: RtcServiceConfig = {
@@ -65,6 +76,8 @@ const DEFAULT_CONFIG: RtcServiceConfig = {
   accessTokenFactory: null,
   maxBitrate: 2_500_000,
   reachable: false,
+  displayName: null,
+  maxFileSize: 100 * 1024 * 1024,
 };
 
 const loadIceConfig = () => chunk('the ICE server settings', import('./ice-config.js'));
@@ -92,7 +105,7 @@ const ENGINES: Record<CallVariant, () => Promise<new (host: EngineHost) => CallE
  * EventTarget: elements listen while connected and stop when removed, so nothing keeps a removed element
  * alive. Its state is read-only from outside, and moves only through the call-state table, on evidence.
  */
-export class RtcService extends CountingEventTarget {
+export class RtcService extends CountingEventTarget implements ChatHost {
   #state: CallState = 'idle';
   #error: RtcError | null = null;
   config: RtcServiceConfig = { ...DEFAULT_CONFIG };
@@ -123,6 +136,18 @@ export class RtcService extends CountingEventTarget {
 
   /** What each peer link may use of this call. */
   readonly #linkHost: LinkHost;
+  /** The peers' `rtc-kit` data channels: names, mute state, chat and files. */
+  readonly #data = new CallData({
+    presence: () => ({
+      name: this.config.displayName || tokenName(this.#signaling?.token) || null,
+      audioMuted: this.#media.audioMuted,
+      videoMuted: this.#media.videoMuted,
+    }),
+    maxFileSize: () => this.config.maxFileSize,
+    peersChanged: () => this.#changed(),
+    // The chat and file events are the service's own, by the same names.
+    announce: (type, detail) => this.emit(type, detail as never),
+  });
 
   constructor(config: Partial<RtcServiceConfig> = {}) {
     super();
@@ -151,6 +176,7 @@ export class RtcService extends CountingEventTarget {
         }
         this.#changed();
       },
+      linkChannel: (link, channel) => (channel ? this.#data.add(link, channel, () => link.id) : this.#data.remove(link)),
       linkFailed: (link, error) => {
         // One peer failing ends only its own link; the call fails when no peer is left to talk to.
         if (this.#links.every((l) => l.state === 'failed')) this.fail(error);
@@ -179,6 +205,7 @@ export class RtcService extends CountingEventTarget {
     this.config = { ...before, ...stripUndefined(config) };
     const { iceServers, iceServersUrl, iceTransportPolicy } = this.config;
     if (this.config.maxBitrate !== before.maxBitrate) this.#shareBitrate();
+    if (this.config.displayName !== before.displayName) this.#data.presenceChanged();
     // Once started, new ICE settings apply to the next connection; a spare made with the old ones is no use.
     if (this.#iceServers && (iceServers !== before.iceServers || iceServersUrl !== before.iceServersUrl || iceTransportPolicy !== before.iceTransportPolicy)) {
       this.#loadIceServers();
@@ -320,7 +347,28 @@ export class RtcService extends CountingEventTarget {
 
   /** One entry per remote peer of the call. */
   get peers(): PeerInfo[] {
-    return this.#links.map(({ id, state, stream, stats, pc }) => ({ id, state, stream, stats, connection: pc }));
+    // A peer says its name and mute state in its hello; until then, or without the channel, none.
+    return this.#links.map((link) => ({ id: link.id, state: link.state, stream: link.stream, stats: link.stats, connection: link.pc, name: null, audioMuted: false, videoMuted: false, ...this.#data.peer(link) }));
+  }
+
+  // ----- Chat and files (contract section 10) -------------------------------------------------------
+
+  /** Sends a chat message to every peer in the call; rejects with `message-too-large` above 16 KB of UTF-8. */
+  async sendMessage(text: string): Promise<void> {
+    (await this.#data.traffic()).sendMessage(text);
+  }
+
+  /**
+   * Sends a file to every peer in the call, in chunks, with backpressure. Resolves with its id once every
+   * peer verified it; rejects with `file-failed`. The id comes at once in the first `fileprogress`.
+   */
+  async sendFile(file: Blob): Promise<string> {
+    return (await this.#data.traffic()).sendFile(file);
+  }
+
+  /** Cancels a file, sent or being received: both sides get `file-failed`. */
+  cancelFile(id: string): void {
+    this.#data.loaded?.cancel(id);
   }
 
   /** The first peer, or the first member of the channel while nobody is in the call. */
@@ -709,7 +757,10 @@ export class RtcService extends CountingEventTarget {
     if (change === 'localstream') {
       this.#engine?.local(this.#media.stream);
       this.emit('localstream', { stream: this.#media.stream });
-    } else this.emit('mediachange', null);
+    } else {
+      this.#data.presenceChanged();
+      this.emit('mediachange', null);
+    }
   }
 
   readonly #report = (error: RtcError) => this.emit('error', { error });

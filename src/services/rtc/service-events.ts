@@ -5,12 +5,20 @@ import type { CallState, PeerState } from './call-state.js';
 export type InvitationEndReason = 'accept' | 'decline' | 'busy' | 'timeout' | 'unavailable' | 'cancelled' | 'answered-elsewhere';
 import type { CallStats } from './call-stats.js';
 import type { RtcError } from './rtc-error.js';
+import type { ChatHostEventMap } from '../data/chat-host.js';
 import { DEV_MODE } from '../../internal/dev-mode.js';
 
 /** What the service announces, by event type. Elements turn these into `rtc-*` DOM events. */
 export interface RtcServiceEventMap {
   statechange: { state: CallState; previous: CallState };
-  error: { error: RtcError };
+  /** `fileId` and `peerId` say which transfer, and whose copy, a `file-failed` is about. */
+  error: { error: RtcError; fileId?: string; peerId?: string };
+  /** A peer's chat message (ChatHostEventMap). */
+  message: ChatHostEventMap['message'];
+  /** A file transfer moved on: `sent` on the sender, `from` and `received` on a receiver. */
+  fileprogress: ChatHostEventMap['fileprogress'];
+  /** A file arrived whole, its SHA-256 checked. */
+  file: ChatHostEventMap['file'];
   localstream: { stream: MediaStream | null };
   remotestream: { stream: MediaStream | null; peerId: string };
   peerjoin: { peerId: string };

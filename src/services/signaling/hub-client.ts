@@ -59,8 +59,11 @@ export class HubClient extends EventTarget {
   readonly #connection: HubConnection;
   readonly #channels = new Set<string>();
   readonly #connectTimeoutMs: number;
+  #connecting: Promise<void> | null = null;
   /** Why the last token could not be had, if it could not; SignalR keeps only the message. */
   #tokenError: RtcError | null = null;
+  /** The last access token given to the hub, for its claims (the `name` peers see); null without one. */
+  token: string | null = null;
 
   constructor(options: HubClientOptions) {
     super();
@@ -97,8 +100,14 @@ export class HubClient extends EventTarget {
     return this.#connection.connectionId;
   }
 
-  async connect(): Promise<void> {
-    if (this.#connection.state !== HubConnectionState.Disconnected) return;
+  /** Connects, or waits for the connect already under way: a caller right after another may not send before it is done. */
+  connect(): Promise<void> {
+    if (this.#connection.state !== HubConnectionState.Disconnected) return this.#connecting ?? Promise.resolve();
+    this.#connecting = this.#connect().finally(() => (this.#connecting = null));
+    return this.#connecting;
+  }
+
+  async #connect(): Promise<void> {
     this.#setState('connecting');
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -172,7 +181,7 @@ export class HubClient extends EventTarget {
   async #token(factory: AccessTokenFactory): Promise<string> {
     this.#tokenError = null;
     try {
-      return await factory();
+      return (this.token = await factory());
     } catch (cause) {
       throw (this.#tokenError = toRtcError(cause, 'unauthorized', 'No access token could be had'));
     }

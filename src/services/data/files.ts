@@ -1,0 +1,267 @@
+// File transfer over the `rtc-kit` data channel, part of the data chunk (call-traffic.ts). It also hands
+// on chat messages (chat.ts): both are what a link carries besides hello and presence. It imports nothing
+// from the call core except RtcError; the call hands it DataLinks (data-link.ts).
+//
+//   const files = new FileTransfers({ maxFileSize, onprogress, onfile, onerror });
+//   files.attach(link);                       // from DataLinkOptions.ontraffic, and before sending on a link
+//   const { id, done } = files.send(file, links);
+//   files.cancel(id);
+//
+// The rules (docs/data-channel.md):
+// - The sender offers the file to every link, and sends chunks only to those that accept: a receiver
+//   checks the size against its own maxFileSize before any chunk is sent.
+// - The sender reads the Blob once, 1 MiB at a time, and sends each chunk to every accepting link. It
+//   never queues more than highWaterMark bytes in one channel (bufferedAmountLowThreshold).
+// - The checksum (SHA-256 over 1 MiB blocks, file-hash.ts) goes in a trailer (file-end), computed while
+//   sending: a header would need the whole file read once before the first byte is sent, and read again
+//   to send it. The receiver holds every chunk until the trailer anyway, because it hands over nothing
+//   that is not verified.
+// - A failure ends one receiver's copy only; the sender carries on to the others.
+import type { RtcError } from '../rtc/rtc-error.js';
+import { readChat, type ChatMessage } from './chat.js';
+import type { DataLink, Traffic } from './data-link.js';
+import { receiveError, type FailReason, wireReason, who } from './file-errors.js';
+import { canHash } from './file-hash.js';
+import { Incoming } from './file-receive.js';
+import { Outgoing } from './file-send.js';
+import type { WireMessage } from './wire.js';
+
+/** The most a receiver accepts by default: 100 MB (100 × 2^20 bytes). */
+export const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
+/**
+ * Bytes of file per chunk: 64 KiB. With its 5-byte header a frame stays within every browser's SCTP
+ * message size (Chromium and Safari 256 KiB, Firefox 1 GiB).
+ */
+export const DEFAULT_CHUNK_SIZE = 65536;
+/** The most bytes one channel's send queue holds from a file: 1 MiB. */
+export const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
+/** How long a receiver has to accept or refuse an offer. */
+export const DEFAULT_ANSWER_TIMEOUT_MS = 30_000;
+
+/** A transfer's progress: `sent` on the sender (bytes handed to every channel), `received` and `from` on a receiver. */
+export interface FileProgress {
+  id: string;
+  /** The file's name. */
+  name: string;
+  size: number;
+  sent?: number;
+  from?: string;
+  received?: number;
+}
+
+/** A file that arrived whole, its SHA-256 checked. */
+export interface ReceivedFile {
+  id: string;
+  from: string;
+  name: string;
+  size: number;
+  type: string;
+  blob: Blob;
+}
+
+/** A transfer that failed (`file-failed`): for one peer's copy, or with `peerId` null the whole send. */
+export interface FileFailure {
+  id: string;
+  peerId: string | null;
+  error: RtcError;
+}
+
+export interface FileTransferOptions {
+  /** The largest file this side sends or accepts, in bytes. Default 100 MB. */
+  maxFileSize?: number;
+  /** Bytes of file per chunk frame (the frame adds a 5-byte header). Default 64 KiB. */
+  chunkSize?: number;
+  /** The most bytes of a file queued in one channel at once. Default 1 MiB. */
+  highWaterMark?: number;
+  /** Milliseconds a receiver has to answer an offer. Default 30 s. */
+  answerTimeout?: number;
+  onprogress?(progress: FileProgress): void;
+  onfile?(file: ReceivedFile): void;
+  onerror?(failure: FileFailure): void;
+  /** A peer's chat message, which comes through here with the files (chat.ts). */
+  onchat?(link: DataLink, message: ChatMessage): void;
+}
+
+/** A send under way: its id at once, and `done` once every peer has the file (or a copy failed). */
+export interface FileSend {
+  id: string;
+  /** Resolves once every receiver verified its copy; rejects with the first `file-failed` RtcError. */
+  done: Promise<void>;
+}
+
+/** What FileTransfers keeps per link: the link's incoming transfers by number, and by id. */
+class LinkFiles implements Traffic {
+  readonly incoming = new Map<number, Incoming>();
+
+  constructor(
+    private readonly transfers: FileTransfers,
+    readonly link: DataLink,
+  ) {}
+
+  receive(data: WireMessage | ArrayBuffer): void {
+    this.transfers.receive(this, data);
+  }
+
+  closed(): void {
+    this.transfers.closed(this);
+  }
+}
+
+/** Every file transfer of one call, to and from all of its peers. */
+export class FileTransfers {
+  readonly options: Required<Omit<FileTransferOptions, 'onprogress' | 'onfile' | 'onerror' | 'onchat'>> & FileTransferOptions;
+  readonly #links = new Map<DataLink, LinkFiles>();
+  readonly #outgoing = new Map<string, Outgoing>();
+  /** Transfer numbers for chunk headers: one per send, the same on every link of that send. */
+  #next = 1;
+
+  constructor(options: FileTransferOptions = {}) {
+    this.options = {
+      maxFileSize: DEFAULT_MAX_FILE_SIZE,
+      chunkSize: DEFAULT_CHUNK_SIZE,
+      highWaterMark: DEFAULT_HIGH_WATER_MARK,
+      answerTimeout: DEFAULT_ANSWER_TIMEOUT_MS,
+      ...options,
+    };
+    const { maxFileSize, chunkSize, highWaterMark, answerTimeout } = this.options;
+    for (const [name, value] of Object.entries({ maxFileSize, chunkSize, highWaterMark, answerTimeout })) {
+      if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`FileTransfers: ${name} must be a whole number of at least 0, not ${String(value)}.`);
+    }
+    if (chunkSize < 1 || chunkSize + 5 > highWaterMark) throw new TypeError(`FileTransfers: chunkSize must be at least 1 and leave room for its 5-byte header within highWaterMark (${highWaterMark}), not ${chunkSize}.`);
+  }
+
+  /** Takes over `link`'s traffic: files, and chat for `onchat`. Idempotent. */
+  attach(link: DataLink): void {
+    if (this.#links.has(link)) return;
+    const files = new LinkFiles(this, link);
+    this.#links.set(link, files);
+    link.attach(files);
+  }
+
+  /**
+   * Sends `file` to every link (attaching any not attached yet). Progress and failures come through the
+   * callbacks; a file over maxFileSize fails at once, before anything is sent.
+   */
+  send(file: Blob, links: readonly DataLink[]): FileSend {
+    for (const link of links) this.attach(link);
+    const id = randomId();
+    const outgoing = new Outgoing(this, id, this.#next++, file, links);
+    this.#outgoing.set(id, outgoing);
+    const done = outgoing.run().finally(() => this.#outgoing.delete(id));
+    // The caller may not wait on `done`; the failure also went to onerror, so it is not lost.
+    done.catch(() => {});
+    return { id, done };
+  }
+
+  /** Cancels a transfer, sent or being received: the other side is told, and both get `file-failed`. */
+  cancel(id: string): void {
+    const outgoing = this.#outgoing.get(id);
+    if (outgoing) return outgoing.cancel();
+    for (const files of this.#links.values()) {
+      for (const incoming of files.incoming.values()) {
+        if (incoming.id === id) this.#dropIncoming(files, incoming, 'cancelled', true);
+      }
+    }
+  }
+
+  /** @internal A message or chunk from a link. */
+  receive(files: LinkFiles, data: WireMessage | ArrayBuffer): void {
+    if (data instanceof ArrayBuffer) {
+      const incoming = Incoming.chunk(files.incoming, data);
+      if (incoming?.failed) this.#dropIncoming(files, incoming, incoming.failed, true);
+      return;
+    }
+    if (data.t === 'chat') {
+      const message = readChat(data);
+      if (message) this.options.onchat?.(files.link, message);
+      return;
+    }
+    const id = typeof data.id === 'string' ? data.id : '';
+    const outgoing = this.#outgoing.get(id);
+    switch (data.t) {
+      case 'file-offer':
+        return this.#offered(files, data);
+      case 'file-end': {
+        const incoming = [...files.incoming.values()].find((each) => each.id === id);
+        void incoming?.end(data.sha256).then((result) => {
+          // Cancelled or closed while the last blocks were hashed: already reported.
+          if (files.incoming.get(incoming.n) !== incoming) return;
+          if (typeof result === 'string') return this.#dropIncoming(files, incoming, result, true);
+          files.incoming.delete(incoming.n);
+          files.link.send('file-done', { id });
+          this.options.onfile?.({ id, from: files.link.id, name: incoming.name, size: incoming.size, type: incoming.type, blob: result });
+        });
+        return;
+      }
+      case 'file-accept':
+      case 'file-done':
+        return outgoing?.answer(files.link, data.t);
+      case 'file-cancel': {
+        // Either the receiver refused or dropped our file, or the sender stopped one we were receiving.
+        const reason = wireReason(data.reason);
+        if (outgoing) return outgoing.fail(files.link, reason, false);
+        const incoming = [...files.incoming.values()].find((each) => each.id === id);
+        if (incoming) this.#dropIncoming(files, incoming, reason, false);
+      }
+    }
+  }
+
+  /** @internal The link closed: every transfer on it failed. */
+  closed(files: LinkFiles): void {
+    this.#links.delete(files.link);
+    for (const incoming of [...files.incoming.values()]) this.#dropIncoming(files, incoming, 'left', false);
+    for (const outgoing of [...this.#outgoing.values()]) outgoing.fail(files.link, 'left', false);
+  }
+
+  /** @internal For Outgoing: a progress report. */
+  progress(progress: FileProgress): void {
+    this.options.onprogress?.(progress);
+  }
+
+  /** @internal For Outgoing: a failure report. */
+  failed(failure: FileFailure): void {
+    this.options.onerror?.(failure);
+  }
+
+  #offered(files: LinkFiles, offer: WireMessage): void {
+    const { id, n, size } = offer;
+    if (typeof id !== 'string' || id.length > 64) return;
+    const name = typeof offer.name === 'string' && offer.name ? offer.name.slice(0, 255) : 'file';
+    const type = typeof offer.type === 'string' ? offer.type.slice(0, 255) : '';
+    if (!Number.isSafeInteger(size) || (size as number) < 0 || !Number.isInteger(n) || (n as number) < 0 || (n as number) > 0xffffffff) {
+      return files.link.send('file-cancel', { id, reason: 'malformed' });
+    }
+    const from = files.link.id;
+    if (!canHash()) {
+      files.link.send('file-cancel', { id, reason: 'error' });
+      return this.failed({ id, peerId: from, error: receiveError('insecure', name, who(files.link)) });
+    }
+    const { maxFileSize } = this.options;
+    if ((size as number) > maxFileSize) {
+      files.link.send('file-cancel', { id, reason: 'too-large' });
+      this.failed({ id, peerId: from, error: receiveError('too-large', name, who(files.link), maxFileSize) });
+      return;
+    }
+    const incoming = new Incoming(id, n as number, name, size as number, type, (received) =>
+      this.progress({ id, name, size: size as number, from: files.link.id, received }),
+    );
+    files.incoming.set(incoming.n, incoming);
+    files.link.send('file-accept', { id });
+    incoming.report();
+  }
+
+  /** Drops an incoming file and reports it; `tell` sends the sender the reason. */
+  #dropIncoming(files: LinkFiles, incoming: Incoming, reason: FailReason, tell: boolean): void {
+    if (files.incoming.get(incoming.n) !== incoming) return;
+    files.incoming.delete(incoming.n);
+    if (tell) files.link.send('file-cancel', { id: incoming.id, reason });
+    // A cancel we asked for reads as ours; any other as the sender's doing or the file's fault.
+    const local = tell && reason === 'cancelled';
+    this.failed({ id: incoming.id, peerId: files.link.id, error: receiveError(reason, incoming.name, local ? null : who(files.link)) });
+  }
+}
+
+/** A transfer id: 18 random hex digits (getRandomValues works outside secure contexts too). */
+function randomId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(9)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
