@@ -14,6 +14,8 @@
 //      file, so the main `npm ci` stays fast), `npm run typecheck` (strict), `npm run build`, then
 //      scripts/frameworks/call-in-namespace.mjs in a loopback-only network namespace: two pages call each
 //      other through the hub, with frames on both sides.
+//   Before all of it, the demo's "call a person" page (demo/people.html) as `npm start` serves it:
+//   scripts/frameworks/demo-in-namespace.mjs.
 //
 // Every step is one test. It prints each step's time, and ends with `N passed, N failed`; with
 // RTC_TEST_RESULTS set it also writes {"passed":N,"failed":N} there (scripts/test.mjs reads it).
@@ -346,13 +348,13 @@ async function install(dir) {
   return `the lock file lacks rtc-kit's dependencies ${missing.join(', ')}, so npm install ran after npm ci: run "npm run test:frameworks -- --update-locks" and commit the lock files`;
 }
 
-/** The call, in a loopback-only network namespace (shared/reference/toolchain.md). */
-async function placeCall(name) {
-  const script = join(root, 'scripts/frameworks/call-in-namespace.mjs');
+/** A script of scripts/frameworks/ that places a call, in a loopback-only network namespace (shared/reference/toolchain.md). */
+async function inBrowser(scriptName, ...scriptArgs) {
+  const script = join(root, 'scripts/frameworks', scriptName);
   const problem = namespaceProblem();
   const [command, args] = problem
-    ? [process.execPath, [script, name]]
-    : inNamespace(process.execPath, [script, name]);
+    ? [process.execPath, [script, ...scriptArgs]]
+    : inNamespace(process.execPath, [script, ...scriptArgs]);
   if (problem) console.log(`${problem}: running the call directly, NOT in a loopback-only network namespace.`);
   const { code, output } = await exec(command, args, { timeoutMs: 5 * 60_000 });
   const line = output.trim().split('\n').pop() ?? '';
@@ -373,7 +375,7 @@ async function testSample(name) {
     [`${name}: install`, () => install(dir)],
     [`${name}: type-check (strict)`, () => npm(['run', 'typecheck'], { cwd: dir }).then(() => scripts.typecheck)],
     [`${name}: build`, () => npm(['run', 'build'], { cwd: dir }).then(() => scripts.build)],
-    [`${name}: call with frames on both sides`, () => placeCall(name)],
+    [`${name}: call with frames on both sides`, () => inBrowser('call-in-namespace.mjs', name)],
   ];
   let failed = null;
   for (const [title, fn] of steps) {
@@ -385,6 +387,8 @@ async function testSample(name) {
 // ---------------------------------------------------------------------------------------------------
 
 const started = Date.now();
+// The demo as `npm start` serves it (the build, not the tarball): it needs no pack.
+await step('demo: sign in on two tabs, ring, accept, names and frames both ways', () => inBrowser('demo-in-namespace.mjs'));
 console.log(`=== rtc-kit as a package: ${samples.length ? samples.join(', ') : 'no samples'} ===`);
 if (await step('npm pack', pack)) {
   const empty = mkdtempSync(join(tmpdir(), 'rtc-fresh-'));

@@ -1,7 +1,7 @@
 // Helpers for group calls: four people in four browser contexts (this page and three RemotePages), each
 // with one <rtc-call>. They run in every page: remote pages reach them as `remote.group`.
 import type { RtcCall } from '../../src/index.js';
-import { createCall, waitForFrames } from './call-helpers.js';
+import { createCall, describeLinks, waitForFrames } from './call-helpers.js';
 
 /**
  * A person in a group call: an <rtc-call> in `channel`, sending a small picture (320x240 at 15 fps), so
@@ -11,15 +11,22 @@ export function createMember(channel: string, hubUrl?: string): RtcCall {
   const call = createCall('async', channel, { withChildren: false });
   if (hubUrl) call.hubUrl = hubUrl;
   call.service.configure({ media: { audio: true, video: { width: 320, height: 240, frameRate: 15 } } });
+  const heard: string[] = [];
+  errorsOf.set(call, heard);
+  call.addEventListener('rtc-error', (e) => heard.push(`${e.detail.code}: ${e.detail.message}`));
   return call;
 }
+
+/** The rtc-error messages each member heard, for failure messages. */
+const errorsOf = new WeakMap<RtcCall, string[]>();
 
 /** Resolves once `call` has `count` peers, every one connected. */
 export async function waitForPeers(call: RtcCall, count: number, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(call.peers.length === count && call.peers.every((p) => p.state === 'connected'))) {
     if (Date.now() > deadline) {
-      throw new Error(`${call.peers.length} peers (${call.peers.map((p) => p.state).join(', ')}), not ${count} connected, after ${timeoutMs} ms`);
+      const errors = errorsOf.get(call)?.join(' | ') || 'none';
+      throw new Error(`${call.peers.length} peers, not ${count} connected, after ${timeoutMs} ms: ${describeLinks(call)}; rtc-errors: ${errors}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
