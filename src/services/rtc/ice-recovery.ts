@@ -18,6 +18,8 @@ export interface RecoveryHost {
   setState(next: PeerState): void;
   fail(error: RtcError): void;
   rtcConfiguration(): Promise<RTCConfiguration>;
+  /** Makes and sends an offer now, if the connection is stable (an ICE restart's, after restartIce()). */
+  renegotiate(): void;
 }
 
 /**
@@ -61,6 +63,11 @@ export class IceRecovery {
       // With relay only and TURN refusing us, gathering again cannot help; the ICE watchdog reports it.
       if (pc.iceGatheringState === 'complete' && pc.getConfiguration().iceTransportPolicy === 'relay') return;
       pc.restartIce();
+      // Not left to negotiationneeded alone: fired while an offer of ours was still out, it made no offer,
+      // and Chromium does not always fire it again once the answer is in. The offer is made once stable.
+      this.#host.renegotiate();
+      // Looked at again: a restart that had to wait for the answer, or that gathered nothing, goes again.
+      this.expectCandidates();
     }, NO_CANDIDATE_RESTART_MS);
   }
 

@@ -209,6 +209,7 @@ export class PeerLink {
         setState: (next) => this.#setState(next),
         fail: (error) => this.fail(error),
         rtcConfiguration: () => this.#host.rtcConfiguration(true),
+        renegotiate: () => void this.#driver.offer(this),
       },
       pc,
     );
