@@ -56,12 +56,16 @@ async function pageDir(coturn) {
 const coturn = await startCoturn();
 const staticDir = await pageDir(coturn);
 let hub = null;
+let signedHub = null;
 let browser = null;
 try {
   hub = await startHub(['--static', staticDir]);
+  // Invitations need signed-in users: a second hub, with dev tokens (a random secret per start).
+  signedHub = await startHub(['--static', staticDir, '--dev-tokens'], { env: { DEV_TOKENS: '1' } });
   browser = await launchChromium();
   // Two people: a page each, in a browser context each (its own renderer process and storage).
   const [pageA, pageB] = await Promise.all([openPage(browser, `${hub.url}/`), openPage(browser, `${hub.url}/`)]);
+  const [signedA, signedB] = await Promise.all([openPage(browser, `${signedHub.url}/`), openPage(browser, `${signedHub.url}/`)]);
 
   let counter = 0;
   /** One call between the two pages: from call() on A to the first frame in each element's own video. */
@@ -82,7 +86,27 @@ try {
     }
   };
 
+  /**
+   * A rings B, B accepts: from invite() on A to B's rtc-invitation, with a plain hub round trip from A just
+   * before it as the baseline; and from accept() on B to the first frame in each element's own video.
+   */
+  const invited = async () => {
+    const [a, b] = [`alice-${++counter}`, `bob-${counter}`];
+    await Promise.all([signedA.evaluate((u) => window.signIn(u), a), signedB.evaluate((u) => window.signIn(u), b)]);
+    try {
+      const roundTripMs = await signedA.evaluate(() => window.roundTrip());
+      const asked = await signedA.evaluate((u) => window.inviteNow(u), b);
+      const rang = await signedB.evaluate(() => window.invitedAt());
+      const accepted = await signedB.evaluate(() => window.acceptNow());
+      const [atA, atB] = await Promise.all([signedA.evaluate(() => window.frame()), signedB.evaluate(() => window.frame())]);
+      return { ms: Math.max(atA, atB) - accepted, callerMs: atA - accepted, calleeMs: atB - accepted, deliveryMs: rang - asked, roundTripMs };
+    } finally {
+      await Promise.all([signedA.evaluate(() => window.leave()), signedB.evaluate(() => window.leave())]);
+    }
+  };
+
   const variants = {
+    'async invited': invited,
     'floor host': () => pageA.evaluate(() => window.floor(false)),
     'async host': () => twoPages('async', false),
     'then host': () => twoPages('then', false),
@@ -103,6 +127,7 @@ try {
 } finally {
   await browser?.close().catch(() => {});
   await hub?.stop();
+  await signedHub?.stop();
   await coturn.stop();
   rmSync(staticDir, { recursive: true, force: true });
 }

@@ -7,7 +7,9 @@
 // one-page figure (both elements in one page) is a second row. The floor, in the same run and interleaved
 // with the kit's calls, is two RTCPeerConnections in one page with no signaling at all, from createOffer()
 // to the first remote frame on both sides. Reports medians, kit/floor ratios, and the median timeline of
-// every stage of the two-page calls (page/probes.js).
+// every stage of the two-page calls (page/probes.js). An invited call, on a second hub with dev tokens:
+// invite() on A to rtc-invitation on B beside a plain hub round trip from A (the ratio column is then the
+// difference in ms), and accept() on B to the first frame on both sides beside the floor.
 import { join } from 'node:path';
 import { runInNamespace } from '../lib/browser.mjs';
 import { median, round, root } from '../lib/common.mjs';
@@ -70,7 +72,28 @@ export async function run({ quick = false } = {}) {
     row(`${variant} host, one page`, 'floor host', null, `${variant}, host, one page`);
     row(`${variant} relay`, 'floor relay', null, `${variant}, relay, two pages`);
   }
-  return { runs, medians, ratios, rows, timelines };
+  // The invited call: delivery of the invitation beside a plain hub round trip, then accept() to frames.
+  const invited = samples['async invited'];
+  const delivery = round(median(invited.map((s) => s.deliveryMs)));
+  const roundTrip = round(median(invited.map((s) => s.roundTripMs)));
+  rows.push({
+    metric: `invite() on A to rtc-invitation on B, two pages (ms, median of ${runs})`,
+    value: delivery,
+    baseline: `hub round trip ${roundTrip}`,
+    ratio: round(delivery - roundTrip),
+    target: '<= round trip + 5 ms',
+    ok: delivery <= roundTrip + 5,
+  });
+  const acceptMs = medians['async invited'].ms;
+  rows.push({
+    metric: `async, invited: accept() on B to first frame, both sides (ms, median of ${runs})`,
+    value: acceptMs,
+    baseline: `floor ${medians['floor host'].ms}`,
+    ratio: (ratios['async invited'] = round(acceptMs / medians['floor host'].ms)),
+    target: '',
+    ok: null,
+  });
+  return { runs, medians, ratios, rows, timelines, invitation: { deliveryMs: delivery, roundTripMs: roundTrip } };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

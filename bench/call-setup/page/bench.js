@@ -173,4 +173,50 @@ window.floor = async (relay) => {
   }
 };
 
+// ----- An invited call (contract section 9), on a hub with dev tokens: `signIn` on both pages, then
+// `inviteNow` on A, `invitedAt` on B (the epoch time of its rtc-invitation), `acceptNow` on B, and
+// `frame` on both. `roundTrip` times one plain hub invocation (Join), the baseline of the delivery.
+
+/** An <rtc-call> with its default page, signed in as `user` and reachable: its hub connection is up. */
+window.signIn = async (user) => {
+  element = document.createElement('rtc-call');
+  element.hubUrl = '/messagehub';
+  element.accessTokenFactory = async () => (await (await fetch(`/dev/token?user=${encodeURIComponent(user)}`)).json()).token;
+  element.reachable = true;
+  invited = new Promise((resolve) => element.addEventListener('rtc-invitation', () => resolve(performance.timeOrigin + performance.now()), { once: true }));
+  frameAt = withTimeout(
+    new Promise((resolve) => (window.timeline.onFrame = () => resolve(performance.timeOrigin + performance.now()))),
+    15_000,
+    'an invited call',
+  );
+  frameAt.catch(() => {});
+  document.body.append(element);
+  await element.updateComplete; // the token factory reaches the service, which connects: it is reachable
+  await element.service.connect();
+};
+let invited = null;
+
+/** Rings `user`, and returns the epoch time it was asked at. */
+window.inviteNow = (user) => {
+  const at = performance.timeOrigin + performance.now();
+  element.invite(user).catch(() => {});
+  return at;
+};
+
+window.invitedAt = () => withTimeout(invited, 15_000, 'no rtc-invitation');
+
+/** Accepts the invitation that rings, and returns the epoch time it was accepted at. */
+window.acceptNow = () => {
+  const at = performance.timeOrigin + performance.now();
+  element.accept().catch(() => {});
+  return at;
+};
+
+/** One plain invocation through this element's own hub connection, in ms. */
+window.roundTrip = async () => {
+  const start = performance.now();
+  await element.service.signaling.invoke('Join', `rtt-${Math.random().toString(36).slice(2)}`);
+  return performance.now() - start;
+};
+
 window.benchReady = true;
