@@ -5,7 +5,8 @@
 // Starts the hub serving page/ and dist/, and headless Chromium with six pages, each in a browser context
 // of its own (six people). Then, RUNS times, interleaved with the floor:
 // - setup: three people in a call, and the fourth's call() until frames from all three others show;
-// - floor: three RTCPeerConnection pairs in one page, set up together, with no signaling;
+// - floor: three RTCPeerConnection pairs in the fourth's page, set up together, with no signaling, while
+//   the same three-person call goes on (so both carry the same load);
 // and once, the CPU of a PEOPLE-person call (default six: five peers each), per renderer process, over
 // CPU_WINDOW_MS.
 // Prints one JSON line: {setup: [ms], floor: [ms], cpu: {...}}.
@@ -31,21 +32,30 @@ try {
   let counter = 0;
   const everyone = (group, fn, ...args) => Promise.all(group.map((page) => page.evaluate(fn, args)));
 
-  /** Three in a call, then the fourth calls: ms from its call() to frames from all three. */
-  const setup = async () => {
+  /**
+   * Three people in a call, then `measure` in the fourth's page while they go on: the machine carries the
+   * same load for the kit and for the floor.
+   */
+  const besideACall = async (measure) => {
     const channel = `group-${Date.now().toString(36)}-${++counter}`;
     const [fourth, ...three] = pages.slice(0, 4);
     try {
       await everyone(three, ([c]) => window.join(c), channel);
       await three[0].evaluate(() => window.callAndTime(2));
       await everyone(three, () => window.waitForPeers(2));
-      await fourth.evaluate(([c]) => window.join(c), [channel]);
-      return await fourth.evaluate(() => window.callAndTime(3));
+      return await measure(fourth, channel);
     } finally {
       await everyone(pages.slice(0, 4), () => window.leave());
     }
   };
-  const floor = () => pages[0].evaluate(() => window.floor(3));
+  /** The fourth joins and calls: ms from its call() to frames from all three. */
+  const setup = () =>
+    besideACall(async (fourth, channel) => {
+      await fourth.evaluate(([c]) => window.join(c), [channel]);
+      return fourth.evaluate(() => window.callAndTime(3));
+    });
+  /** Three RTCPeerConnection pairs in the fourth's page, with no signaling, beside the same call. */
+  const floor = () => besideACall((fourth) => fourth.evaluate(() => window.floor(3)));
 
   // One of each untimed: the first camera, hub connection and connections pay one-off costs.
   await setup();

@@ -5,8 +5,8 @@
 // the real hub, inside a loopback-only network namespace; see in-namespace.mjs and page/group.js.
 // - setup: three are in a call; the fourth's call() until a first frame from each of the three shows
 //   in its own <rtc-remote-video peer=ID>. The floor, in the same run and interleaved, is three pairs of
-//   RTCPeerConnections in one page with no signaling, set up together, until a first frame on the
-//   answering side of each pair. Target: at most 1.3x the floor.
+//   RTCPeerConnections in the fourth's page with no signaling, set up together while the same three-person
+//   call goes on, until a first frame on the answering side of each pair. Target: at most 1.3x the floor.
 // - cpu: six people in one call (five peers each): the CPU of each page's renderer process, as a share of
 //   one core, over 5 s (SystemInfo.getProcessInfo). Reported, no target.
 import { join } from 'node:path';
