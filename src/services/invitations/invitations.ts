@@ -60,10 +60,13 @@ export class Invitations {
     const hub = await host.hub();
     const channel = `call-${crypto.randomUUID()}`;
     this.#set({ id: null, direction: 'outgoing', from: userId, name: null, info: info ?? null, channel });
+    // The Invite goes out first: `calling` redraws the screen and starts the ring tone, which should not
+    // stand between the click and the callee's phone.
+    const inviting = hub.invoke(HubMethod.Invite, userId, channel, text);
     host.moveTo('calling');
     let id: string;
     try {
-      id = String(await hub.invoke(HubMethod.Invite, userId, channel, text));
+      id = String(await inviting);
     } catch (cause) {
       this.#set(null);
       host.moveTo('ended');
