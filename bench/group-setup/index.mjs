@@ -22,7 +22,7 @@ export async function run({ quick = false } = {}) {
   const kit = round(median(setup));
   const base = round(median(floor));
   const ratio = round(kit / base);
-  const shares = cpu.rendererShares;
+  const shares = cpu.rendererShares ?? [];
   return {
     runs,
     setupMs: setup.map(round),
@@ -30,8 +30,12 @@ export async function run({ quick = false } = {}) {
     cpu,
     rows: [
       { metric: `4th joins a 3-person call: call() to frames from all 3 (ms, median of ${runs})`, value: kit, baseline: `floor ${base}`, ratio, target: `<= ${TARGET_RATIO}`, ok: ratio <= TARGET_RATIO },
-      { metric: `CPU of one page in a ${cpu.peers + 1}-person call, ${cpu.peers} peers (share of a core, median renderer)`, value: round(median(shares)), baseline: '', ratio: '', target: '', ok: null },
-      { metric: 'CPU of the browser and GPU processes of that call (share of a core)', value: round(cpu.browserShare), baseline: '', ratio: '', target: '', ok: null },
+      ...(cpu.error
+        ? [{ metric: `CPU of one page in a ${quick ? 3 : 6}-person call: the call did not come together (${cpu.error})`, value: '', baseline: '', ratio: '', target: '', ok: false }]
+        : [
+            { metric: `CPU of one page in a ${cpu.peers + 1}-person call, ${cpu.peers} peers (share of a core, median renderer)`, value: round(median(shares)), baseline: '', ratio: '', target: '', ok: null },
+            { metric: 'CPU of the browser and GPU processes of that call (share of a core)', value: round(cpu.browserShare), baseline: '', ratio: '', target: '', ok: null },
+          ]),
     ],
   };
 }
