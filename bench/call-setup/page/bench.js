@@ -87,6 +87,8 @@ window.kit = async (variant, relay) => {
 /** The one <rtc-call> of this page, in the two-page measurement, and the epoch time of its first remote frame. */
 let element = null;
 let frameAt = null;
+/** For an invited call: the epoch time of this page's rtc-invitation. */
+let invited = null;
 
 /** Local streams, so that probes.js can tell the remote video from the self-view. */
 const localTracks = new Set();
@@ -194,7 +196,6 @@ window.signIn = async (user) => {
   await element.updateComplete; // the token factory reaches the service, which connects: it is reachable
   await element.service.connect();
 };
-let invited = null;
 
 /** Rings `user`, and returns the epoch time it was asked at. */
 window.inviteNow = (user) => {
