@@ -34,6 +34,8 @@ export const renderScreen = (args: CallScreenArgs, { loaded }: CallScreenStoryCo
 
 const meta: Meta<CallScreenArgs> & { args: CallScreenArgs } = {
   title: 'Call screen/States',
+  // Helpers other stories and tests use; not stories.
+  excludeStories: ['PEOPLE', 'renderScreen'],
   args: { lang: 'en', scheme: 'light dark', width: 800, height: 560 },
   argTypes: {
     lang: { control: 'inline-radio', options: ['en', 'ko', 'es', 'ar'], description: 'The `lang` of the page around it.' },
