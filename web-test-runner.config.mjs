@@ -36,6 +36,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromiumArgs } from './scripts/chromium-args.mjs';
 import { coturnConfig } from './scripts/coturn-config.mjs';
 import { remotePagesPlugin } from './test/wtr/remote-pages.mjs';
+import { storybookPlugin } from './test/wtr/storybook.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const logDir = join(root, '.test-tmp', 'logs');
@@ -456,6 +457,6 @@ export default {
       },
     }),
   ],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: join(root, 'tsconfig.json') }), servicesPlugin(), remotePagesPlugin()],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: join(root, 'tsconfig.json') }), servicesPlugin(), remotePagesPlugin(), storybookPlugin(root)],
   reporters: [defaultReporter(), countReporter()],
 };
