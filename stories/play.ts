@@ -4,6 +4,7 @@
 // start from `<rtc-call>`'s own.
 import { expect, fn, waitFor, within } from 'storybook/test';
 import type { RtcCall } from '../src/index.js';
+import { deepElements } from './deep-elements.js';
 
 /** The story's `<rtc-call>`, rendered, and queries inside its shadow root. */
 export async function callIn(canvasElement: HTMLElement) {
@@ -35,11 +36,4 @@ export async function announced(changes: ReturnType<typeof stateChanges>, state:
 export const focusedIn = (call: RtcCall) => call.shadowRoot!.activeElement;
 
 /** Every `<video>` under `root`, through open shadow roots. */
-export function videosIn(root: Element | ShadowRoot): HTMLVideoElement[] {
-  const found: HTMLVideoElement[] = [];
-  for (const el of root.querySelectorAll('*')) {
-    if (el instanceof HTMLVideoElement) found.push(el);
-    if (el.shadowRoot) found.push(...videosIn(el.shadowRoot));
-  }
-  return found;
-}
+export const videosIn = (root: Element | ShadowRoot) => deepElements(root).filter((el) => el instanceof HTMLVideoElement);

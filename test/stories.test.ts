@@ -7,6 +7,7 @@ import { setProjectAnnotations } from '@storybook/web-components';
 import { composeStories, type composeStory } from 'storybook/preview-api';
 import preview from '../.storybook/preview.js';
 import storyFiles from '/__rtc-stories.js';
+import { deepElements } from '../stories/deep-elements.js';
 import { settle } from '../stories/story-fixture.js';
 
 const project = setProjectAnnotations([preview]);
@@ -19,16 +20,6 @@ const files = await Promise.all(Object.entries(storyFiles).map(async ([path, loa
 before(async () => {
   await project.beforeAll?.();
 });
-
-/** Every rtc-kit element under `root`, through open shadow roots. */
-function rtcElements(root: Element | ShadowRoot): Element[] {
-  const found: Element[] = [];
-  for (const el of root.querySelectorAll('*')) {
-    if (el.localName.startsWith('rtc-')) found.push(el);
-    if (el.shadowRoot) found.push(...rtcElements(el.shadowRoot));
-  }
-  return found;
-}
 
 describe('stories', () => {
   it('are found: every file that .storybook/main.ts takes', () => {
@@ -52,7 +43,7 @@ describe('stories', () => {
             // Loaders, beforeEach, render, play, as in Storybook; the cleanups of the story before run first.
             await story.run({ canvasElement });
             await settle(canvasElement);
-            const shown = rtcElements(canvasElement);
+            const shown = deepElements(canvasElement).filter((el) => el.localName.startsWith('rtc-'));
             expect(shown.length, 'an rtc-kit element').to.be.above(0);
             for (const el of shown) expect(el.shadowRoot?.childNodes.length ?? 0, `${el.localName} rendered`).to.be.above(0);
           } finally {
