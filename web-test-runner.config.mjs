@@ -17,6 +17,8 @@
 //   const { path } = await executeServerCommand('copy-dist', { without: ['then-engine'] }); // dist/ minus some chunks
 //   const peer = await RemotePage.open();                   // a second person, in a browser context of its own
 //                                                           // (test/helpers/remote-page.ts, test/wtr/remote-pages.mjs)
+//   import storyFiles from '/__rtc-stories.js';             // every stories/**/*.stories.ts, to import
+//                                                           // (test/wtr/storybook.mjs, for test/stories.test.ts)
 //
 // Environment:
 //   RTC_TEST_RESULTS     file to write {"passed":N,"failed":N} to when the run ends (scripts/test.mjs sets it)
