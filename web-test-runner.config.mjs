@@ -17,6 +17,8 @@
 //   const { path } = await executeServerCommand('copy-dist', { without: ['then-engine'] }); // dist/ minus some chunks
 //   const peer = await RemotePage.open();                   // a second person, in a browser context of its own
 //                                                           // (test/helpers/remote-page.ts, test/wtr/remote-pages.mjs)
+//   import storyFiles from '/__rtc-stories.js';             // every stories/**/*.stories.ts, to import
+//                                                           // (test/wtr/storybook.mjs, for test/stories.test.ts)
 //
 // Environment:
 //   RTC_TEST_RESULTS     file to write {"passed":N,"failed":N} to when the run ends (scripts/test.mjs sets it)
@@ -36,6 +38,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromiumArgs } from './scripts/chromium-args.mjs';
 import { coturnConfig } from './scripts/coturn-config.mjs';
 import { remotePagesPlugin } from './test/wtr/remote-pages.mjs';
+import { storybookPlugin } from './test/wtr/storybook.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const logDir = join(root, '.test-tmp', 'logs');
@@ -456,6 +459,6 @@ export default {
       },
     }),
   ],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: join(root, 'tsconfig.json') }), servicesPlugin(), remotePagesPlugin()],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: join(root, 'tsconfig.json') }), servicesPlugin(), remotePagesPlugin(), storybookPlugin(root)],
   reporters: [defaultReporter(), countReporter()],
 };

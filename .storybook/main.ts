@@ -1,6 +1,7 @@
 import type { StorybookConfig } from '@storybook/web-components-vite';
 
 const config: StorybookConfig = {
+  // test/wtr/storybook.mjs finds the same files for `npm test`, which runs every story (test/stories.test.ts).
   stories: ['../stories/**/*.stories.ts'],
   framework: { name: '@storybook/web-components-vite', options: {} },
   // Without this every build waits on telemetry that cannot reach the network here.

@@ -8,7 +8,9 @@
 //   node scripts/test.mjs [flags] -- FILTER  only test files whose path contains a FILTER
 //
 // Browser tests run inside a loopback-only network namespace (`unshare -n`), so the dev server, the hub
-// and Chromium can only talk over 127.0.0.1. The last line of output is `N passed, N failed`.
+// and Chromium can only talk over 127.0.0.1. They include every Storybook story (test/stories.test.ts):
+// each story is a test, which runs its `play` function, or, without one, checks that it renders
+// (docs/storybook.md). The last line of output is `N passed, N failed`.
 // Only Node built-ins here: this runs before anything is known to be installed correctly.
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';

@@ -2,9 +2,11 @@
 // <rtc-call> with a fake service; the tests in src/components/call-screen use these stories as fixtures.
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, type TemplateResult } from 'lit';
+import { expect, userEvent, within } from 'storybook/test';
 import type { Language } from '../src/localize/strings.js';
 import '../src/index.js';
 import { FakeCallService, GOOD_STATS, type FakeCallServiceOptions, type FakePeer } from './fake-call-service.js';
+import { callIn, controlBar } from './play.js';
 
 export interface CallScreenArgs {
   /** The page's language, on the box around the screen. */
@@ -34,6 +36,8 @@ export const renderScreen = (args: CallScreenArgs, { loaded }: CallScreenStoryCo
 
 const meta: Meta<CallScreenArgs> & { args: CallScreenArgs } = {
   title: 'Call screen/States',
+  // Helpers other stories and tests use; not stories.
+  excludeStories: ['PEOPLE', 'renderScreen'],
   args: { lang: 'en', scheme: 'light dark', width: 800, height: 560 },
   argTypes: {
     lang: { control: 'inline-radio', options: ['en', 'ko', 'es', 'ar'], description: 'The `lang` of the page around it.' },
@@ -46,12 +50,16 @@ const meta: Meta<CallScreenArgs> & { args: CallScreenArgs } = {
     ({ loaded }) =>
     () =>
       (loaded.service as FakeCallService | undefined)?.dispose(),
-  // Opens the devices menu, for the stories that show it.
+  // Opens the devices menu with its button, for the stories that show it (stories/control-bar.stories.ts
+  // operates every button of the bar).
   play: async ({ canvasElement, parameters }) => {
-    const call = canvasElement.querySelector('rtc-call');
-    if (!parameters.menu || !call) return;
-    await call.updateComplete;
-    call.shadowRoot!.querySelector<HTMLElement>('[part~="devices-button"]')!.click();
+    if (!parameters.menu) return;
+    const { call, screen } = await callIn(canvasElement);
+    const devices = (await controlBar(call)).getByRole('button', { name: 'Devices', expanded: false });
+    await userEvent.click(devices);
+    await expect(devices).toHaveAttribute('aria-expanded', 'true');
+    const menu = await screen.findByRole('group', { name: 'Devices' });
+    await expect((await within(menu).findAllByRole('combobox')).map((select) => select.getAttribute('part'))).toEqual(['camera-select', 'microphone-select', 'speaker-select']);
   },
   render: (args, context) => renderScreen(args, context as unknown as CallScreenStoryContext),
 };

@@ -1,8 +1,10 @@
 import { html } from 'lit';
+import { expect, userEvent, waitFor } from 'storybook/test';
 import '../src/components/rtc-call/rtc-call.js';
 import '../src/components/rtc-local-video/rtc-local-video.js';
 import '../src/components/rtc-remote-video/rtc-remote-video.js';
 import type { CallVariant } from '../src/services/rtc/rtc-service.js';
+import { announced, callIn, controlBar, stateChanges, videosIn } from './play.js';
 import { disposeFakeService, fakeServiceLoader, type RtcMeta, type RtcStory, type RtcStoryContext } from './rtc-story.js';
 
 export interface RtcCallArgs {
@@ -46,11 +48,40 @@ export const Failed: Story = {
   render: renderCall,
 };
 
-/** The `async` variant: the work is in the service; press Start, then Call. */
-export const AsyncVariant: Story = { args: { variant: 'async' }, parameters: { rtc: { state: 'idle' } }, render: renderCall };
+/**
+ * A whole call with the buttons, in either variant: Start, Call, both videos play, Hang up. Each step is
+ * announced with `rtc-state-change`, and the state is reflected on the element.
+ */
+const placeACall = async ({ canvasElement }: { canvasElement: HTMLElement }) => {
+  const { call, screen } = await callIn(canvasElement);
+  const changes = stateChanges(call);
+  await userEvent.click(await screen.findByRole('button', { name: 'Start' }));
+  await announced(changes, 'ready');
+  await userEvent.click(await screen.findByRole('button', { name: 'Call' }));
+  await announced(changes, 'connected');
+  await expect(changes.mock.calls.map(([detail]) => detail)).toEqual([
+    { state: 'ready', previous: 'idle' },
+    { state: 'connecting', previous: 'ready' },
+    { state: 'connected', previous: 'connecting' },
+  ]);
+  await waitFor(() => expect(call).toHaveAttribute('state', 'connected'));
+  // Your own video and the peer's, each named, each showing its stream.
+  await waitFor(() => expect(videosIn(call.shadowRoot!).map((video) => [video.getAttribute('aria-label'), video.srcObject instanceof MediaStream])).toEqual([
+    ['Guest', true], // the fake's peer has no name
+    ['You', true],
+  ]));
+  const bar = await controlBar(call);
+  await userEvent.click(bar.getByRole('button', { name: 'Hang up' }));
+  await announced(changes, 'ended');
+  await expect(changes).toHaveBeenLastCalledWith({ state: 'ended', previous: 'connected' });
+  await waitFor(() => expect(videosIn(call.shadowRoot!)).toEqual([]));
+};
 
-/** The `then` variant: its own promise chains put the streams straight into its videos; press Start, then Call. */
-export const ThenVariant: Story = { args: { variant: 'then' }, parameters: { rtc: { state: 'idle' } }, render: renderCall };
+/** The `async` variant: the work is in the service; press Start, then Call, then Hang up. */
+export const AsyncVariant: Story = { args: { variant: 'async' }, parameters: { rtc: { state: 'idle' } }, render: renderCall, play: placeACall };
+
+/** The `then` variant: its own promise chains put the streams straight into its videos; press Start, then Call, then Hang up. */
+export const ThenVariant: Story = { args: { variant: 'then' }, parameters: { rtc: { state: 'idle' } }, render: renderCall, play: placeACall };
 
 /** In a call with the microphone and camera muted: both toggles are pressed (`aria-pressed="true"`). */
 export const Muted: Story = { parameters: { rtc: { state: 'connected', muted: true } }, render: renderCall };

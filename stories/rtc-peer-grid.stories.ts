@@ -31,6 +31,8 @@ export const renderGrid = (args: RtcPeerGridArgs, { loaded }: { loaded: { servic
 
 const meta: Meta<RtcPeerGridArgs> & { args: RtcPeerGridArgs } = {
   title: 'Elements/rtc-peer-grid',
+  // Helpers the tests use; not stories.
+  excludeStories: ['gridService', 'renderGrid'],
   component: 'rtc-peer-grid',
   args: { peers: 4, width: 800, height: 480, lang: 'en' },
   argTypes: {

@@ -19,6 +19,8 @@ export const renderPrecall = (args: RtcPrecallArgs) =>
 
 const meta: Meta<RtcPrecallArgs> = {
   title: 'Elements/rtc-precall',
+  // A helper the tests use; not a story.
+  excludeStories: ['renderPrecall'],
   component: 'rtc-precall',
   args: { iceServersUrl: '', lang: 'en', width: 800 },
   argTypes: {

@@ -2,6 +2,7 @@
 // renders it with the one its loader made. For browser tests only (it uses @open-wc/testing).
 import { fixture } from '@open-wc/testing';
 import type { RtcService } from '../src/services/rtc/rtc-service.js';
+import { deepElements } from './deep-elements.js';
 import { FakeRtcService } from './fake-rtc-service.js';
 import type { RtcMeta, RtcStory } from './rtc-story.js';
 
@@ -34,25 +35,11 @@ interface Updating {
   updateComplete: Promise<unknown>;
 }
 
-/** Every element under `root`, through open shadow roots, `root` included. */
-function deepElements(root: Element): Element[] {
-  const found: Element[] = [root];
-  const visit = (node: Element | ShadowRoot) => {
-    for (const child of node.querySelectorAll('*')) {
-      found.push(child);
-      if (child.shadowRoot) visit(child.shadowRoot);
-    }
-  };
-  if (root.shadowRoot) visit(root.shadowRoot);
-  visit(root);
-  return found;
-}
-
 /** Waits until `root` and every Lit element inside it (shadow roots included) has no update pending. */
 export async function settle(root: Element): Promise<void> {
   // An update can render new elements or schedule another's update, so go round until all is quiet.
   for (let round = 0; round < 10; round++) {
-    const pending = deepElements(root).filter((el): el is Element & Updating & { isUpdatePending: boolean } => 'updateComplete' in el && (el as unknown as { isUpdatePending: boolean }).isUpdatePending);
+    const pending = [root, ...deepElements(root)].filter((el): el is Element & Updating & { isUpdatePending: boolean } => 'updateComplete' in el && (el as unknown as { isUpdatePending: boolean }).isUpdatePending);
     if (pending.length === 0) return;
     await Promise.all(pending.map((el) => el.updateComplete));
   }
