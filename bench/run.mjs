@@ -5,7 +5,7 @@
 //   npm run bench -- hub-relay startup     only these
 //   npm run bench -- hub-relay --redis     the scale-out variant of hub-relay (also called scale-out)
 //   npm run bench -- --quick               each once at a tiny size, to check they still work
-//                                          (test/node/bench-smoke.test.ts does this); writes no results
+//                                          (test/node/bench-smoke/ does this); writes no results
 //   --out FILE                             write the JSON here instead
 //
 // Each benchmark measures its baseline in the same run, because this machine is shared and noisy:
