@@ -421,12 +421,30 @@ const browserModule = {
   },
 };
 
+/**
+ * The classic script's string tables side by side, at its start. gzip finds a repeat only within the
+ * last 32 KB, and the pre-call check's words in four languages (precall-strings.ts) share many with the
+ * call screen's tables, which would otherwise come some 30 KB apart, among the parts that the module
+ * loads on first use: 1.2 KB gzip less. The tables have no side effects, so running them first changes
+ * nothing else. (scripts/bundle-map.mjs shows where each module lands.)
+ */
+function stringTablesTogether() {
+  return {
+    name: 'string-tables-together',
+    transform(code, id) {
+      if (!/[\\/]src[\\/]index\.ts$/.test(id)) return null;
+      const tables = ['./localize/strings.js', './components/rtc-precall/precall-strings.js', './localize/ko.js', './localize/es.js', './localize/ar.js'];
+      return { code: tables.map((path) => `import '${path}';\n`).join('') + code, map: null };
+    },
+  };
+}
+
 /** @type {import('rollup').RollupOptions} */
 const browserScript = {
   // A classic script cannot load chunks: everything is in the one file, every element included.
   input: 'src/index.ts',
   onwarn: strictWarnings,
-  plugins: browserPlugins(),
+  plugins: [...browserPlugins(), stringTablesTogether()],
   output: {
     file: 'dist/rtc-kit.iife.js',
     format: 'iife',
