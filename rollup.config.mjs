@@ -201,7 +201,13 @@ function lazyFallbackTransports() {
  * - it runs in a page (see `isBrowser`), never in Node or React Native: the Platform tests and the user
  *   agent's OS and runtime version go;
  * - the error classes' `this.__proto__ = new.target.prototype` is for ES5 targets; a native class already
- *   has that prototype.
+ *   has that prototype;
+ * - it never calls `send` (fire and forget), and its handlers return nothing: neither rtc-kit's hub nor
+ *   the seed's ever asks a client for a result (an invocation with an id), so the code that answers one
+ *   goes, and a handler is only called, its failure ignored, as before;
+ * - the page-freeze listener only logged, and logging is gone;
+ * - the hub is rtc-kit's or the seed's ASP.NET Core hub, never the old ASP.NET SignalR, so the check and
+ *   its long message for that server go (such a server would fail with "None of the transports ...").
  * Each cut names the text it expects and how many times (or the class members to drop); if a SignalR
  * upgrade changes that text, the build fails here instead of shipping a half-patched file. Then read the
  * new source again before changing a pattern. test/bundle-reconnect.test.ts runs the reconnect paths of
@@ -223,10 +229,14 @@ function signalrUnusedParts() {
     HubConnection: {
       // send() and invoke(): no argument is ever a stream.
       edits: [
+        // send() goes: the client only invokes.
         [
-          'const [streams, streamIds] = this._replaceStreamingParams(args);\n        const sendPromise = this._sendWithProtocol(this._createInvocation(methodName, args, true, streamIds));\n        this._launchStreams(streams, sendPromise);\n        return sendPromise;',
-          'return this._sendWithProtocol(this._createInvocation(methodName, args, true));',
+          '    send(methodName, ...args) {\n        const [streams, streamIds] = this._replaceStreamingParams(args);\n        const sendPromise = this._sendWithProtocol(this._createInvocation(methodName, args, true, streamIds));\n        this._launchStreams(streams, sendPromise);\n        return sendPromise;\n    }\n',
+          '',
         ],
+        // The freeze listener only logged.
+        ['window.document.addEventListener("freeze", this._freezeEventListener);', ''],
+        ['window.document.removeEventListener("freeze", this._freezeEventListener);', ''],
         [
           'const [streams, streamIds] = this._replaceStreamingParams(args);\n        const invocationDescriptor = this._createInvocation(methodName, args, false, streamIds);',
           'const invocationDescriptor = this._createInvocation(methodName, args, false);',
@@ -245,12 +255,18 @@ function signalrUnusedParts() {
       classes: [
         [
           'HubConnection',
-          ['stream', '_launchStreams', '_replaceStreamingParams', '_isObservable', '_createStreamInvocation', '_createCancelInvocation', '_createStreamItemMessage', 'baseUrl', '_createInvocation'],
-          // The same messages as before, for a call without stream ids.
-          `_createInvocation(methodName, args, nonblocking) {
-            return nonblocking
-              ? { target: methodName, arguments: args, type: MessageType.Invocation }
-              : { target: methodName, arguments: args, invocationId: (this._invocationId++).toString(), type: MessageType.Invocation };
+          ['stream', '_launchStreams', '_replaceStreamingParams', '_isObservable', '_createStreamInvocation', '_createCancelInvocation', '_createStreamItemMessage', 'baseUrl', '_createInvocation', '_invokeClientMethod', '_createCompletionMessage'],
+          // The same message as before, for an invocation without stream ids (only invoke() makes one now).
+          // Each handler of a server's invocation is called in turn, a failure ignored; nothing is answered.
+          `_createInvocation(methodName, args) {
+            return { target: methodName, arguments: args, invocationId: (this._invocationId++).toString(), type: MessageType.Invocation };
+          }
+          async _invokeClientMethod(invocationMessage) {
+            for (const method of this._methods[invocationMessage.target.toLowerCase()]?.slice() ?? []) {
+              try {
+                await method.apply(this, invocationMessage.arguments);
+              } catch {}
+            }
           }`,
         ],
       ],
@@ -265,6 +281,9 @@ function signalrUnusedParts() {
         ['if (typeof transportTypeOrOptions === "object") {', 'if (true) {'],
         ['if (!this.url) {', never],
         ['this._statefulReconnectBufferSize = options === null || options === void 0 ? void 0 : options.bufferSize;', ''],
+        // Log level names, for configureLogging("info") and the like, which the client never calls.
+        // (parseLogLevel, its only reader, is unused once configureLogging is cut below.)
+        [/const LogLevelNameMapping = \{[^}]*\};\n/g, ''],
       ],
       classes: [
         [
@@ -290,6 +309,8 @@ function signalrUnusedParts() {
         // No skipNegotiation; the transport option is a bit mask, not a transport object.
         ['if (this._options.skipNegotiation) {', never],
         ['if (this._isITransport(requestedTransport)) {', never],
+        // Never the old ASP.NET SignalR server.
+        ['if (negotiateResponse.ProtocolVersion) {', never],
         // JSON protocol: everything sent is a string.
         ['const data = typeof (this._buffer[0]) === "string" ?', 'const data = true ?'],
         ['TransportSendQueue._concatBuffers(this._buffer);', 'null;'],
