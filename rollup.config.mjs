@@ -147,34 +147,42 @@ function signalrForBrowsers() {
  * WebSocket connects never downloads them (contract section 12). HttpConnection constructs a transport,
  * sets its `onreceive` and `onclose`, then awaits `connect()`; the stand-in loads the real transport in
  * `connect()`, hands it the handlers, and passes every later call on. `instanceof` still works, since
- * HttpConnection compares against the stand-in class it imported.
+ * HttpConnection compares against the stand-in class it imported. Both stand-ins share one base class.
  */
 function lazyFallbackTransports() {
   const prefix = '\0lazy-transport:';
+  const base = '\0lazy-transport-base';
   const names = ['LongPollingTransport', 'ServerSentEventsTransport'];
   return {
     name: 'lazy-fallback-transports',
     async resolveId(source, importer) {
+      if (source === base) return base;
       const name = source.replace(/^\.\//, '').replace(/\.js$/, '');
       if (!names.includes(name) || !importer?.replace(/\\/g, '/').endsWith('@microsoft/signalr/dist/esm/HttpConnection.js')) return null;
       const real = await this.resolve(source, importer, { skipSelf: true });
       return `${prefix}${name}:${real.id}`;
     },
     load(id) {
+      if (id === base) {
+        return `
+          export class LazyTransport {
+            constructor(...args) { this._args = args; this._inner = null; this.onreceive = null; this.onclose = null; }
+            async connect(url, format) {
+              const inner = (this._inner ??= new (await this.load())(...this._args));
+              inner.onreceive = (data) => this.onreceive?.(data);
+              inner.onclose = (error) => this.onclose?.(error);
+              return inner.connect(url, format);
+            }
+            send(data) { return this._inner.send(data); }
+            stop() { return this._inner ? this._inner.stop() : Promise.resolve(); }
+          }`;
+      }
       if (!id.startsWith(prefix)) return null;
       const [name, ...path] = id.slice(prefix.length).split(':');
       return `
-        export class ${name} {
-          constructor(...args) { this._args = args; this._inner = null; this.onreceive = null; this.onclose = null; }
-          async connect(url, format) {
-            const { ${name}: Real } = await import(${JSON.stringify(path.join(':'))});
-            const inner = (this._inner ??= new Real(...this._args));
-            inner.onreceive = (data) => this.onreceive?.(data);
-            inner.onclose = (error) => this.onclose?.(error);
-            return inner.connect(url, format);
-          }
-          send(data) { return this._inner.send(data); }
-          stop() { return this._inner ? this._inner.stop() : Promise.resolve(); }
+        import { LazyTransport } from ${JSON.stringify(base)};
+        export class ${name} extends LazyTransport {
+          load() { return import(${JSON.stringify(path.join(':'))}).then((m) => m.${name}); }
         }`;
     },
   };
@@ -221,6 +229,13 @@ function signalrUnusedParts() {
   // tests for Node and React Native gone (signalrForBrowsers) the Platform class goes.
   const isBrowser = (count) => ['Platform.isBrowser', 'true', count];
   const enumMember = /(\w+)\[\1\["(\w+)"\] = (\d+)\] = "\2";/g;
+  // Utils.sendMessage, which posts a message for the Long Polling and Server-Sent Events transports, as it
+  // runs for the JSON protocol: the content is text, and the log calls do nothing.
+  const sendMessage = `
+async function sendMessage(logger, transportName, httpClient, url, content, options) {
+    const [name, value] = getUserAgentHeader();
+    await httpClient.post(url, { content, headers: { [name]: value, ...options.headers }, responseType: "text", timeout: options.timeout, withCredentials: options.withCredentials });
+}`;
   /**
    * file -> { edits: [[text or /regex/g, replacement, how many times it is there (default 1)], ...],
    *           classes: [[class name, member names to drop, members to add in their place], ...] }
@@ -348,11 +363,21 @@ function signalrUnusedParts() {
       edits: [
         ['if (os && os !== "") {', never],
         ['if (runtimeVersion) {', never],
+        // Only the fallback transports post messages: each gets its own copy (below), in its chunk.
+        [/\/\*\* @private \*\/\nexport async function sendMessage\([^]*?\n\}\n/g, ''],
       ],
     },
     // In a page (see isBrowser above): the browser's EventSource, which sends cookies by itself; the
     // other branch builds the headers only Node's EventSource takes.
-    ServerSentEventsTransport: { edits: [['Platform.isBrowser || Platform.isWebWorker', 'true']] },
+    ServerSentEventsTransport: {
+      edits: [
+        ['Platform.isBrowser || Platform.isWebWorker', 'true'],
+        ['import { Arg, getDataDetail, getUserAgentHeader, Platform, sendMessage } from "./Utils";', 'import { Arg, getDataDetail, getUserAgentHeader, Platform } from "./Utils";' + sendMessage],
+      ],
+    },
+    LongPollingTransport: {
+      edits: [['import { Arg, getDataDetail, getUserAgentHeader, sendMessage } from "./Utils";', 'import { Arg, getDataDetail, getUserAgentHeader } from "./Utils";' + sendMessage]],
+    },
     // Enums only read by name now (ConsoleLogger printed level names): no reverse mapping from number to name.
     ILogger: { edits: [[enumMember, '$1["$2"] = $3;', 7]] },
     IHubProtocol: { edits: [[enumMember, '$1["$2"] = $3;', 9]] },
