@@ -100,7 +100,7 @@ export function callScreen(v: CallScreenView, a: CallScreenActions, l: Localize)
             ? control('screen-button', l.t('share'), icons.screen, () => a.shareScreen(!s.screenStream), !!s.screenStream)
             : nothing}
           ${control('devices-button', l.t('devices'), icons.devices, () => a.menu(!v.menu), undefined, v.menu)}
-          ${v.menu ? html`<div id="devices" part="devices-menu" class="menu" role="group" aria-label=${l.t('devices')}>${v.deviceMenu?.(s, a, l)}</div>` : nothing}
+          ${v.menu && v.deviceMenu ? html`<div id="devices" part="devices-menu" class="menu" role="group" aria-label=${l.t('devices')}>${v.deviceMenu(s, a, l)}</div>` : nothing}
           ${control('hangup-button', l.t('hangUp'), icons.hangUp, a.hangup)}
         </div>`
       : nothing}
