@@ -215,7 +215,9 @@ function lazyFallbackTransports() {
  *   goes, and a handler is only called, its failure ignored, as before;
  * - the page-freeze listener only logged, and logging is gone;
  * - the hub is rtc-kit's or the seed's ASP.NET Core hub, never the old ASP.NET SignalR, so the check and
- *   its long message for that server go (such a server would fail with "None of the transports ...").
+ *   its long message for that server go (such a server would fail with "None of the transports ...");
+ * - it asks for all three transports, so none the client knows is ever disabled; it passes an absolute
+ *   URL, so none needs resolving with an <a>; and SignalR's own requests always have a method and a URL.
  * Each cut names the text it expects and how many times (or the class members to drop); if a SignalR
  * upgrade changes that text, the build fails here instead of shipping a half-patched file. Then read the
  * new source again before changing a pattern. test/bundle-reconnect.test.ts runs the reconnect paths of
@@ -326,6 +328,10 @@ async function sendMessage(logger, transportName, httpClient, url, content, opti
         ['if (this._isITransport(requestedTransport)) {', never],
         // Never the old ASP.NET SignalR server.
         ['if (negotiateResponse.ProtocolVersion) {', never],
+        // The client asks for all three transports, so every transport the client knows is enabled.
+        ['if (transportMatches(requestedTransport, transport)) {', 'if (true) {'],
+        // The hub client hands over an absolute URL (resolved against the page's), so no <a> is needed to resolve it.
+        ['if (url.lastIndexOf("https://", 0) === 0 || url.lastIndexOf("http://", 0) === 0) {', 'if (true) {'],
         // JSON protocol: everything sent is a string.
         ['const data = typeof (this._buffer[0]) === "string" ?', 'const data = true ?'],
         ['TransportSendQueue._concatBuffers(this._buffer);', 'null;'],
@@ -346,6 +352,9 @@ async function sendMessage(logger, transportName, httpClient, url, content, opti
       edits: [
         // Every browser with WebRTC has globalThis.
         ['fetch.bind(getGlobalThis())', 'fetch.bind(globalThis)'],
+        // Every request comes from SignalR's own code, with a method and a URL.
+        ['if (!request.method) {', never],
+        ['if (!request.url) {', never],
         // Text transfer format: what is posted is a string, and the response types asked for are text or none.
         ['if (isArrayBuffer(request.content)) {', never],
         ['        case "blob":\n        case "document":\n        case "json":\n            throw new Error(`${responseType} is not supported.`);\n', ''],
