@@ -152,6 +152,37 @@ describe('Negotiation: an offer from the peer', () => {
     assert.equal(pc.signalingState, 'stable');
   });
 
+  it('in have-local-offer with our first offer, polite, with fresh(): a new connection answers, and the first is never rolled back', async () => {
+    const first = new FakeConnection();
+    const second = new FakeConnection();
+    const n = new Negotiation(first, () => true, () => {}, undefined, async () => second);
+    await n.offer();
+    // The peer's candidates came before its offer: they go to the connection that answers.
+    await n.candidate(candidate('theirs'));
+    assert.deepEqual(await n.receive(offer()), { type: 'answer', sdp: 'answer to their offer' });
+    await n.candidate(candidate('late'));
+    await n.settled();
+    assert.deepEqual(first.log, ['local offer']);
+    assert.deepEqual(second.log, ['remote offer', 'candidate theirs', 'local answer', 'candidate late']);
+    assert.equal(second.signalingState, 'stable');
+    // Later steps use the new connection.
+    assert.deepEqual(await n.offer(), { type: 'offer', sdp: 'local offer 1' });
+    await n.settled();
+    assert.equal(second.signalingState, 'have-local-offer');
+  });
+
+  it('in have-local-offer once negotiated before (a renegotiation), polite, with fresh(): rolled back as usual; the connection stays', async () => {
+    const pc = new FakeConnection();
+    let fresh = 0;
+    const n = new Negotiation(pc, () => true, () => {}, undefined, async () => (fresh++, new FakeConnection()));
+    await n.receive(offer('their first offer'));
+    await n.offer();
+    assert.deepEqual(await n.receive(offer('their second offer')), { type: 'answer', sdp: 'answer to their second offer' });
+    await n.settled();
+    assert.equal(fresh, 0);
+    assert.deepEqual(pc.log, ['remote offer', 'local answer', 'local offer', 'rollback', 'remote offer', 'local answer']);
+  });
+
   it('in have-local-offer, impolite (glare): theirs is ignored, ours stays out', async () => {
     const { pc, n } = negotiation(false);
     await n.offer();

@@ -4,12 +4,13 @@ import { tileStyles } from './peer-tile.js';
 // Written short, one rule to a line: these styles are in the initial bundle. Logical properties only
 // (inline/block, start/end), so right-to-left languages mirror the layout by themselves. Colors default
 // to light-dark() pairs, picked by `color-scheme` from prefers-color-scheme; each has a custom property.
+// The self-view sits above the tiles' name row (2.25rem), so that on a phone it covers no peer's name.
 export const callScreenStyles = [
   tileStyles,
   css`.screen{--_fg:var(--rtc-call-color,light-dark(#111,#eee));--_bg:var(--rtc-call-background,light-dark(#eee,#222));--_s:var(--rtc-call-surface,light-dark(#fff,#444));--_a:var(--rtc-call-accent,light-dark(#1d4ed8,#93c5fd));--_gap:var(--rtc-call-gap,.75rem);--_r:var(--rtc-call-radius,12px);--_stage:var(--rtc-call-stage,light-dark(#ccc,#000));--_scrim:var(--rtc-call-scrim,#000a);color-scheme:var(--rtc-call-color-scheme,light dark);position:relative;display:flex;flex-direction:column;gap:var(--_gap);box-sizing:border-box;block-size:100%;min-block-size:var(--rtc-call-min-height,26rem);padding:var(--_gap);overflow:hidden;color:var(--_fg);background:var(--_bg);font:var(--rtc-call-font,1rem/1.5 system-ui,sans-serif)}
 .stage{position:relative;flex:1;min-block-size:0;display:grid;grid-template:minmax(0,1fr)/minmax(0,1fr);border-radius:var(--_r);background:var(--_stage)}
 .stage>*{grid-area:1/1}
-.self{position:absolute;inset-block-end:var(--_gap);inset-inline-end:var(--_gap);inline-size:var(--rtc-call-self-size,clamp(5rem,25%,11rem));transform:scaleX(-1);box-shadow:0 0 0 2px var(--_s)}
+.self{position:absolute;inset-block-end:calc(var(--_gap) + 2.25rem);inset-inline-end:var(--_gap);inline-size:var(--rtc-call-self-size,clamp(5rem,25%,11rem));transform:scaleX(-1);box-shadow:0 0 0 2px var(--_s)}
 .panel,.overlay{position:absolute;inset:0;z-index:2;display:grid;place-content:center;justify-items:center;gap:var(--_gap);text-align:center}
 .panel{margin:auto;block-size:fit-content;inline-size:min(100% - 2rem,24rem)}
 .panel{box-sizing:border-box;padding:1.25rem;background:var(--_s);border-radius:var(--_r);box-shadow:0 .5rem 2rem #0004}

@@ -136,7 +136,8 @@ describe('the call screen', () => {
       const selfBox = self.getBoundingClientRect();
       expect(selfBox.width).to.be.below(stage.width / 3);
       expect(selfBox.right).to.be.closeTo(stage.right - 12, 1);
-      expect(selfBox.bottom).to.be.closeTo(stage.bottom - 12, 1);
+      // In the corner, above the tiles' name row (12 px and 2.25rem, 36 px), so that it covers no name.
+      expect(selfBox.bottom).to.be.closeTo(stage.bottom - 12 - 36, 1);
       expect(getComputedStyle(self).transform).to.equal('matrix(-1, 0, 0, 1, 0, 0)');
       // Each video is named for assistive technology: the peer's name, and "You".
       const label = (el: Element) => el.shadowRoot!.querySelector('video')!.getAttribute('aria-label');
@@ -369,6 +370,26 @@ describe('the call screen', () => {
             const box = el.getBoundingClientRect();
             expect(box.left, `${el.className || el.tagName} left`).to.be.at.least(0);
             expect(box.right, `${el.className || el.tagName} right`).to.be.at.most(360);
+          }
+        });
+      }
+    }
+
+    for (const [name, story, count] of [['Connected', stories.Connected, 1], ['Group of two', stories.Group, 2], ['Group', stories.Group, 4]] as const) {
+      for (const lang of ['en', 'ar'] as const) {
+        it(`${name} (${lang}): the self-view covers no peer's name, however long, at 360 px`, async () => {
+          const rtc = { ...story.parameters.rtc, people: story.parameters.rtc.people!.slice(0, count) };
+          const service = new FakeCallService(rtc);
+          for (const peer of rtc.people) service.updatePeer(peer.id, { name: `${peer.name ?? 'Someone'} Okonkwo-Villanueva de la Torre` });
+          const { root } = await show(story, { lang, width: 360, height: 640 }, service);
+          const self = part(root, 'self-view')!.getBoundingClientRect();
+          const grid = root.querySelector('rtc-peer-grid')?.shadowRoot;
+          const names = [...root.querySelectorAll('[part~="name"]'), ...(grid?.querySelectorAll('[part~="name"]') ?? [])];
+          expect(names.length, 'a name on every tile').to.equal(count);
+          for (const label of names) {
+            const box = label.getBoundingClientRect();
+            const overlap = box.left < self.right && self.left < box.right && box.top < self.bottom && self.top < box.bottom;
+            expect(overlap, `"${text(label)}" under the self-view`).to.equal(false);
           }
         });
       }

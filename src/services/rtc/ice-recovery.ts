@@ -6,9 +6,9 @@ import { watchIce } from './ice-watchdog.js';
 /** How long `disconnected` may last before an ICE restart. */
 export const DISCONNECTED_GRACE_MS = 3_000;
 /**
- * After a local description is set, candidates should start to flow within this time. Chromium can
- * leave a side that rolled its own offer back with nothing to send (toolchain.md); an ICE restart
- * gathers again.
+ * After a local description is set, candidates should start to flow within this time; if none has, an
+ * ICE restart gathers again. A backstop: the one case seen, a first offer rolled back in glare, is
+ * avoided by answering from a fresh connection (Negotiation), because there no restart ever gathered.
  */
 export const NO_CANDIDATE_RESTART_MS = 2_000;
 

@@ -23,6 +23,10 @@ export interface NegotiationTarget {
  *
  * - Offers that cross (glare): the polite side rolls its own back and answers; the impolite side ignores
  *   the peer's. Both sides agree on who is polite (`polite()` compares the same two values on each side).
+ *   Where the crossed offer was the connection's first, the polite side answers from a fresh connection
+ *   instead (`fresh()`): Chromium 156 can leave a connection whose first offer was rolled back while it
+ *   gathered unable to gather a candidate ever again, ICE restarts included. Nothing is lost: the first
+ *   connection never connected, and its candidates match no answer.
  * - Candidates that come before the remote description wait for it, and are never dropped. A candidate
  *   the browser refuses (one of an offer we ignored, or of an ICE generation a restart replaced) is
  *   dropped, rightly: the call goes on with the candidates that match.
@@ -35,10 +39,11 @@ export interface NegotiationTarget {
 export class Negotiation {
   #queue: Promise<unknown> = Promise.resolve();
   #pending: RTCIceCandidateInit[] = [];
-  readonly #pc: NegotiationTarget;
+  #pc: NegotiationTarget;
   readonly #polite: (remote: RTCSessionDescriptionInit) => boolean;
   readonly #failed: (cause: unknown) => void;
   readonly #adjust: (sdp: string) => string;
+  readonly #fresh: (() => Promise<NegotiationTarget>) | undefined;
 
   constructor(
     pc: NegotiationTarget,
@@ -48,11 +53,17 @@ export class Negotiation {
     failed: (cause: unknown) => void,
     /** Adjusts our SDP before it is set and sent (the start bitrate). */
     adjust: (sdp: string) => string = (sdp) => sdp,
+    /**
+     * Closes the connection and resolves with a new one, with our media and nothing negotiated yet, to
+     * answer from when our first offer crossed the peer's. Without it, that offer is rolled back.
+     */
+    fresh?: () => Promise<NegotiationTarget>,
   ) {
     this.#pc = pc;
     this.#polite = polite;
     this.#failed = failed;
     this.#adjust = adjust;
+    this.#fresh = fresh;
   }
 
   /**
@@ -71,12 +82,16 @@ export class Negotiation {
    */
   receive(description: RTCSessionDescriptionInit, answering?: () => void): Promise<RTCSessionDescriptionInit | null> {
     return this.#describe(async () => {
-      const pc = this.#pc;
+      let pc = this.#pc;
       const offer = description.type === 'offer';
       if (!offer && pc.signalingState !== 'have-local-offer') return null;
-      // Glare: our offer is out too. The impolite side keeps its own and ignores this one.
-      if (offer && pc.signalingState !== 'stable' && !this.#polite(description)) return null;
-      // The polite side's own offer is rolled back by this, implicitly.
+      if (offer && pc.signalingState !== 'stable') {
+        // Glare: our offer is out too. The impolite side keeps its own and ignores this one.
+        if (!this.#polite(description)) return null;
+        // Our first offer: answered from a fresh connection, not rolled back (see above).
+        if (!pc.remoteDescription && this.#fresh) pc = this.#pc = await this.#fresh();
+      }
+      // Otherwise the polite side's own offer is rolled back by this, implicitly.
       await pc.setRemoteDescription(description);
       for (const candidate of this.#pending.splice(0)) await this.#add(candidate);
       if (!offer) return null;

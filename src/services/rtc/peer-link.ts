@@ -4,7 +4,7 @@ import { IceRecovery } from './ice-recovery.js';
 import { isPolite, Negotiation } from './negotiation.js';
 import { withStartBitrate } from './start-bitrate.js';
 import { createDataChannel } from '../data/wire.js';
-import { chunk, toRtcError, type RtcError } from './rtc-error.js';
+import { chunk, RtcError, toRtcError } from './rtc-error.js';
 import type { Signal, SignalAddress } from '../signaling/hub-contract.js';
 
 /** How often a connected peer's quality is reported (`rtc-stats`). */
@@ -152,17 +152,8 @@ export class PeerLink {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#recovery?.dispose();
     this.#setStatsTimer(false);
-    // pc.close() closes the channel without a `close` event: the call is told here.
-    if (this.#channel) this.#host.linkChannel(this, null);
-    const pc = this.#pc;
-    this.#pc = null;
-    if (pc) {
-      this.#host.detachMedia(pc);
-      pc.onicecandidate = pc.ontrack = pc.onnegotiationneeded = null;
-      pc.close();
-    }
+    this.#release();
     this.#driver.track(this, null);
   }
 
@@ -190,17 +181,39 @@ export class PeerLink {
       this.#host.detachMedia(pc);
       return pc.close();
     }
-    this.#pc = pc;
+    this.#negotiation = new Negotiation(
+      pc,
+      (remote) => isPolite(this.#host.tag, this.tag, this.#pc?.localDescription?.sdp, remote.sdp),
+      (cause) => this.fail(toRtcError(cause, 'negotiation-failed', 'Our description could not be applied')),
+      (sdp) => withStartBitrate(sdp, this.#host.startKbps),
+      () => this.#fresh(),
+    );
+    this.#use(pc);
     // The offerer's first offer carries the data channel. The seed's pages open none: their offer has no
     // m=application section, and answering one with a channel would need another round trip (#answering).
     if (this.offering) this.#openChannel(pc);
+  }
+
+  /**
+   * Our first offer crossed the peer's, and we yield: the connection that made it is closed, and a new
+   * one answers (Negotiation explains why). Its channel, if the peer's offer has one, comes with the answer.
+   */
+  async #fresh(): Promise<RTCPeerConnection> {
+    this.#release();
+    const pc = await this.#host.connection(false);
+    if (this.#closed) {
+      this.#host.detachMedia(pc);
+      pc.close();
+      throw new RtcError('invalid-state', 'The call ended');
+    }
+    this.#use(pc);
+    return pc;
+  }
+
+  /** Takes `pc` as the link's connection: its events, and the recovery of its path. */
+  #use(pc: RTCPeerConnection): void {
+    this.#pc = pc;
     const link = this;
-    this.#negotiation = new Negotiation(
-      pc,
-      (remote) => isPolite(this.#host.tag, this.tag, pc.localDescription?.sdp, remote.sdp),
-      (cause) => this.fail(toRtcError(cause, 'negotiation-failed', 'Our description could not be applied')),
-      (sdp) => withStartBitrate(sdp, this.#host.startKbps),
-    );
     this.#recovery = new IceRecovery(
       {
         get state() {
@@ -218,6 +231,22 @@ export class PeerLink {
       if (candidate) this.#driver.candidate(this, candidate);
     };
     pc.ontrack = ({ streams, track }) => this.#driver.track(this, streams[0] ?? new MediaStream([track]));
+  }
+
+  /** Closes the connection, its channel and its recovery; the link has none until #use gives it one. */
+  #release(): void {
+    this.#recovery?.dispose();
+    this.#recovery = null;
+    // pc.close() closes the channel without a `close` event: the call is told here.
+    if (this.#channel) this.#host.linkChannel(this, null);
+    this.#channel = null;
+    const pc = this.#pc;
+    this.#pc = null;
+    if (pc) {
+      this.#host.detachMedia(pc);
+      pc.onicecandidate = pc.ontrack = pc.onnegotiationneeded = null;
+      pc.close();
+    }
   }
 
   /**
