@@ -12,8 +12,7 @@ export const callScreenStyles = [
 .stage>*{grid-area:1/1}
 .self{position:absolute;inset-block-end:calc(var(--_gap) + 2.25rem);inset-inline-end:var(--_gap);inline-size:var(--rtc-call-self-size,clamp(5rem,25%,11rem));transform:scaleX(-1);box-shadow:0 0 0 2px var(--_s)}
 .panel,.overlay{position:absolute;inset:0;z-index:2;display:grid;place-content:center;justify-items:center;gap:var(--_gap);text-align:center}
-.panel{margin:auto;block-size:fit-content;inline-size:min(100% - 2rem,24rem)}
-.panel{box-sizing:border-box;padding:1.25rem;background:var(--_s);border-radius:var(--_r);box-shadow:0 .5rem 2rem #0004}
+.panel{margin:auto;box-sizing:border-box;block-size:fit-content;inline-size:min(100% - 2rem,24rem);padding:1.25rem;background:var(--_s);border-radius:var(--_r);box-shadow:0 .5rem 2rem #0004}
 .overlay{color:#fff;background:var(--_scrim);border-radius:var(--_r)}
 .panel>*{margin:0}
 .actions,.bar{position:relative;display:flex;flex-wrap:wrap;justify-content:center;gap:var(--_gap)}
