@@ -217,7 +217,9 @@ function lazyFallbackTransports() {
  * - the hub is rtc-kit's or the seed's ASP.NET Core hub, never the old ASP.NET SignalR, so the check and
  *   its long message for that server go (such a server would fail with "None of the transports ...");
  * - it asks for all three transports, so none the client knows is ever disabled; it passes an absolute
- *   URL, so none needs resolving with an <a>; and SignalR's own requests always have a method and a URL.
+ *   URL, so none needs resolving with an <a>; and SignalR's own requests always have a method and a URL;
+ * - the argument checks (`Arg`) of the builder's withUrl(), HttpConnection and the transports guard
+ *   against callers other than SignalR's own code and the hub client, which always pass them.
  * Each cut names the text it expects and how many times (or the class members to drop); if a SignalR
  * upgrade changes that text, the build fails here instead of shipping a half-patched file. Then read the
  * new source again before changing a pattern. test/bundle-reconnect.test.ts runs the reconnect paths of
@@ -231,6 +233,8 @@ function signalrUnusedParts() {
   // tests for Node and React Native gone (signalrForBrowsers) the Platform class goes.
   const isBrowser = (count) => ['Platform.isBrowser', 'true', count];
   const enumMember = /(\w+)\[\1\["(\w+)"\] = (\d+)\] = "\2";/g;
+  // A transport's connect() is only called by HttpConnection, with a URL and the protocol's transfer format.
+  const transportArgChecks = ['        Arg.isRequired(url, "url");\n        Arg.isRequired(transferFormat, "transferFormat");\n        Arg.isIn(transferFormat, TransferFormat, "transferFormat");\n', ''];
   // Utils.sendMessage, which posts a message for the Long Polling and Server-Sent Events transports, as it
   // runs for the JSON protocol: the content is text, and the log calls do nothing.
   const sendMessage = `
@@ -294,8 +298,9 @@ async function sendMessage(logger, transportName, httpClient, url, content, opti
         ['if (!retryDelaysOrReconnectPolicy) {', never],
         ['else if (Array.isArray(retryDelaysOrReconnectPolicy)) {', 'else ' + never],
         ['if (this.reconnectPolicy) {', never],
-        // withUrl() gets an options object, and is called before build().
+        // withUrl() gets an options object and the hub client's absolute URL, and is called before build().
         ['if (typeof transportTypeOrOptions === "object") {', 'if (true) {'],
+        ['        Arg.isRequired(url, "url");\n        Arg.isNotEmpty(url, "url");\n', ''],
         ['if (!this.url) {', never],
         ['this._statefulReconnectBufferSize = options === null || options === void 0 ? void 0 : options.bufferSize;', ''],
         // Log level names, for configureLogging("info") and the like, which the client never calls.
@@ -316,8 +321,11 @@ async function sendMessage(logger, transportName, httpClient, url, content, opti
     },
     HttpConnection: {
       edits: [
-        // The builder always hands over its NullLogger.
+        // The builder always hands over its NullLogger, and the URL it was given; HubConnection starts it
+        // with the protocol's transfer format.
         ['this._logger = createLogger(options.logger);', 'this._logger = options.logger;'],
+        ['        Arg.isRequired(url, "url");\n', ''],
+        ['        Arg.isIn(transferFormat, TransferFormat, "transferFormat");\n', ''],
         // No withCredentials option: it becomes true, and the type check cannot fail.
         ['if (typeof options.withCredentials === "boolean" || options.withCredentials === undefined) {', 'if (true) {'],
         // DefaultHttpClient in a browser is FetchHttpClient behind the same three checks.
@@ -365,6 +373,7 @@ async function sendMessage(logger, transportName, httpClient, url, content, opti
         // Cookies go with the request by themselves in a browser; the string was only read for Node's headers.
         ['const cookies = this._httpClient.getCookieString(url);', 'const cookies = "";'],
         ['if (transferFormat === TransferFormat.Binary) {', never],
+        transportArgChecks,
       ],
     },
     // The user agent header in a browser: no OS name and no runtime version (those are Node's).
@@ -381,11 +390,12 @@ async function sendMessage(logger, transportName, httpClient, url, content, opti
     ServerSentEventsTransport: {
       edits: [
         ['Platform.isBrowser || Platform.isWebWorker', 'true'],
+        transportArgChecks,
         ['import { Arg, getDataDetail, getUserAgentHeader, Platform, sendMessage } from "./Utils";', 'import { Arg, getDataDetail, getUserAgentHeader, Platform } from "./Utils";' + sendMessage],
       ],
     },
     LongPollingTransport: {
-      edits: [['import { Arg, getDataDetail, getUserAgentHeader, sendMessage } from "./Utils";', 'import { Arg, getDataDetail, getUserAgentHeader } from "./Utils";' + sendMessage]],
+      edits: [['import { Arg, getDataDetail, getUserAgentHeader, sendMessage } from "./Utils";', 'import { Arg, getDataDetail, getUserAgentHeader } from "./Utils";' + sendMessage], transportArgChecks],
     },
     // Enums only read by name now (ConsoleLogger printed level names): no reverse mapping from number to name.
     ILogger: { edits: [[enumMember, '$1["$2"] = $3;', 7]] },
