@@ -147,34 +147,42 @@ function signalrForBrowsers() {
  * WebSocket connects never downloads them (contract section 12). HttpConnection constructs a transport,
  * sets its `onreceive` and `onclose`, then awaits `connect()`; the stand-in loads the real transport in
  * `connect()`, hands it the handlers, and passes every later call on. `instanceof` still works, since
- * HttpConnection compares against the stand-in class it imported.
+ * HttpConnection compares against the stand-in class it imported. Both stand-ins share one base class.
  */
 function lazyFallbackTransports() {
   const prefix = '\0lazy-transport:';
+  const base = '\0lazy-transport-base';
   const names = ['LongPollingTransport', 'ServerSentEventsTransport'];
   return {
     name: 'lazy-fallback-transports',
     async resolveId(source, importer) {
+      if (source === base) return base;
       const name = source.replace(/^\.\//, '').replace(/\.js$/, '');
       if (!names.includes(name) || !importer?.replace(/\\/g, '/').endsWith('@microsoft/signalr/dist/esm/HttpConnection.js')) return null;
       const real = await this.resolve(source, importer, { skipSelf: true });
       return `${prefix}${name}:${real.id}`;
     },
     load(id) {
+      if (id === base) {
+        return `
+          export class LazyTransport {
+            constructor(...args) { this._args = args; this._inner = null; this.onreceive = null; this.onclose = null; }
+            async connect(url, format) {
+              const inner = (this._inner ??= new (await this.load())(...this._args));
+              inner.onreceive = (data) => this.onreceive?.(data);
+              inner.onclose = (error) => this.onclose?.(error);
+              return inner.connect(url, format);
+            }
+            send(data) { return this._inner.send(data); }
+            stop() { return this._inner ? this._inner.stop() : Promise.resolve(); }
+          }`;
+      }
       if (!id.startsWith(prefix)) return null;
       const [name, ...path] = id.slice(prefix.length).split(':');
       return `
-        export class ${name} {
-          constructor(...args) { this._args = args; this._inner = null; this.onreceive = null; this.onclose = null; }
-          async connect(url, format) {
-            const { ${name}: Real } = await import(${JSON.stringify(path.join(':'))});
-            const inner = (this._inner ??= new Real(...this._args));
-            inner.onreceive = (data) => this.onreceive?.(data);
-            inner.onclose = (error) => this.onclose?.(error);
-            return inner.connect(url, format);
-          }
-          send(data) { return this._inner.send(data); }
-          stop() { return this._inner ? this._inner.stop() : Promise.resolve(); }
+        import { LazyTransport } from ${JSON.stringify(base)};
+        export class ${name} extends LazyTransport {
+          load() { return import(${JSON.stringify(path.join(':'))}).then((m) => m.${name}); }
         }`;
     },
   };
@@ -201,7 +209,17 @@ function lazyFallbackTransports() {
  * - it runs in a page (see `isBrowser`), never in Node or React Native: the Platform tests and the user
  *   agent's OS and runtime version go;
  * - the error classes' `this.__proto__ = new.target.prototype` is for ES5 targets; a native class already
- *   has that prototype.
+ *   has that prototype;
+ * - it never calls `send` (fire and forget), and its handlers return nothing: neither rtc-kit's hub nor
+ *   the seed's ever asks a client for a result (an invocation with an id), so the code that answers one
+ *   goes, and a handler is only called, its failure ignored, as before;
+ * - the page-freeze listener only logged, and logging is gone;
+ * - the hub is rtc-kit's or the seed's ASP.NET Core hub, never the old ASP.NET SignalR, so the check and
+ *   its long message for that server go (such a server would fail with "None of the transports ...");
+ * - it asks for all three transports, so none the client knows is ever disabled; it passes an absolute
+ *   URL, so none needs resolving with an <a>; and SignalR's own requests always have a method and a URL;
+ * - the argument checks (`Arg`) of the builder's withUrl(), HttpConnection and the transports guard
+ *   against callers other than SignalR's own code and the hub client, which always pass them.
  * Each cut names the text it expects and how many times (or the class members to drop); if a SignalR
  * upgrade changes that text, the build fails here instead of shipping a half-patched file. Then read the
  * new source again before changing a pattern. test/bundle-reconnect.test.ts runs the reconnect paths of
@@ -215,6 +233,15 @@ function signalrUnusedParts() {
   // tests for Node and React Native gone (signalrForBrowsers) the Platform class goes.
   const isBrowser = (count) => ['Platform.isBrowser', 'true', count];
   const enumMember = /(\w+)\[\1\["(\w+)"\] = (\d+)\] = "\2";/g;
+  // A transport's connect() is only called by HttpConnection, with a URL and the protocol's transfer format.
+  const transportArgChecks = ['        Arg.isRequired(url, "url");\n        Arg.isRequired(transferFormat, "transferFormat");\n        Arg.isIn(transferFormat, TransferFormat, "transferFormat");\n', ''];
+  // Utils.sendMessage, which posts a message for the Long Polling and Server-Sent Events transports, as it
+  // runs for the JSON protocol: the content is text, and the log calls do nothing.
+  const sendMessage = `
+async function sendMessage(logger, transportName, httpClient, url, content, options) {
+    const [name, value] = getUserAgentHeader();
+    await httpClient.post(url, { content, headers: { [name]: value, ...options.headers }, responseType: "text", timeout: options.timeout, withCredentials: options.withCredentials });
+}`;
   /**
    * file -> { edits: [[text or /regex/g, replacement, how many times it is there (default 1)], ...],
    *           classes: [[class name, member names to drop, members to add in their place], ...] }
@@ -223,10 +250,14 @@ function signalrUnusedParts() {
     HubConnection: {
       // send() and invoke(): no argument is ever a stream.
       edits: [
+        // send() goes: the client only invokes.
         [
-          'const [streams, streamIds] = this._replaceStreamingParams(args);\n        const sendPromise = this._sendWithProtocol(this._createInvocation(methodName, args, true, streamIds));\n        this._launchStreams(streams, sendPromise);\n        return sendPromise;',
-          'return this._sendWithProtocol(this._createInvocation(methodName, args, true));',
+          '    send(methodName, ...args) {\n        const [streams, streamIds] = this._replaceStreamingParams(args);\n        const sendPromise = this._sendWithProtocol(this._createInvocation(methodName, args, true, streamIds));\n        this._launchStreams(streams, sendPromise);\n        return sendPromise;\n    }\n',
+          '',
         ],
+        // The freeze listener only logged.
+        ['window.document.addEventListener("freeze", this._freezeEventListener);', ''],
+        ['window.document.removeEventListener("freeze", this._freezeEventListener);', ''],
         [
           'const [streams, streamIds] = this._replaceStreamingParams(args);\n        const invocationDescriptor = this._createInvocation(methodName, args, false, streamIds);',
           'const invocationDescriptor = this._createInvocation(methodName, args, false);',
@@ -245,12 +276,18 @@ function signalrUnusedParts() {
       classes: [
         [
           'HubConnection',
-          ['stream', '_launchStreams', '_replaceStreamingParams', '_isObservable', '_createStreamInvocation', '_createCancelInvocation', '_createStreamItemMessage', 'baseUrl', '_createInvocation'],
-          // The same messages as before, for a call without stream ids.
-          `_createInvocation(methodName, args, nonblocking) {
-            return nonblocking
-              ? { target: methodName, arguments: args, type: MessageType.Invocation }
-              : { target: methodName, arguments: args, invocationId: (this._invocationId++).toString(), type: MessageType.Invocation };
+          ['stream', '_launchStreams', '_replaceStreamingParams', '_isObservable', '_createStreamInvocation', '_createCancelInvocation', '_createStreamItemMessage', 'baseUrl', '_createInvocation', '_invokeClientMethod', '_createCompletionMessage'],
+          // The same message as before, for an invocation without stream ids (only invoke() makes one now).
+          // Each handler of a server's invocation is called in turn, a failure ignored; nothing is answered.
+          `_createInvocation(methodName, args) {
+            return { target: methodName, arguments: args, invocationId: (this._invocationId++).toString(), type: MessageType.Invocation };
+          }
+          async _invokeClientMethod(invocationMessage) {
+            for (const method of this._methods[invocationMessage.target.toLowerCase()]?.slice() ?? []) {
+              try {
+                await method.apply(this, invocationMessage.arguments);
+              } catch {}
+            }
           }`,
         ],
       ],
@@ -261,10 +298,14 @@ function signalrUnusedParts() {
         ['if (!retryDelaysOrReconnectPolicy) {', never],
         ['else if (Array.isArray(retryDelaysOrReconnectPolicy)) {', 'else ' + never],
         ['if (this.reconnectPolicy) {', never],
-        // withUrl() gets an options object, and is called before build().
+        // withUrl() gets an options object and the hub client's absolute URL, and is called before build().
         ['if (typeof transportTypeOrOptions === "object") {', 'if (true) {'],
+        ['        Arg.isRequired(url, "url");\n        Arg.isNotEmpty(url, "url");\n', ''],
         ['if (!this.url) {', never],
         ['this._statefulReconnectBufferSize = options === null || options === void 0 ? void 0 : options.bufferSize;', ''],
+        // Log level names, for configureLogging("info") and the like, which the client never calls.
+        // (parseLogLevel, its only reader, is unused once configureLogging is cut below.)
+        [/const LogLevelNameMapping = \{[^}]*\};\n/g, ''],
       ],
       classes: [
         [
@@ -280,8 +321,11 @@ function signalrUnusedParts() {
     },
     HttpConnection: {
       edits: [
-        // The builder always hands over its NullLogger.
+        // The builder always hands over its NullLogger, and the URL it was given; HubConnection starts it
+        // with the protocol's transfer format.
         ['this._logger = createLogger(options.logger);', 'this._logger = options.logger;'],
+        ['        Arg.isRequired(url, "url");\n', ''],
+        ['        Arg.isIn(transferFormat, TransferFormat, "transferFormat");\n', ''],
         // No withCredentials option: it becomes true, and the type check cannot fail.
         ['if (typeof options.withCredentials === "boolean" || options.withCredentials === undefined) {', 'if (true) {'],
         // DefaultHttpClient in a browser is FetchHttpClient behind the same three checks.
@@ -290,6 +334,12 @@ function signalrUnusedParts() {
         // No skipNegotiation; the transport option is a bit mask, not a transport object.
         ['if (this._options.skipNegotiation) {', never],
         ['if (this._isITransport(requestedTransport)) {', never],
+        // Never the old ASP.NET SignalR server.
+        ['if (negotiateResponse.ProtocolVersion) {', never],
+        // The client asks for all three transports, so every transport the client knows is enabled.
+        ['if (transportMatches(requestedTransport, transport)) {', 'if (true) {'],
+        // The hub client hands over an absolute URL (resolved against the page's), so no <a> is needed to resolve it.
+        ['if (url.lastIndexOf("https://", 0) === 0 || url.lastIndexOf("http://", 0) === 0) {', 'if (true) {'],
         // JSON protocol: everything sent is a string.
         ['const data = typeof (this._buffer[0]) === "string" ?', 'const data = true ?'],
         ['TransportSendQueue._concatBuffers(this._buffer);', 'null;'],
@@ -310,6 +360,9 @@ function signalrUnusedParts() {
       edits: [
         // Every browser with WebRTC has globalThis.
         ['fetch.bind(getGlobalThis())', 'fetch.bind(globalThis)'],
+        // Every request comes from SignalR's own code, with a method and a URL.
+        ['if (!request.method) {', never],
+        ['if (!request.url) {', never],
         // Text transfer format: what is posted is a string, and the response types asked for are text or none.
         ['if (isArrayBuffer(request.content)) {', never],
         ['        case "blob":\n        case "document":\n        case "json":\n            throw new Error(`${responseType} is not supported.`);\n', ''],
@@ -320,6 +373,7 @@ function signalrUnusedParts() {
         // Cookies go with the request by themselves in a browser; the string was only read for Node's headers.
         ['const cookies = this._httpClient.getCookieString(url);', 'const cookies = "";'],
         ['if (transferFormat === TransferFormat.Binary) {', never],
+        transportArgChecks,
       ],
     },
     // The user agent header in a browser: no OS name and no runtime version (those are Node's).
@@ -327,11 +381,22 @@ function signalrUnusedParts() {
       edits: [
         ['if (os && os !== "") {', never],
         ['if (runtimeVersion) {', never],
+        // Only the fallback transports post messages: each gets its own copy (below), in its chunk.
+        [/\/\*\* @private \*\/\nexport async function sendMessage\([^]*?\n\}\n/g, ''],
       ],
     },
     // In a page (see isBrowser above): the browser's EventSource, which sends cookies by itself; the
     // other branch builds the headers only Node's EventSource takes.
-    ServerSentEventsTransport: { edits: [['Platform.isBrowser || Platform.isWebWorker', 'true']] },
+    ServerSentEventsTransport: {
+      edits: [
+        ['Platform.isBrowser || Platform.isWebWorker', 'true'],
+        transportArgChecks,
+        ['import { Arg, getDataDetail, getUserAgentHeader, Platform, sendMessage } from "./Utils";', 'import { Arg, getDataDetail, getUserAgentHeader, Platform } from "./Utils";' + sendMessage],
+      ],
+    },
+    LongPollingTransport: {
+      edits: [['import { Arg, getDataDetail, getUserAgentHeader, sendMessage } from "./Utils";', 'import { Arg, getDataDetail, getUserAgentHeader } from "./Utils";' + sendMessage], transportArgChecks],
+    },
     // Enums only read by name now (ConsoleLogger printed level names): no reverse mapping from number to name.
     ILogger: { edits: [[enumMember, '$1["$2"] = $3;', 7]] },
     IHubProtocol: { edits: [[enumMember, '$1["$2"] = $3;', 9]] },
@@ -421,12 +486,30 @@ const browserModule = {
   },
 };
 
+/**
+ * The classic script's string tables side by side, at its start. gzip finds a repeat only within the
+ * last 32 KB, and the pre-call check's words in four languages (precall-strings.ts) share many with the
+ * call screen's tables, which would otherwise come some 30 KB apart, among the parts that the module
+ * loads on first use: 1.2 KB gzip less. The tables have no side effects, so running them first changes
+ * nothing else. (scripts/bundle-map.mjs shows where each module lands.)
+ */
+function stringTablesTogether() {
+  return {
+    name: 'string-tables-together',
+    transform(code, id) {
+      if (!/[\\/]src[\\/]index\.ts$/.test(id)) return null;
+      const tables = ['./localize/strings.js', './components/rtc-precall/precall-strings.js', './localize/ko.js', './localize/es.js', './localize/ar.js'];
+      return { code: tables.map((path) => `import '${path}';\n`).join('') + code, map: null };
+    },
+  };
+}
+
 /** @type {import('rollup').RollupOptions} */
 const browserScript = {
   // A classic script cannot load chunks: everything is in the one file, every element included.
   input: 'src/index.ts',
   onwarn: strictWarnings,
-  plugins: browserPlugins(),
+  plugins: [...browserPlugins(), stringTablesTogether()],
   output: {
     file: 'dist/rtc-kit.iife.js',
     format: 'iife',

@@ -2,7 +2,8 @@
 // `npm run size`: the bytes of the browser bundles as shipped (minified), gzip -9 and brotli (quality 11):
 // the module a page loads (dist/rtc-kit.js), each chunk beside it that loads on first use, and the classic
 // script (dist/rtc-kit.iife.js, everything in one file). Exits 1 if a budget is exceeded, or if a bundle
-// is missing (run `npm run build`). Only Node built-ins here.
+// is missing (run `npm run build`). Only Node built-ins here, except for `--by-source`: then it also
+// prints, for both bundles, the bytes each source file puts in them (scripts/bundle-map.mjs).
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,5 +44,12 @@ for (const [file, gzip] of [['dist/rtc-kit.js', initial.gzip], ['dist/rtc-kit.ii
     console.log(`${file} is ${kb(gzip)} gzip (${gzip} B), over its ${kb(budget)} budget (${budget} B).`);
     failed = true;
   } else console.log(`${file}: ${gzip} B gzip, within its ${kb(budget)} budget (${budget} B; ${budget - gzip} B left).`);
+}
+if (process.argv.includes('--by-source')) {
+  const { printBySource } = await import('./bundle-map.mjs');
+  for (const file of ['dist/rtc-kit.js', 'dist/rtc-kit.iife.js']) {
+    console.log('');
+    printBySource(join(root, file));
+  }
 }
 process.exit(failed ? 1 : 0);

@@ -47,9 +47,11 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
         expect(a.stats).to.deep.equal(last);
         expect(peerId, 'the report names the peer it is about').to.equal(a.peers[0]!.id);
 
+        // The default page's tile of that peer shows its quality (a chunk, loaded with the first report); its tooltip has the numbers.
+        const selector = `[part~="tile"][data-peer="${peerId}"] [part~="quality"]`;
+        await until(() => !!a.shadowRoot!.querySelector(selector), 'the quality indicator');
         await a.updateComplete;
-        // The default page's tile of that peer shows its quality; its tooltip has the numbers.
-        const quality = a.shadowRoot!.querySelector(`[part~="tile"][data-peer="${peerId}"] [part~="quality"]`)!;
+        const quality = a.shadowRoot!.querySelector(selector)!;
         expect(quality, 'quality part').to.exist;
         // Loopback is good, unless the machine is so busy that the round trip passes 150 ms.
         expect(quality.getAttribute('data-level')).to.be.oneOf(['good', 'fair']);

@@ -2,7 +2,8 @@
 // the missing camera for real; Chromium's fake devices cannot be busy, so every name is checked here.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RtcError, mediaError } from '../../src/services/rtc/rtc-error.js';
+import { mediaError } from '../../src/services/rtc/media-errors.js';
+import { RtcError } from '../../src/services/rtc/rtc-error.js';
 
 const cases: Array<[string, RtcError['code'], RegExp]> = [
   ['NotAllowedError', 'media-permission-denied', /denied/],

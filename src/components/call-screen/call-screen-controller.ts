@@ -4,13 +4,15 @@ import { LocalizeController, type LocalizeHost } from '../../localize/localize-c
 import type { RtcError } from '../../services/rtc/rtc-error.js';
 import { CallAnnouncer } from './announcer.js';
 import { callScreen, showsControls, type ScreenVideos } from './call-screen.js';
+import type { Quality } from './quality.js';
 import type { RingTone } from './ring-tone.js';
 import type { CallScreenActions, CallScreenService } from './types.js';
 
 /**
  * Everything an element needs to show the call screen: its language (a LocalizeController), the live
  * region's announcements, the devices menu's open state, and the chunks loaded on first use (the
- * devices menu, and `<rtc-peer-grid>` once a second peer is there). A chunk or a language that fails
+ * devices menu, `<rtc-peer-grid>` once a second peer is there, and the quality indicator once a peer's
+ * quality is known). A chunk or a language that fails
  * to load is passed to `onError`, for the host's `rtc-error`.
  *
  * While a call rings, in (`ringing`) or out (`calling`), it plays the ring tone (a chunk), and stops it
@@ -28,6 +30,7 @@ export class CallScreenController implements ReactiveController {
   readonly #deviceMenu: LazyPart<typeof import('./device-menu.js').deviceMenu>;
   readonly #grid: LazyPart<unknown>;
   readonly #ringTone: LazyPart<RingTone>;
+  readonly #quality: LazyPart<Quality>;
   #focused = false;
 
   constructor(host: LocalizeHost, onError: (error: RtcError) => void) {
@@ -37,6 +40,18 @@ export class CallScreenController implements ReactiveController {
     this.#deviceMenu = new LazyPart(host, 'the devices menu', () => import('./device-menu.js').then((m) => m.deviceMenu), onError);
     this.#grid = new LazyPart(host, 'the peer grid', () => import('../rtc-peer-grid/rtc-peer-grid.js'), onError);
     this.#ringTone = new LazyPart(host, 'the ring tone', () => import('./ring-tone.js').then((m) => new m.RingTone()), onError);
+    // The quality indicator, with its styles added to the host's, once a peer's quality is known.
+    this.#quality = new LazyPart(
+      host,
+      'the quality indicator',
+      () =>
+        import('./quality.js').then((m) => {
+          const root = host.shadowRoot;
+          if (root && m.qualityStyles.styleSheet) root.adoptedStyleSheets = [...root.adoptedStyleSheets, m.qualityStyles.styleSheet];
+          return m.quality;
+        }),
+      onError,
+    );
   }
 
   hostDisconnected(): void {
@@ -75,6 +90,7 @@ export class CallScreenController implements ReactiveController {
         strings: this.#host.strings,
         videos,
         startable,
+        quality: service.peers.some((p) => p.stats) ? this.#quality.get() : this.#quality.loaded,
       },
       {
         ...actions,

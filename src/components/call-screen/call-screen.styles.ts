@@ -12,8 +12,7 @@ export const callScreenStyles = [
 .stage>*{grid-area:1/1}
 .self{position:absolute;inset-block-end:calc(var(--_gap) + 2.25rem);inset-inline-end:var(--_gap);inline-size:var(--rtc-call-self-size,clamp(5rem,25%,11rem));transform:scaleX(-1);box-shadow:0 0 0 2px var(--_s)}
 .panel,.overlay{position:absolute;inset:0;z-index:2;display:grid;place-content:center;justify-items:center;gap:var(--_gap);text-align:center}
-.panel{margin:auto;block-size:fit-content;inline-size:min(100% - 2rem,24rem)}
-.panel,.menu{box-sizing:border-box;padding:1.25rem;background:var(--_s);border-radius:var(--_r);box-shadow:0 .5rem 2rem #0004}
+.panel{margin:auto;box-sizing:border-box;block-size:fit-content;inline-size:min(100% - 2rem,24rem);padding:1.25rem;background:var(--_s);border-radius:var(--_r);box-shadow:0 .5rem 2rem #0004}
 .overlay{color:#fff;background:var(--_scrim);border-radius:var(--_r)}
 .panel>*{margin:0}
 .actions,.bar{position:relative;display:flex;flex-wrap:wrap;justify-content:center;gap:var(--_gap)}
@@ -33,7 +32,6 @@ button:disabled{opacity:.6;cursor:not-allowed}
 :last-child>.tip{inset-inline-end:0}
 :hover>.tip,:focus-visible>.tip{opacity:1}
 :focus-visible{outline:3px solid var(--_a);outline-offset:2px}
-.menu{position:absolute;inset-block-end:110%;inset-inline:0;z-index:3;display:grid;gap:var(--_gap);inline-size:min(20rem,100%);margin-inline:auto}
 .stage>.error{position:absolute;inset-block-start:var(--_gap);inset-inline:var(--_gap);z-index:3;margin:0;padding:.5rem 1rem;border-radius:var(--_r);color:#fff;background:var(--rtc-call-danger,#dc2626)}
 .sr{position:absolute;clip-path:inset(50%)}
 @media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}

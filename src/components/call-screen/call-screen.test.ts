@@ -43,7 +43,9 @@ async function ready(host: RtcCall): Promise<void> {
   // The language of the page around it (a new `lang` reaches the element through a MutationObserver), once its table has loaded.
   const lang = languageOf(langHolder(host)?.getAttribute('lang') ?? '');
   await until(() => part(root, 'screen')?.lang === lang, `the ${lang} strings`);
-  if (part(root, 'devices-menu')) await until(() => !!root.querySelector('select'), 'the devices menu');
+  if (root.querySelector('[aria-expanded="true"]')) await until(() => !!root.querySelector('select'), 'the devices menu');
+  // The quality indicator, a chunk loaded once a peer's quality is known.
+  if (root.querySelector('.stage > .tile') && host.service.peers.some((p) => p.stats)) await until(() => !!part(root, 'quality'), 'the quality indicator');
   if (root.querySelector('rtc-peer-grid')) {
     await customElements.whenDefined('rtc-peer-grid');
     await until(() => !!root.querySelector('rtc-peer-grid')!.shadowRoot?.querySelector('.tile'), 'the grid tiles');

@@ -4,6 +4,7 @@ import { errorText } from './announcer.js';
 import type { DeviceMenu } from './device-menu.js';
 import { icon, icons } from './icons.js';
 import { peerTile } from './peer-tile.js';
+import type { Quality } from './quality.js';
 import type { CallScreenActions, CallScreenService, Localize } from './types.js';
 
 /** What the call screen shows: the service, and the host's own state around it. */
@@ -23,12 +24,14 @@ export interface CallScreenView {
   startable?: boolean;
   /** The videos of the `then` variant (plain `<video>`s its engine fills), in place of the elements. */
   videos?: ScreenVideos | null;
+  /** The tiles' quality indicator, once a peer's quality is known and its chunk has loaded. */
+  quality?: Quality | null;
 }
 
 /** Who draws the peers and the self-view, when not `<rtc-peer-grid>`, `<rtc-remote-video>` and `<rtc-local-video>`. */
 export interface ScreenVideos {
   /** Every peer's tile (or the grid of them). */
-  peers(l: Localize): unknown;
+  peers(l: Localize, quality: Quality | null): unknown;
   /** The self-view, in the corner. */
   self(l: Localize): unknown;
 }
@@ -82,11 +85,11 @@ export function callScreen(v: CallScreenView, a: CallScreenActions, l: Localize)
   return html`<div part="screen" class="screen" dir=${l.dir} lang=${l.lang} data-state=${state} role="region" aria-label=${l.t('screen')}>
     <div part="stage" class="stage">
       ${v.videos
-        ? v.videos.peers(l)
+        ? v.videos.peers(l, v.quality ?? null)
         : peers.length > 1
           ? html`<rtc-peer-grid part="grid" exportparts="tile,name,muted-badge,quality,remote-video" .strings=${v.strings ?? null}></rtc-peer-grid>`
           : peers.length
-            ? peerTile(peers[0], l)
+            ? peerTile(peers[0], l, undefined, v.quality)
             : nothing}
       ${v.videos ? v.videos.self(l) : s.localStream ? html`<rtc-local-video part="self-view local-video" class="self" .label=${l.t('you')}></rtc-local-video>` : nothing}
       ${state === 'reconnecting' ? busy(l.t('reconnecting')) : state === 'connecting' && !peers.length ? busy(l.t('connecting')) : (panels[state]?.() ?? nothing)}
@@ -100,7 +103,7 @@ export function callScreen(v: CallScreenView, a: CallScreenActions, l: Localize)
             ? control('screen-button', l.t('share'), icons.screen, () => a.shareScreen(!s.screenStream), !!s.screenStream)
             : nothing}
           ${control('devices-button', l.t('devices'), icons.devices, () => a.menu(!v.menu), undefined, v.menu)}
-          ${v.menu ? html`<div id="devices" part="devices-menu" class="menu" role="group" aria-label=${l.t('devices')}>${v.deviceMenu?.(s, a, l)}</div>` : nothing}
+          ${v.menu && v.deviceMenu ? html`<div id="devices" part="devices-menu" class="menu" role="group" aria-label=${l.t('devices')}>${v.deviceMenu(s, a, l)}</div>` : nothing}
           ${control('hangup-button', l.t('hangUp'), icons.hangUp, a.hangup)}
         </div>`
       : nothing}

@@ -43,10 +43,11 @@ export function deviceSelects(
   });
 }
 
-/** The menu's content: the selects for the call's devices. */
+/** The menu's content: the selects for the call's devices, and the styles of the menu and its selects. */
 export function deviceMenu(s: CallScreenService, a: CallScreenActions, l: Localize) {
   // Its styles come with it, rather than in the initial bundle.
   return html`<style>
+      .menu{position:absolute;inset-block-end:110%;inset-inline:0;z-index:3;display:grid;gap:var(--_gap);box-sizing:border-box;inline-size:min(20rem,100%);margin-inline:auto;padding:1.25rem;background:var(--_s);border-radius:var(--_r);box-shadow:0 .5rem 2rem #0004}
       .field{display:grid;gap:.25rem;font-size:.875rem}
       select{padding:.5rem;font:inherit;color:inherit;background:var(--_bg);border:1px solid #8888;border-radius:.5rem}
     </style>

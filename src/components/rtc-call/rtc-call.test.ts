@@ -499,6 +499,8 @@ describe('<rtc-call>', () => {
 
     it("WithQuality: the peer's tile shows the last report, with a level; passes axe; absent without a report", async () => {
       const { el } = await renderStory(stories.WithQuality);
+      // The indicator is a chunk, loaded once a peer's quality is known.
+      await until(() => !!part(el, 'tile')!.querySelector('[part~="quality"]'), 'the quality indicator');
       const quality = part(el, 'tile')!.querySelector('[part~="quality"]')!;
       expect(quality.getAttribute('data-level')).to.equal('good');
       expect(quality.getAttribute('aria-label')).to.equal('Connection good');

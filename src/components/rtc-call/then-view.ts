@@ -3,6 +3,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { PlaybackController } from '../../controllers/playback-controller.js';
 import type { ScreenVideos } from '../call-screen/call-screen.js';
 import { peerTile } from '../call-screen/peer-tile.js';
+import type { Quality } from '../call-screen/quality.js';
 import type { Localize, ScreenPeer } from '../call-screen/types.js';
 import type { VariantVideos } from '../../services/rtc/engines/call-engine.js';
 import type { RtcService } from '../../services/rtc/rtc-service.js';
@@ -26,11 +27,11 @@ export function thenView(host: ThenViewHost) {
   const playback = new PlaybackController(host, remotes);
   const videos: VariantVideos = { local, remote };
   const screen: ScreenVideos = {
-    peers(l: Localize) {
+    peers(l: Localize, quality: Quality | null) {
       const peers = host.service.peers as readonly ScreenPeer[];
       if (!peers.length) return nothing;
       // `repeat` keeps each peer's <video> (and what plays in it) as peers come and go.
-      return html`<div class="tiles">${repeat(peers, (p) => p.id, (p) => peerTile(p, l, remoteVideo))}</div>
+      return html`<div class="tiles">${repeat(peers, (p) => p.id, (p) => peerTile(p, l, remoteVideo, quality))}</div>
         ${playback.blocked ? playback.button() : nothing}`;
     },
     self(l: Localize) {

@@ -9,6 +9,7 @@ import type { Strings } from '../../localize/strings.js';
 import { rtcServiceContext } from '../../services/rtc/context.js';
 import type { RtcService } from '../../services/rtc/rtc-service.js';
 import { peerTile, tileStyles } from '../call-screen/peer-tile.js';
+import { quality, qualityStyles } from '../call-screen/quality.js';
 import type { ScreenPeer } from '../call-screen/types.js';
 import { fallbackService } from '../service-lookup.js';
 import { styles } from './rtc-peer-grid.styles.js';
@@ -36,7 +37,7 @@ import { styles } from './rtc-peer-grid.styles.js';
  * @cssproperty [--rtc-peer-grid-tile-min-height=6rem] - The least height of a tile.
  */
 export default class RtcPeerGrid extends RtcElement {
-  static override styles = [tileStyles, styles];
+  static override styles = [tileStyles, qualityStyles, styles];
   // Declared here rather than with @property/@state: the decorator module costs bundle bytes (see docs/bundles.md).
   static override properties = { service: { attribute: false }, strings: { attribute: false } };
 
@@ -72,7 +73,7 @@ export default class RtcPeerGrid extends RtcElement {
       ${repeat(
         peers,
         (p) => p.id,
-        (p) => peerTile(p, this.#localize),
+        (p) => peerTile(p, this.#localize, undefined, quality),
       )}
     </div>`;
   }

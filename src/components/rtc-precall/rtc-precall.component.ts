@@ -5,7 +5,7 @@ import { RtcElement } from '../../internal/rtc-element.js';
 import { LocalizeController } from '../../localize/localize-controller.js';
 import type { Strings } from '../../localize/strings.js';
 import { fetchIceServers, validateIceServers } from '../../services/rtc/ice-config.js';
-import { mediaError } from '../../services/rtc/rtc-error.js';
+import { mediaError } from '../../services/rtc/media-errors.js';
 import { deviceSelects } from '../call-screen/device-menu.js';
 import { HEARD, LevelMeter, playTone } from './audio-check.js';
 import { checkNetwork } from './network-check.js';

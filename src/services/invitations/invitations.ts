@@ -1,5 +1,6 @@
 import type { CallState } from '../rtc/call-state.js';
 import { RtcError } from '../rtc/rtc-error.js';
+import type { RtcService } from '../rtc/rtc-service.js';
 import type { InvitationEndReason, RtcServiceEventMap } from '../rtc/service-events.js';
 import { HubEvent, HubMethod } from '../signaling/hub-contract.js';
 
@@ -31,6 +32,36 @@ export interface InvitationHost {
   changed(): void;
   /** A failure the page should hear of. */
   failed(error: RtcError): void;
+}
+
+/**
+ * The invitations of `service`, which hands over what only it may do: move its own state, and announce
+ * its events. The rest goes through its public API. (Made here, in the chunk, so that the initial bundle
+ * carries only this call.)
+ */
+export function invitationsOf(
+  service: RtcService,
+  moveTo: (state: CallState) => void,
+  emit: <K extends keyof RtcServiceEventMap>(type: K, detail: RtcServiceEventMap[K]) => boolean,
+): Invitations {
+  return new Invitations({
+    get state() {
+      return service.state;
+    },
+    moveTo,
+    hub: async () => {
+      await service.connect();
+      return service.signaling!;
+    },
+    enter: async (channel) => {
+      service.configure({ channel });
+      await service.start();
+      await service.call();
+    },
+    announce: emit,
+    changed: () => emit('mediachange', null),
+    failed: (error) => emit('error', { error }),
+  });
 }
 
 /** An `info` of the caller's own: JSON text, at most 1 KB on the hub's side. */

@@ -1,6 +1,20 @@
-import { chunk, mediaError, RtcError } from './rtc-error.js';
+import { chunk, RtcError } from './rtc-error.js';
 
 const switching = () => chunk('media switching', import('./media-switching.js'));
+
+/**
+ * The error for a camera or microphone that could not be opened, from its chunk, with what it means for
+ * the call; if the chunk itself cannot load, that `load-failed` error says so instead.
+ */
+const openFailed = (cause?: unknown): Promise<RtcError> =>
+  chunk('the media error messages', import('./media-errors.js')).then(
+    (m) => {
+      const error = cause === undefined ? m.noMediaHere() : m.mediaError(cause);
+      error.message += ' This side can only receive.';
+      return error;
+    },
+    (error: RtcError) => error,
+  );
 
 /**
  * What local media tells its owner: a new or no local stream; a change of mute, device or screen; or a
@@ -49,15 +63,11 @@ export class LocalMedia {
     this.#follow();
     const constraints = this.constraints();
     if (this.stream || !(constraints.audio || constraints.video)) return null;
-    if (typeof navigator === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
-      return new RtcError('media-failed', 'This browser cannot open a camera here (a secure context, https or localhost, is needed). This side can only receive.');
-    }
+    if (typeof navigator === 'undefined' || !navigator.mediaDevices?.getUserMedia) return openFailed();
     try {
       this.stream = await navigator.mediaDevices.getUserMedia(constraints);
     } catch (cause) {
-      const error = mediaError(cause);
-      error.message += ' This side can only receive.';
-      return error;
+      return openFailed(cause);
     }
     this.#changed('localstream');
     await this.listDevices();

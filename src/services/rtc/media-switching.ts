@@ -1,5 +1,5 @@
 import type { LocalMedia } from './local-media.js';
-import { mediaError } from './rtc-error.js';
+import { mediaError } from './media-errors.js';
 
 // Switching what a call sends: another camera or microphone, a track of the page's, or a screen. Loaded
 // on first use (a device picked, a track given, a device unplugged, a screen shared), as most calls keep

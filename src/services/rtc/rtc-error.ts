@@ -29,24 +29,6 @@ export class RtcError extends Error {
   }
 }
 
-/** Turns a getUserMedia rejection into the error a user can understand. */
-export function mediaError(cause: unknown): RtcError {
-  const name = (cause as { name?: string } | null)?.name;
-  switch (name) {
-    case 'NotAllowedError':
-    case 'SecurityError':
-      return new RtcError('media-permission-denied', 'Camera or microphone access was denied. Allow it in the browser and try again.', { cause });
-    case 'NotFoundError':
-    case 'OverconstrainedError':
-      return new RtcError('media-device-not-found', 'No camera or microphone was found.', { cause });
-    case 'NotReadableError':
-    case 'AbortError':
-      return new RtcError('media-device-busy', 'The camera or microphone is in use by another application.', { cause });
-    default:
-      return new RtcError('media-failed', 'The camera or microphone could not be opened.', { cause });
-  }
-}
-
 /**
  * A chunk of rtc-kit loading on first use (contract section 12). One that fails to load (a missing file,
  * a network error) rejects with a `load-failed` error that names what could not load, never a bare

@@ -313,27 +313,8 @@ export class RtcService extends CountingEventTarget implements ChatHost {
   /** The invitations' code, a chunk loaded when an invitation is first rung or heard. */
   #invitations(): Promise<Invitations> {
     this.#invites ??= chunk('invitations', import('../invitations/invitations.js')).then(
-      ({ Invitations }) =>
-        (this.#invitesLoaded = new Invitations({
-          get state() {
-            return service.#state;
-          },
-          moveTo: (state) => this.#setState(state),
-          hub: async () => {
-            await this.connect();
-            return this.#signaling!;
-          },
-          enter: async (channel) => {
-            this.configure({ channel });
-            await this.start();
-            await this.call();
-          },
-          announce: (type, detail) => this.emit(type, detail),
-          changed: () => this.emit('mediachange', null),
-          failed: (error) => this.emit('error', { error }),
-        })),
+      (m) => (this.#invitesLoaded = m.invitationsOf(this, (state) => this.#setState(state), (type, detail) => this.emit(type, detail))),
     );
-    const service = this;
     this.#invites.catch(() => (this.#invites = null));
     return this.#invites;
   }
