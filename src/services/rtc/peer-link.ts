@@ -176,11 +176,8 @@ export class PeerLink {
   }
 
   async #open(): Promise<void> {
-    const pc = await this.#host.connection(this.offering);
-    if (this.#closed) {
-      this.#host.detachMedia(pc);
-      return pc.close();
-    }
+    const pc = await this.#connection(this.offering);
+    if (!pc) return;
     this.#negotiation = new Negotiation(
       pc,
       (remote) => isPolite(this.#host.tag, this.tag, this.#pc?.localDescription?.sdp, remote.sdp),
@@ -200,14 +197,19 @@ export class PeerLink {
    */
   async #fresh(): Promise<RTCPeerConnection> {
     this.#release();
-    const pc = await this.#host.connection(false);
-    if (this.#closed) {
-      this.#host.detachMedia(pc);
-      pc.close();
-      throw new RtcError('invalid-state', 'The call ended');
-    }
+    const pc = await this.#connection(false);
+    if (!pc) throw new RtcError('invalid-state', 'The call ended');
     this.#use(pc);
     return pc;
+  }
+
+  /** A new connection with our media on it; or null, closed at once, if the link closed while it was made. */
+  async #connection(offering: boolean): Promise<RTCPeerConnection | null> {
+    const pc = await this.#host.connection(offering);
+    if (!this.#closed) return pc;
+    this.#host.detachMedia(pc);
+    pc.close();
+    return null;
   }
 
   /** Takes `pc` as the link's connection: its events, and the recovery of its path. */
