@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { gzipBytes } from './bundle-sizes.mjs';
 import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -74,8 +74,7 @@ function label(source) {
 /** Rows per source, largest gzip saving first: `{ source, minified, gzipSaved }`. */
 export function sourceRows(file) {
   const { code, bySource } = bytesBySource(file);
-  const gzip = (buffer) => gzipSync(buffer, { level: 9 }).length;
-  const whole = gzip(code);
+  const whole = gzipBytes(code);
   const rows = [];
   for (const [source, bytes] of bySource) {
     const drop = new Uint8Array(code.length);
@@ -83,7 +82,7 @@ export function sourceRows(file) {
     const rest = Buffer.alloc(code.length - bytes.length);
     let j = 0;
     for (let i = 0; i < code.length; i++) if (!drop[i]) rest[j++] = code[i];
-    rows.push({ source: label(source), minified: bytes.length, gzipSaved: whole - gzip(rest) });
+    rows.push({ source: label(source), minified: bytes.length, gzipSaved: whole - gzipBytes(rest) });
   }
   return { whole, minified: code.length, rows: rows.sort((a, b) => b.gzipSaved - a.gzipSaved) };
 }
