@@ -12,22 +12,14 @@ import { expect } from '@open-wc/testing';
 import '../src/index.js';
 import type { CallVariant, RtcCall } from '../src/index.js';
 import { cleanUpCalls, createCall, newChannel, waitForDecodedFrames, waitForState } from './helpers/call-helpers.js';
+import { deepElements } from '../stories/deep-elements.js';
 import { connectedPair, received, remoteVideo, sleep, until } from './helpers/media-helpers.js';
-
-/** Every `<video>`/`<audio>` in `root` and in the shadow roots below it. */
-function mediaElementsIn(root: ParentNode): HTMLMediaElement[] {
-  const found: HTMLMediaElement[] = [];
-  for (const el of root.querySelectorAll('*')) {
-    if (el instanceof HTMLMediaElement) found.push(el);
-    if (el.shadowRoot) found.push(...mediaElementsIn(el.shadowRoot));
-  }
-  return found;
-}
 
 /** The elements of `call` that play sound: unmuted, holding a stream with an audio track. */
 function audibleElements(call: RtcCall): HTMLMediaElement[] {
-  return [...mediaElementsIn(call), ...mediaElementsIn(call.shadowRoot!)].filter(
-    (el) => !el.muted && el.srcObject instanceof MediaStream && el.srcObject.getAudioTracks().length > 0,
+  // Every <video>/<audio> in the element and in the shadow roots below it, its own included.
+  return deepElements(call).filter(
+    (el): el is HTMLMediaElement => el instanceof HTMLMediaElement && !el.muted && el.srcObject instanceof MediaStream && el.srcObject.getAudioTracks().length > 0,
   );
 }
 
