@@ -41,6 +41,8 @@ export class LocalMedia {
   sinkId = '';
   /** The connections our media is on, with their sender for each kind (found even while it sends nothing). */
   readonly #senders = new Map<RTCPeerConnection, Map<string, RTCRtpSender>>();
+  /** The cap each video sender was last given (shareBitrate), so that an unchanged one is not read again. */
+  readonly #caps = new WeakMap<RTCRtpSender, number>();
   #applying: Promise<unknown> = Promise.resolve();
   #unfollow: (() => void) | null = null;
   readonly #changed: (change: LocalMediaChange) => void;
@@ -96,7 +98,8 @@ export class LocalMedia {
     if (stream) for (const track of stream.getTracks()) pc.addTrack(track, stream);
     else if (offering) for (const kind of ['audio', 'video']) pc.addTransceiver(kind, { direction: 'recvonly' });
     this.#senders.set(pc, new Map(pc.getSenders().flatMap((s) => (s.track ? [[s.track.kind, s]] : []))));
-    void this.apply();
+    // The settings reach the new senders; nothing the peers are told of (mute state) changed.
+    void this.apply(false);
   }
 
   detach(pc: RTCPeerConnection): void {
@@ -137,8 +140,8 @@ export class LocalMedia {
     await this.apply();
   }
 
-  /** Applies the settings to the local tracks and to every connection's senders. */
-  async apply(): Promise<void> {
+  /** Applies the settings to the local tracks and to every connection's senders; `announce` tells the call. */
+  async apply(announce = true): Promise<void> {
     const muted = (kind: string) => (kind === 'audio' ? this.audioMuted : this.videoMuted);
     for (const track of this.stream?.getTracks() ?? []) track.enabled = !muted(track.kind);
     // One change at a time: `sender.track` changes only once a replaceTrack settles, so a mute and an
@@ -161,7 +164,7 @@ export class LocalMedia {
     );
     this.#applying = applied.catch(() => {});
     await applied;
-    this.#changed('mediachange');
+    if (announce) this.#changed('mediachange');
   }
 
   /**
@@ -175,12 +178,17 @@ export class LocalMedia {
     await Promise.all(
       peers.map((pc) => {
         const sender = this.#senders.get(pc)?.get('video');
-        const parameters = sender?.getParameters();
-        const encoding = parameters?.encodings?.[0];
-        if (!encoding || encoding.maxBitrate === share) return;
+        // getParameters() waits on the browser's WebRTC thread: not asked again for a cap already set.
+        if (!sender || this.#caps.get(sender) === share) return;
+        const parameters = sender.getParameters();
+        const encoding = parameters.encodings?.[0];
+        if (!encoding) return;
         encoding.maxBitrate = share;
         encoding.scaleResolutionDownBy = share < 150_000 ? 4 : share < 500_000 ? 2 : 1;
-        return sender!.setParameters(parameters!).catch(() => {});
+        return sender.setParameters(parameters).then(
+          () => void this.#caps.set(sender, share),
+          () => {},
+        );
       }),
     );
   }

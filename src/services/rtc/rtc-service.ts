@@ -5,6 +5,7 @@ import { AsyncEngine } from './engines/async-engine.js';
 import type { SelectedCandidatePair } from './candidate-pair.js';
 import { LocalMedia, type LocalMediaChange } from './local-media.js';
 import { PeerLink, type LinkHost } from './peer-link.js';
+import { SpareConnections } from './spare-connections.js';
 import type { CurrentInvitation, Invitations } from '../invitations/invitations.js';
 import { chunk, RtcError, toRtcError } from './rtc-error.js';
 import { CountingEventTarget } from './service-events.js';
@@ -93,6 +94,12 @@ const MESH_OFFER_WAIT_MS = 1_500;
 /** How many candidates that came before their offer are kept, at most: a peer sends a handful. */
 const MAX_EARLY_CANDIDATES = 64;
 
+/** How long after a change of peers their shares of the upstream budget are set (contract: within a second). */
+const BITRATE_SHARE_DELAY_MS = 250;
+
+/** At most this many spare connections (#makeSpares): one for each other member of a full channel. */
+const MAX_SPARES = 5;
+
 /** The engine of each variant, made on first use. The `then` variant is a chunk of its own. */
 const ENGINES: Record<CallVariant, () => Promise<new (host: EngineHost) => CallEngine>> = {
   async: async () => AsyncEngine,
@@ -127,8 +134,20 @@ export class RtcService extends CountingEventTarget implements ChatHost {
   #iceServers: Promise<RTCIceServer[]> | null = null;
   #invites: Promise<Invitations> | null = null;
   #invitesLoaded: Invitations | null = null;
-  /** A connection made ahead while `ready`, for the first peer link (#connection). */
-  #spare: Promise<RTCPeerConnection> | null = null;
+  /** Connections made ahead, with our media on them, for the next peer links (#connection). */
+  readonly #spares = new SpareConnections(
+    async () => {
+      const pc = new RTCPeerConnection(await this.#rtcConfiguration());
+      this.#media.attach(pc, false);
+      return pc;
+    },
+    (pc) => {
+      this.#media.detach(pc);
+      pc.close();
+    },
+  );
+  /** A re-division of the upstream budget that is due (#shareBitrate). */
+  #sharing: ReturnType<typeof setTimeout> | undefined;
   readonly #media = new LocalMedia(
     (change) => this.#mediaChanged(change),
     () => this.config.media,
@@ -209,7 +228,9 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     // Once started, new ICE settings apply to the next connection; a spare made with the old ones is no use.
     if (this.#iceServers && (iceServers !== before.iceServers || iceServersUrl !== before.iceServersUrl || iceTransportPolicy !== before.iceTransportPolicy)) {
       this.#loadIceServers();
-      if (this.#spare) this.#makeSpare();
+      const spares = this.#spares.size;
+      this.#spares.drop();
+      this.#spares.fill(spares);
     }
   }
 
@@ -256,7 +277,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
 
   /** Ends the call, leaves the channel and releases the camera. Harmless to call again. */
   async hangup(): Promise<void> {
-    this.#dropSpare();
+    this.#spares.drop();
     this.#closeLinks();
     this.#media.close();
     this.#members.clear();
@@ -451,7 +472,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
       // The camera opens while the hub link comes up.
       const [problem] = await Promise.all([this.#media.open(), signaling.connect().then(() => this.#join(signaling, channel))]);
       this.#setState('ready', problem);
-      this.#makeSpare();
+      this.#makeSpares();
       // Without a camera or microphone the call still joins and receives (receive-only). The reason is an
       // rtc-error, and stays in the error part until the next change of state.
       if (problem) this.emit('error', { error: problem });
@@ -633,6 +654,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     if (!signaling || peerId === signaling.connectionId || this.#members.has(peerId)) return;
     this.#members.add(peerId);
     this.emit('peerjoin', { peerId });
+    this.#makeSpares();
     this.#matchReconnectedPeers();
   }
 
@@ -668,12 +690,20 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     this.#changed();
   }
 
-  /** The upstream budget is shared by the connected peers: each change of them, or of it, re-divides it. */
+  /**
+   * The upstream budget is shared by the connected peers: each change of them, or of it, re-divides it,
+   * BITRATE_SHARE_DELAY_MS later. Peers that connect together (a group call coming together) are counted
+   * once, and the senders are not reconfigured while the browser still sets up the connections.
+   */
   #shareBitrate(): void {
-    void this.#media.shareBitrate(
-      this.config.maxBitrate,
-      this.#links.flatMap((link) => (link.state === 'connected' && link.pc ? [link.pc] : [])),
-    );
+    if (this.#sharing) return;
+    this.#sharing = setTimeout(() => {
+      this.#sharing = undefined;
+      void this.#media.shareBitrate(
+        this.config.maxBitrate,
+        this.#links.flatMap((link) => (link.state === 'connected' && link.pc ? [link.pc] : [])),
+      );
+    }, BITRATE_SHARE_DELAY_MS);
   }
 
   /** The call follows its peers: connected while one is, ended when none is left. */
@@ -683,47 +713,30 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     const next = callStateOf(this.#links.map((link) => link.state));
     if (next === 'failed') return; // linkFailed reports it, with the reason
     this.#setState(next);
+    this.#makeSpares();
   }
 
   /**
-   * A connection with our media on it for a new peer link: the spare one made while `ready`, or a new one.
-   * The spare is made and has its tracks on already, so the first call of each start, placed or answered,
-   * is that much quicker to set up.
+   * A connection with our media on it for a new peer link: a spare made ahead (#makeSpares), or a new one.
    */
   async #connection(offering: boolean): Promise<RTCPeerConnection> {
-    // Taken before the first await: links made together must not all get the one spare.
-    const taken = this.#spare;
-    this.#spare = null;
-    const spare = await taken?.catch(() => null);
-    if (spare && spare.signalingState !== 'closed') return spare;
+    const spare = await this.#spares.take();
+    if (spare) return spare;
     const pc = new RTCPeerConnection(await this.#rtcConfiguration());
     this.#media.attach(pc, offering);
     return pc;
   }
 
   /**
-   * Makes the spare connection, with our tracks on it. No ICE candidate pool: a pooled candidate used
-   * by an offer that glare then rolls back left Chromium 156 gathering nothing, ever, on that connection
-   * (seen 1 round in 40 of test/glare.test.ts, ICE restarts included).
+   * Spares for the links to come (SpareConnections), only with media to put on them. While `ready`,
+   * one for each member a call would reach. In a call, one for whoever joins next, once every link has
+   * come together and the page is idle. No ICE candidate pool on them: a pooled candidate used by an
+   * offer that glare then rolls back left Chromium 156 gathering nothing, ever, on that connection.
    */
-  #makeSpare(): void {
-    this.#dropSpare();
+  #makeSpares(): void {
     if (!this.#media.stream) return;
-    this.#spare = this.#rtcConfiguration().then((configuration) => {
-      const pc = new RTCPeerConnection(configuration);
-      this.#media.attach(pc, false);
-      return pc;
-    });
-    this.#spare.catch(() => {});
-  }
-
-  #dropSpare(): void {
-    const spare = this.#spare;
-    this.#spare = null;
-    void spare?.then((pc) => {
-      this.#media.detach(pc);
-      pc.close();
-    }, () => {});
+    if (this.#state === 'ready') this.#spares.fill(Math.min(Math.max(1, this.#members.size), MAX_SPARES));
+    else if (this.#state === 'connected' && !this.#links.some((link) => link.state === 'connecting')) this.#spares.fillWhenIdle(1);
   }
 
   /** The configuration for a connection; `fresh` fetches the ICE servers again, for an ICE restart's new TURN credentials. */
