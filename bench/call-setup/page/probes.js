@@ -23,6 +23,8 @@
   const PC = RTCPeerConnection.prototype;
   wrap(PC, 'setLocalDescription', (pc, args) => `setLocalDescription(${descType(pc, args)})`);
   wrap(PC, 'setRemoteDescription', (pc, args) => `setRemoteDescription(${args[0]?.type})`);
+  wrap(PC, 'createOffer', () => 'createOffer');
+  wrap(PC, 'createAnswer', () => 'createAnswer');
 
   // Per connection: the first local candidate, the first remote one added, and the state changes.
   const Native = window.RTCPeerConnection;
