@@ -119,6 +119,22 @@ describe('Negotiation: our offer', () => {
     assert.deepEqual(pc.log, []);
   });
 
+  it('with no step before it: reaches the browser in the caller\'s task, before anything else the page runs', async () => {
+    const { pc, n } = negotiation(true);
+    const calls: string[] = [];
+    const createOffer = pc.createOffer.bind(pc);
+    const setRemoteDescription = pc.setRemoteDescription.bind(pc);
+    pc.createOffer = () => (calls.push('createOffer'), createOffer());
+    pc.setRemoteDescription = (description) => (calls.push(`setRemoteDescription(${description.type})`), setRemoteDescription(description));
+    const ours = n.offer();
+    assert.deepEqual(calls, ['createOffer'], 'asked of the browser before offer() returned');
+    await ours;
+    await n.settled();
+    const answered = n.receive(answer());
+    assert.deepEqual(calls, ['createOffer', 'setRemoteDescription(answer)']);
+    await answered;
+  });
+
   it('runs after a step already asked for: an offer never interleaves with the peer\'s offer', async () => {
     const { pc, n } = negotiation(true);
     const theirs = n.receive(offer());

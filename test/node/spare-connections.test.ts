@@ -36,6 +36,15 @@ describe('SpareConnections', () => {
     assert.equal(spares.size, 0);
   });
 
+  it('hands out a spare already made at once, not as a promise, so its link starts in the same task', async () => {
+    const { spares } = pool();
+    spares.fill(2);
+    await new Promise((resolve) => setImmediate(resolve)); // every spare made
+    const first = spares.take();
+    assert.ok(first && !(first instanceof Promise), 'not a promise');
+    assert.equal(n(first as RTCPeerConnection), 1);
+  });
+
   it('never hands out a spare that was closed meanwhile', async () => {
     const { spares } = pool();
     spares.fill(2);

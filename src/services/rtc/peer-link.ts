@@ -15,8 +15,11 @@ export interface LinkHost {
   /** Our call tag (random per call, kept across hub reconnects) and hub connection id. */
   readonly tag: string;
   readonly connectionId: string | null;
-  /** A new connection with our media on it, for a call we place (`offering`) or answer. */
-  connection(offering: boolean): Promise<RTCPeerConnection>;
+  /**
+   * A connection with our media on it, for a call we place (`offering`) or answer: at once if one is
+   * ready, so that the link's first step starts in the same task; else a promise of one.
+   */
+  connection(offering: boolean): RTCPeerConnection | Promise<RTCPeerConnection>;
   /** The configuration for an ICE restart, with freshly fetched ICE servers. */
   rtcConfiguration(fresh: true): Promise<RTCConfiguration>;
   /** The connection is done with: our media leaves it. */
@@ -80,7 +83,7 @@ export class PeerLink {
     this.#driver = driver;
     this.id = id;
     this.tag = tag;
-    this.#opened = this.#open();
+    this.#opened = this.#open(host.connection(offering));
     // A failure to open is reported by the first step that waits for it.
     this.#opened.catch(() => {});
   }
@@ -175,9 +178,18 @@ export class PeerLink {
     this.#host.linkFailed(this, error);
   }
 
-  async #open(): Promise<void> {
-    const pc = await this.#connection(this.offering);
-    if (!pc) return;
+  /**
+   * Opens the link on `made`. A connection that is there already is taken in this task: the first step
+   * (our offer, or the peer's offer applied) then reaches the browser before the page redraws for the
+   * new state of the call, and the browser works on it while the page draws.
+   */
+  #open(made: RTCPeerConnection | Promise<RTCPeerConnection>): Promise<void> {
+    if (made instanceof Promise) return this.#connection(made).then((pc) => void (pc && this.#setUp(pc)));
+    this.#setUp(made);
+    return Promise.resolve();
+  }
+
+  #setUp(pc: RTCPeerConnection): void {
     this.#negotiation = new Negotiation(
       pc,
       (remote) => isPolite(this.#host.tag, this.tag, this.#pc?.localDescription?.sdp, remote.sdp),
@@ -197,15 +209,15 @@ export class PeerLink {
    */
   async #fresh(): Promise<RTCPeerConnection> {
     this.#release();
-    const pc = await this.#connection(false);
+    const pc = await this.#connection(this.#host.connection(false));
     if (!pc) throw new RtcError('invalid-state', 'The call ended');
     this.#use(pc);
     return pc;
   }
 
-  /** A new connection with our media on it; or null, closed at once, if the link closed while it was made. */
-  async #connection(offering: boolean): Promise<RTCPeerConnection | null> {
-    const pc = await this.#host.connection(offering);
+  /** The connection once made; or null, closed at once, if the link closed while it was made. */
+  async #connection(made: RTCPeerConnection | Promise<RTCPeerConnection>): Promise<RTCPeerConnection | null> {
+    const pc = await made;
     if (!this.#closed) return pc;
     this.#host.detachMedia(pc);
     pc.close();
@@ -268,7 +280,8 @@ export class PeerLink {
 
   /** A negotiation step once the connection is open; after a local description is set, candidates must follow. */
   async #step(step: (negotiation: Negotiation) => Promise<RTCSessionDescriptionInit | null>): Promise<RTCSessionDescriptionInit | null> {
-    await this.#opened;
+    // Open already: the step starts in this task (#open says why).
+    if (!this.#negotiation) await this.#opened;
     if (this.#closed || !this.#negotiation) return null;
     const description = await step(this.#negotiation);
     if (description) this.#recovery?.expectCandidates();

@@ -717,11 +717,16 @@ export class RtcService extends CountingEventTarget implements ChatHost {
   }
 
   /**
-   * A connection with our media on it for a new peer link: a spare made ahead (#makeSpares), or a new one.
+   * A connection with our media on it for a new peer link: a spare made ahead (#makeSpares), at once if
+   * it is made already; or a new one.
    */
-  async #connection(offering: boolean): Promise<RTCPeerConnection> {
-    const spare = await this.#spares.take();
-    if (spare) return spare;
+  #connection(offering: boolean): RTCPeerConnection | Promise<RTCPeerConnection> {
+    const spare = this.#spares.take();
+    if (spare instanceof RTCPeerConnection) return spare;
+    return Promise.resolve(spare).then((pc) => pc ?? this.#newConnection(offering));
+  }
+
+  async #newConnection(offering: boolean): Promise<RTCPeerConnection> {
     const pc = new RTCPeerConnection(await this.#rtcConfiguration());
     this.#media.attach(pc, offering);
     return pc;

@@ -9,7 +9,8 @@
  * that is still coming together.
  */
 export class SpareConnections {
-  #spares: Array<Promise<RTCPeerConnection>> = [];
+  /** The spares in the order they were asked for; `pc` once made. */
+  #spares: Array<{ made: Promise<RTCPeerConnection>; pc: RTCPeerConnection | null }> = [];
   /** Cancels the idle-time fill that is due, if one is. */
   #cancelIdle: (() => void) | null = null;
   readonly #make: () => Promise<RTCPeerConnection>;
@@ -24,22 +25,25 @@ export class SpareConnections {
     return this.#spares.length;
   }
 
-  /** One spare connection, or null if there is none (a closed one is thrown away). */
-  async take(): Promise<RTCPeerConnection | null> {
+  /**
+   * A spare connection: one already made at once, so that its link can start on it in the same task;
+   * else one still being made, as a promise; else null. A closed one is thrown away.
+   */
+  take(): RTCPeerConnection | Promise<RTCPeerConnection | null> | null {
     // Each is taken off the list before any await: links made together must not get the same one.
-    for (let next = this.#spares.shift(); next; next = this.#spares.shift()) {
-      const pc = await next.catch(() => null);
-      if (pc && pc.signalingState !== 'closed') return pc;
-    }
-    return null;
+    this.#spares = this.#spares.filter(({ pc }) => pc?.signalingState !== 'closed');
+    const made = this.#spares.findIndex(({ pc }) => pc);
+    if (made >= 0) return this.#spares.splice(made, 1)[0]!.pc;
+    const next = this.#spares.shift();
+    return next ? next.made.then((pc) => (pc.signalingState === 'closed' ? this.take() : pc), () => this.take()) : null;
   }
 
   /** Makes spares until there are `count`. */
   fill(count: number): void {
     this.#stopIdle();
     while (this.#spares.length < count) {
-      const spare = this.#make();
-      spare.catch(() => {});
+      const spare = { made: this.#make(), pc: null as RTCPeerConnection | null };
+      spare.made.then((pc) => (spare.pc = pc), () => {});
       this.#spares.push(spare);
     }
   }
@@ -64,7 +68,7 @@ export class SpareConnections {
   /** Closes every spare, and any still to be made. */
   drop(): void {
     this.#stopIdle();
-    for (const spare of this.#spares.splice(0)) void spare.then(this.#discard, () => {});
+    for (const spare of this.#spares.splice(0)) void spare.made.then(this.#discard, () => {});
   }
 
   #stopIdle(): void {
