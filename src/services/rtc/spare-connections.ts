@@ -8,18 +8,19 @@
  * call, one for whoever joins next, made when the page is idle so that it never competes with a call
  * that is still coming together.
  */
+/** A spare connection: the promise of it, and the connection once made. */
+type Spare = { made: Promise<RTCPeerConnection>; pc?: RTCPeerConnection };
+
 export class SpareConnections {
   /** The spares in the order they were asked for; `pc` once made. */
-  #spares: Array<{ made: Promise<RTCPeerConnection>; pc: RTCPeerConnection | null }> = [];
-  /** Cancels the idle-time fill that is due, if one is. */
-  #cancelIdle: (() => void) | null = null;
-  readonly #make: () => Promise<RTCPeerConnection>;
-  readonly #discard: (pc: RTCPeerConnection) => void;
+  #spares: Spare[] = [];
+  /** Counts fills and drops: an idle-time fill asked for before the latest one is void. */
+  #round = 0;
 
-  constructor(make: () => Promise<RTCPeerConnection>, discard: (pc: RTCPeerConnection) => void) {
-    this.#make = make;
-    this.#discard = discard;
-  }
+  constructor(
+    private readonly make: () => Promise<RTCPeerConnection>,
+    private readonly discard: (pc: RTCPeerConnection) => void,
+  ) {}
 
   get size(): number {
     return this.#spares.length;
@@ -33,16 +34,16 @@ export class SpareConnections {
     // Each is taken off the list before any await: links made together must not get the same one.
     this.#spares = this.#spares.filter(({ pc }) => pc?.signalingState !== 'closed');
     const made = this.#spares.findIndex(({ pc }) => pc);
-    if (made >= 0) return this.#spares.splice(made, 1)[0]!.pc;
+    if (made >= 0) return this.#spares.splice(made, 1)[0]!.pc!;
     const next = this.#spares.shift();
     return next ? next.made.then((pc) => (pc.signalingState === 'closed' ? this.take() : pc), () => this.take()) : null;
   }
 
   /** Makes spares until there are `count`. */
   fill(count: number): void {
-    this.#stopIdle();
+    this.#round++;
     while (this.#spares.length < count) {
-      const spare = { made: this.#make(), pc: null as RTCPeerConnection | null };
+      const spare: Spare = { made: this.make() };
       spare.made.then((pc) => (spare.pc = pc), () => {});
       this.#spares.push(spare);
     }
@@ -50,29 +51,17 @@ export class SpareConnections {
 
   /** As `fill`, once the page has a moment to spare (at the latest a second from now). */
   fillWhenIdle(count: number): void {
-    if (this.#spares.length >= count || this.#cancelIdle) return;
-    const fill = () => {
-      this.#cancelIdle = null;
-      this.fill(count);
-    };
+    if (this.#spares.length >= count) return;
+    const round = ++this.#round;
+    const fill = () => round === this.#round && this.fill(count);
     // Safari has no requestIdleCallback: a second later, the call has come together or failed.
-    if (typeof requestIdleCallback === 'function') {
-      const id = requestIdleCallback(fill, { timeout: 1_000 });
-      this.#cancelIdle = () => cancelIdleCallback(id);
-    } else {
-      const id = setTimeout(fill, 1_000);
-      this.#cancelIdle = () => clearTimeout(id);
-    }
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(fill, { timeout: 1_000 });
+    else setTimeout(fill, 1_000);
   }
 
   /** Closes every spare, and any still to be made. */
   drop(): void {
-    this.#stopIdle();
-    for (const spare of this.#spares.splice(0)) void spare.made.then(this.#discard, () => {});
-  }
-
-  #stopIdle(): void {
-    this.#cancelIdle?.();
-    this.#cancelIdle = null;
+    this.#round++;
+    for (const spare of this.#spares.splice(0)) void spare.made.then(this.discard, () => {});
   }
 }
