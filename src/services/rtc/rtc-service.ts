@@ -134,6 +134,9 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     () => this.config.media,
   );
 
+  /** Announces a problem as an `error` event, without a change of state. */
+  readonly #report = (error: RtcError): void => void this.emit('error', { error });
+
   /** What each peer link may use of this call. */
   readonly #linkHost: LinkHost;
   /** The peers' `rtc-kit` data channels: names, mute state, chat and files. */
@@ -180,7 +183,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
       linkFailed: (link, error) => {
         // One peer failing ends only its own link; the call fails when no peer is left to talk to.
         if (this.#links.every((l) => l.state === 'failed')) this.fail(error);
-        else this.emit('error', { error });
+        else this.#report(error);
       },
     };
   }
@@ -219,9 +222,23 @@ export class RtcService extends CountingEventTarget implements ChatHost {
    */
   #loadIceServers(): void {
     const { iceServers, iceServersUrl } = this.config;
-    const loaded = (this.#iceServers =
-      iceServersUrl || iceServers ? loadIceConfig().then(async (m) => (iceServersUrl ? m.fetchIceServers(iceServersUrl, await this.#token()) : m.validateIceServers(iceServers))) : Promise.resolve([]));
+    const loaded = (this.#iceServers = iceServersUrl
+      ? this.#fetchIceServers(iceServersUrl)
+      : iceServers
+        ? loadIceConfig().then((m) => m.validateIceServers(iceServers))
+        : Promise.resolve([]));
     loaded.catch(() => {});
+  }
+
+  /** Fetches `{ iceServers }` from `url` (the chunk asks for the access token). */
+  #fetchIceServers(url: string): Promise<RTCIceServer[]> {
+    return loadIceConfig().then((m) => m.fetchIceServers(url, this.#tokens()));
+  }
+
+  /** Where the access token comes from, for the hub and its other routes (/ice-servers); null for an open hub. */
+  #tokens(): AccessTokenFactory | null {
+    const { tokenUrl, accessTokenFactory } = this.config;
+    return accessTokens(tokenUrl, accessTokenFactory);
   }
 
   // ----- The call ----------------------------------------------------------------------------------
@@ -323,7 +340,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
   fail(error: RtcError): void {
     this.#closeLinks();
     this.#setState('failed', error);
-    this.emit('error', { error });
+    this.#report(error);
   }
 
   /** One entry per remote peer of the call. */
@@ -413,7 +430,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
    */
   async selectDevice(kind: MediaDeviceKind, deviceId: string): Promise<void> {
     await this.#media.select(kind, deviceId).catch((error: RtcError) => {
-      this.emit('error', { error });
+      this.#report(error);
       throw error;
     });
   }
@@ -454,7 +471,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
       this.#makeSpare();
       // Without a camera or microphone the call still joins and receives (receive-only). The reason is an
       // rtc-error, and stays in the error part until the next change of state.
-      if (problem) this.emit('error', { error: problem });
+      if (problem) this.#report(problem);
     } catch (cause) {
       const error = toRtcError(cause, 'signaling-unavailable', 'The call could not start');
       // Nothing to show the camera for: its light goes off.
@@ -508,15 +525,8 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     this.#matchReconnectedPeers();
   }
 
-  /** An access token for the hub's other routes (/ice-servers), where the call has a source of them. */
-  async #token(): Promise<string | null> {
-    const { tokenUrl, accessTokenFactory } = this.config;
-    return (await accessTokens(tokenUrl, accessTokenFactory)?.()) ?? null;
-  }
-
   #connectSignaling(hubUrl: string): HubClient {
-    const { tokenUrl, accessTokenFactory } = this.config;
-    const signaling = (this.#signaling = new HubClient({ url: hubUrl, accessTokenFactory: accessTokens(tokenUrl, accessTokenFactory) }));
+    const signaling = (this.#signaling = new HubClient({ url: hubUrl, accessTokenFactory: this.#tokens() }));
     const onState = (event: Event) => {
       const { state } = event as SignalingStateEvent;
       // A reconnect gives us a new connection id, and after a hub restart every peer has one too.
@@ -527,7 +537,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
       const { channel, members } = event as RejoinEvent;
       if (channel === this.config.channel) this.#updateMembers(members);
     };
-    const onRefused = (event: Event) => this.emit('error', { error: (event as UnauthorizedEvent).error });
+    const onRefused = (event: Event) => this.#report((event as UnauthorizedEvent).error);
     signaling.addEventListener('signalingstate', onState);
     signaling.addEventListener('rejoin', onRejoin);
     signaling.addEventListener('unauthorized', onRefused);
@@ -556,7 +566,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     try {
       signal = decodeSignal(type, payload);
     } catch (cause) {
-      this.emit('error', { error: toRtcError(cause, 'negotiation-failed', 'A signal from a peer could not be read') });
+      this.#report(toRtcError(cause, 'negotiation-failed', 'A signal from a peer could not be read'));
       return;
     }
     // Everyone in the channel hears every signal; this one is for somebody else.
@@ -729,12 +739,12 @@ export class RtcService extends CountingEventTarget implements ChatHost {
   /** The configuration for a connection; `fresh` fetches the ICE servers again, for an ICE restart's new TURN credentials. */
   async #rtcConfiguration(fresh = false): Promise<RTCConfiguration> {
     const { iceServersUrl, iceTransportPolicy } = this.config;
-    const servers = fresh && iceServersUrl ? loadIceConfig().then(async (m) => m.fetchIceServers(iceServersUrl, await this.#token())) : this.#iceServers;
+    const servers = fresh && iceServersUrl ? this.#fetchIceServers(iceServersUrl) : this.#iceServers;
     return { iceServers: await (servers ?? []), iceTransportPolicy };
   }
 
   #mediaChanged(change: LocalMediaChange): void {
-    if (change instanceof RtcError) return void this.emit('error', { error: change });
+    if (change instanceof RtcError) return this.#report(change);
     if (change === 'localstream') {
       this.#engine?.local(this.#media.stream);
       this.emit('localstream', { stream: this.#media.stream });
@@ -743,8 +753,6 @@ export class RtcService extends CountingEventTarget implements ChatHost {
       this.emit('mediachange', null);
     }
   }
-
-  readonly #report = (error: RtcError) => this.emit('error', { error });
 
   /** Peers came, went or changed. */
   #changed(): void {
