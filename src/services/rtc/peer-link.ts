@@ -1,6 +1,6 @@
 import type { CallStats } from './call-stats.js';
 import type { PeerState } from './call-state.js';
-import { IceRecovery } from './ice-recovery.js';
+import { IceRecovery, type RecoveryHost } from './ice-recovery.js';
 import { isPolite, Negotiation } from './negotiation.js';
 import { withStartBitrate } from './start-bitrate.js';
 import { createDataChannel } from '../data/wire.js';
@@ -47,7 +47,7 @@ export interface LinkDriver {
  * by both engines), the recovery of its path, its remote stream and its quality. The call holds one link
  * per peer; nothing here knows how many there are.
  */
-export class PeerLink {
+export class PeerLink implements RecoveryHost {
   /** The peer's hub connection id: the peer id of `peers` and of every event. */
   id: string;
   /** The peer's call tag, once one of its signals said it (kit peers do; the seed's pages do not). */
@@ -171,7 +171,7 @@ export class PeerLink {
   fail(error: RtcError): void {
     if (this.#closed) return;
     this.close();
-    this.#setState('failed');
+    this.setState('failed');
     this.#host.linkFailed(this, error);
   }
 
@@ -215,19 +215,7 @@ export class PeerLink {
   /** Takes `pc` as the link's connection: its events, and the recovery of its path. */
   #use(pc: RTCPeerConnection): void {
     this.#pc = pc;
-    const link = this;
-    this.#recovery = new IceRecovery(
-      {
-        get state() {
-          return link.state;
-        },
-        setState: (next) => this.#setState(next),
-        fail: (error) => this.fail(error),
-        rtcConfiguration: () => this.#host.rtcConfiguration(true),
-        renegotiate: () => void this.#driver.offer(this),
-      },
-      pc,
-    );
+    this.#recovery = new IceRecovery(this, pc);
     pc.onnegotiationneeded = () => this.#driver.offer(this);
     pc.onicecandidate = ({ candidate }) => {
       if (candidate) this.#driver.candidate(this, candidate);
@@ -275,7 +263,20 @@ export class PeerLink {
     return this.#closed ? null : description;
   }
 
-  #setState(next: PeerState): void {
+  // ----- What ICE recovery uses of the link (RecoveryHost) ------------------------------------------
+
+  /** The configuration for an ICE restart, with freshly fetched ICE servers. */
+  rtcConfiguration(): Promise<RTCConfiguration> {
+    return this.#host.rtcConfiguration(true);
+  }
+
+  /** Makes and sends an offer now, if the connection is stable (an ICE restart's). */
+  renegotiate(): void {
+    this.#driver.offer(this);
+  }
+
+  /** Moves the link to `next`: its stats follow, and the call hears of it. */
+  setState(next: PeerState): void {
     if (this.state === next) return;
     this.state = next;
     this.#setStatsTimer(next === 'connected');
