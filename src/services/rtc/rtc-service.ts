@@ -481,33 +481,17 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     }
   }
 
-  /** The engine of the configured variant, loaded if the variant changed. */
+  /**
+   * The engine of the configured variant, loaded if the variant changed. A chunk that fails to load is an
+   * error the page sees, not a silent hang.
+   */
   async #useEngine(): Promise<CallEngine> {
     const variant = this.config.variant;
     if (this.#engineVariant !== variant) {
-      this.#engine = await this.#loadEngine(variant);
+      this.#engine = new (await ENGINES[variant]())(this);
       this.#engineVariant = variant;
     }
     return this.#engine!;
-  }
-
-  /** The variant's engine; a chunk that fails to load is an error the page sees, not a silent hang. */
-  async #loadEngine(variant: CallVariant): Promise<CallEngine> {
-    const Engine = await ENGINES[variant]();
-    const service = this;
-    return new Engine({
-      get channel() {
-        return service.config.channel;
-      },
-      get videos() {
-        return service.config.videos;
-      },
-      invoke: (method, ...args) => {
-        const signaling = this.#signaling;
-        if (!signaling) return Promise.reject(new RtcError('signaling-unavailable', 'The call is not connected to the hub.'));
-        return signaling.invoke(method, ...args);
-      },
-    });
   }
 
   async #join(signaling: HubClient, channel: string): Promise<void> {
