@@ -3,7 +3,7 @@ import type { CallStats } from './call-stats.js';
 import type { CallEngine, CallVariant, EngineHost, VariantVideos } from './engines/call-engine.js';
 import { AsyncEngine } from './engines/async-engine.js';
 import type { SelectedCandidatePair } from './candidate-pair.js';
-import { LocalMedia, type LocalMediaChange } from './local-media.js';
+import { LocalMedia, mediaSwitching, type LocalMediaChange } from './local-media.js';
 import { PeerLink, type LinkHost } from './peer-link.js';
 import type { CurrentInvitation, Invitations } from '../invitations/invitations.js';
 import { chunk, RtcError, toRtcError } from './rtc-error.js';
@@ -429,15 +429,18 @@ export class RtcService extends CountingEventTarget implements ChatHost {
    * A failure is announced as an `rtc-error`, and the call goes on with the device it had.
    */
   async selectDevice(kind: MediaDeviceKind, deviceId: string): Promise<void> {
-    await this.#media.select(kind, deviceId).catch((error: RtcError) => {
-      this.#report(error);
-      throw error;
-    });
+    const media = this.#media;
+    await mediaSwitching()
+      .then((m) => m.select(media, kind, deviceId))
+      .catch((error: RtcError) => {
+        this.#report(error);
+        throw error;
+      });
   }
 
   /** Puts `track` in place of the local track of its kind, on the call too (a processed camera, a canvas). */
-  useTrack(track: MediaStreamTrack): Promise<void> {
-    return this.#media.useTrack(track);
+  async useTrack(track: MediaStreamTrack): Promise<void> {
+    return (await mediaSwitching()).useTrack(this.#media, track);
   }
 
   /**
@@ -447,7 +450,8 @@ export class RtcService extends CountingEventTarget implements ChatHost {
    * (receive-only), the screen is added as a track, and perfect negotiation renegotiates.
    */
   async shareScreen(stream?: MediaStream): Promise<void> {
-    await this.#media.shareScreen(stream ?? (await navigator.mediaDevices.getDisplayMedia({ video: true })));
+    const screen = stream ?? (await navigator.mediaDevices.getDisplayMedia({ video: true }));
+    await (await mediaSwitching()).shareScreen(this.#media, screen);
   }
 
   /** Stops screen sharing and sends the camera again. Harmless when not sharing. */
