@@ -206,11 +206,11 @@ export class RtcService extends CountingEventTarget implements ChatHost {
   configure(config: Partial<RtcServiceConfig>): void {
     const before = this.config;
     this.config = { ...before, ...stripUndefined(config) };
-    const { iceServers, iceServersUrl, iceTransportPolicy } = this.config;
-    if (this.config.maxBitrate !== before.maxBitrate) this.#shareBitrate();
-    if (this.config.displayName !== before.displayName) this.#data.presenceChanged();
+    const changed = (key: keyof RtcServiceConfig) => this.config[key] !== before[key];
+    if (changed('maxBitrate')) this.#shareBitrate();
+    if (changed('displayName')) this.#data.presenceChanged();
     // Once started, new ICE settings apply to the next connection; a spare made with the old ones is no use.
-    if (this.#iceServers && (iceServers !== before.iceServers || iceServersUrl !== before.iceServersUrl || iceTransportPolicy !== before.iceTransportPolicy)) {
+    if (this.#iceServers && (['iceServers', 'iceServersUrl', 'iceTransportPolicy'] as const).some(changed)) {
       this.#loadIceServers();
       if (this.#spare) this.#makeSpare();
     }
@@ -693,7 +693,11 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     const taken = this.#spare;
     this.#spare = null;
     const spare = await taken?.catch(() => null);
-    if (spare && spare.signalingState !== 'closed') return spare;
+    return spare && spare.signalingState !== 'closed' ? spare : this.#newConnection(offering);
+  }
+
+  /** A new connection with our tracks on it (LocalMedia.attach says what an offering side adds without any). */
+  async #newConnection(offering: boolean): Promise<RTCPeerConnection> {
     const pc = new RTCPeerConnection(await this.#rtcConfiguration());
     this.#media.attach(pc, offering);
     return pc;
@@ -707,11 +711,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
   #makeSpare(): void {
     this.#dropSpare();
     if (!this.#media.stream) return;
-    this.#spare = this.#rtcConfiguration().then((configuration) => {
-      const pc = new RTCPeerConnection(configuration);
-      this.#media.attach(pc, false);
-      return pc;
-    });
+    this.#spare = this.#newConnection(false);
     this.#spare.catch(() => {});
   }
 
