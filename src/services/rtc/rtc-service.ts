@@ -288,7 +288,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
       this.#signaling = null;
     }
     // The call is over for this side now; telling the hub is network work that may take a moment.
-    if (this.#state !== 'ended' && canTransition(this.#state, 'ended')) this.#setState('ended');
+    if (canTransition(this.#state, 'ended')) this.#setState('ended');
     if (signaling) {
       await signaling.leave(this.config.channel).catch(() => {});
       if (!reachable) await signaling.stop().catch(() => {});
