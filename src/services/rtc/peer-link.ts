@@ -13,8 +13,8 @@ export const STATS_INTERVAL_MS = 2_000;
 /** What a peer link needs of its call: a narrow view of the service. */
 export interface LinkHost {
   /** Our call tag (random per call, kept across hub reconnects) and hub connection id. */
-  readonly tag: string;
-  readonly connectionId: string | null;
+  tag(): string;
+  connectionId(): string | null;
   /** A new connection with our media on it, for a call we place (`offering`) or answer. */
   connection(offering: boolean): Promise<RTCPeerConnection>;
   /** The configuration for an ICE restart, with freshly fetched ICE servers. */
@@ -22,7 +22,7 @@ export interface LinkHost {
   /** The connection is done with: our media leaves it. */
   detachMedia(pc: RTCPeerConnection): void;
   /** The bitrate a new connection's video starts at, in kbit/s (withStartBitrate). */
-  readonly startKbps: number;
+  startKbps(): number;
   /** Something the call shows of this peer changed: its state, id, stream or stats. */
   linkChanged(link: PeerLink, what: 'state' | 'id' | 'stream' | 'stats'): void;
   /** The link failed; its connection is closed. */
@@ -96,7 +96,7 @@ export class PeerLink implements RecoveryHost {
 
   /** Who our signals to this peer are from and for. */
   get address(): SignalAddress {
-    return { from: this.#host.connectionId ?? undefined, tag: this.#host.tag, to: this.tag ?? (this.id || undefined) };
+    return { from: this.#host.connectionId() ?? undefined, tag: this.#host.tag(), to: this.tag ?? (this.id || undefined) };
   }
 
   /** Makes our offer; resolves with it to send, or null if it is not our turn. */
@@ -180,9 +180,9 @@ export class PeerLink implements RecoveryHost {
     if (!pc) return;
     this.#negotiation = new Negotiation(
       pc,
-      (remote) => isPolite(this.#host.tag, this.tag, this.#pc?.localDescription?.sdp, remote.sdp),
+      (remote) => isPolite(this.#host.tag(), this.tag, this.#pc?.localDescription?.sdp, remote.sdp),
       (cause) => this.fail(toRtcError(cause, 'negotiation-failed', 'Our description could not be applied')),
-      (sdp) => withStartBitrate(sdp, this.#host.startKbps),
+      (sdp) => withStartBitrate(sdp, this.#host.startKbps()),
       () => this.#fresh(),
     );
     this.#use(pc);

@@ -155,18 +155,11 @@ export class RtcService extends CountingEventTarget implements ChatHost {
   constructor(config: Partial<RtcServiceConfig> = {}) {
     super();
     this.configure(config);
-    const service = this;
     this.#linkHost = {
-      get tag() {
-        return service.#tag;
-      },
-      get connectionId() {
-        return service.#signaling?.connectionId ?? null;
-      },
+      tag: () => this.#tag,
+      connectionId: () => this.#signaling?.connectionId ?? null,
       // Fast, but within the budget: the congestion control takes over from there.
-      get startKbps() {
-        return Math.min(START_KBPS, Math.floor(service.config.maxBitrate / 1000));
-      },
+      startKbps: () => Math.min(START_KBPS, Math.floor(this.config.maxBitrate / 1000)),
       connection: (offering) => this.#connection(offering),
       rtcConfiguration: (fresh) => this.#rtcConfiguration(fresh),
       detachMedia: (pc) => this.#media.detach(pc),
