@@ -331,4 +331,14 @@ describe('withStartBitrate', () => {
     assert.ok(out.includes('a=fmtp:111 minptime=10;useinbandfec=1'), 'audio untouched');
     assert.equal(out.filter((line) => line.includes('x-google-start-bitrate')).length, 2);
   });
+
+  it('puts it in every video section of a bundle (a camera and a screen), once per codec line', async () => {
+    const { withStartBitrate } = await import('../../src/services/rtc/start-bitrate.js');
+    const second = ['m=video 9 UDP/TLS/RTP/SAVPF 96 98', 'a=mid:2', 'a=rtpmap:96 VP8/90000', 'a=rtpmap:98 H264/90000', 'a=fmtp:98 packetization-mode=1', ''].join('\r\n');
+    const out = withStartBitrate(sdp + second, 1500).split('\r\n');
+    const from = out.indexOf('a=mid:2');
+    assert.equal(out[out.indexOf('a=rtpmap:96 VP8/90000', from) + 1], 'a=fmtp:96 x-google-start-bitrate=1500');
+    assert.ok(out.slice(from).includes('a=fmtp:98 packetization-mode=1;x-google-start-bitrate=1500'));
+    assert.equal(out.filter((line) => line.includes('x-google-start-bitrate')).length, 4);
+  });
 });

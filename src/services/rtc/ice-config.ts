@@ -1,4 +1,5 @@
 import { RtcError } from './rtc-error.js';
+import type { AccessTokenFactory } from '../signaling/access-token.js';
 
 const SCHEMES = /^(stun|stuns|turn|turns):/i;
 
@@ -34,9 +35,13 @@ export function validateIceServers(servers: unknown): RTCIceServer[] {
   });
 }
 
-/** Fetches `{ iceServers }` from the hub's /ice-servers (or any URL that answers the same), fresh for each call. */
-export async function fetchIceServers(url: string, token?: string | null): Promise<RTCIceServer[]> {
+/**
+ * Fetches `{ iceServers }` from the hub's /ice-servers (or any URL that answers the same), fresh for each
+ * call; with the access token of `tokens`, where the call has a source of one.
+ */
+export async function fetchIceServers(url: string, tokens?: AccessTokenFactory | null): Promise<RTCIceServer[]> {
   let body: unknown;
+  const token = await tokens?.();
   try {
     // The hub hands out TURN credentials only to signed-in users, when it has auth on (contract section 8).
     const response = await fetch(url, { credentials: 'include', cache: 'no-store', headers: token ? { Authorization: `Bearer ${token}` } : undefined });

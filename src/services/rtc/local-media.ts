@@ -1,6 +1,10 @@
 import { chunk, RtcError } from './rtc-error.js';
 
-const switching = () => chunk('media switching', import('./media-switching.js'));
+/**
+ * Switching what a call sends (another device, a track of the page's, a screen), and following device
+ * changes: a chunk, loaded on first use, as most calls keep sending what they started with.
+ */
+export const mediaSwitching = () => chunk('media switching', import('./media-switching.js'));
 
 /**
  * The error for a camera or microphone that could not be opened, from its chunk, with what it means for
@@ -37,7 +41,7 @@ export class LocalMedia {
   screen: MediaStream | null = null;
   /** The cameras, microphones and speakers the browser lists; refreshed on start and on `devicechange`. */
   devices: MediaDeviceInfo[] = [];
-  /** The speaker chosen with `select('audiooutput', id)`; '' is the system default. */
+  /** The speaker chosen with `select(media, 'audiooutput', id)` (media-switching.ts); '' is the system default. */
   sinkId = '';
   /** The connections our media is on, with their sender for each kind (found even while it sends nothing). */
   readonly #senders = new Map<RTCPeerConnection, Map<string, RTCRtpSender>>();
@@ -112,25 +116,6 @@ export class LocalMedia {
     return this.apply();
   }
 
-  /**
-   * Switches to the camera (`videoinput`) or microphone (`audioinput`) with this device id, during a
-   * call too, with `replaceTrack` (no renegotiation); or plays the peers on this speaker (`audiooutput`).
-   * An empty id means the default device. A failure leaves the device in use as it was.
-   */
-  async select(kind: MediaDeviceKind, deviceId: string): Promise<void> {
-    return (await switching()).select(this, kind, deviceId);
-  }
-
-  /** Puts `track` in place of the local track of its kind, here and on every connection. The old one is stopped. */
-  async useTrack(track: MediaStreamTrack): Promise<void> {
-    return (await switching()).useTrack(this, track);
-  }
-
-  /** Sends `stream` (a screen) in place of the camera, until `stopScreenShare()` or the browser's "Stop sharing". */
-  async shareScreen(stream: MediaStream): Promise<void> {
-    return (await switching()).shareScreen(this, stream);
-  }
-
   /** Sends the camera again. Harmless when not sharing. */
   async stopScreenShare(): Promise<void> {
     const stream = this.screen;
@@ -202,13 +187,7 @@ export class LocalMedia {
   #follow(): void {
     const media = typeof navigator === 'undefined' ? undefined : navigator.mediaDevices;
     if (!media?.addEventListener || this.#unfollow) return;
-    const onChange = async () => {
-      await this.listDevices();
-      await this.apply();
-      await switching()
-        .then((m) => m.replaceMissing(this))
-        .catch((error) => this.#changed(error));
-    };
+    const onChange = () => mediaSwitching().then((m) => m.devicesChanged(this)).catch((error: RtcError) => this.#changed(error));
     media.addEventListener('devicechange', onChange);
     this.#unfollow = () => media.removeEventListener('devicechange', onChange);
   }

@@ -41,8 +41,10 @@ export async function useTrack(media: LocalMedia, track: MediaStreamTrack): Prom
   await media.apply();
 }
 
-/** After `devicechange`: a device in use that is gone is replaced by the default one. */
-export async function replaceMissing(media: LocalMedia): Promise<void> {
+/** After `devicechange`: the list is read again, and a device in use that is gone is replaced by the default one. */
+export async function devicesChanged(media: LocalMedia): Promise<void> {
+  await media.listDevices();
+  await media.apply();
   for (const track of media.stream?.getTracks() ?? []) {
     const id = track.getSettings().deviceId;
     // Tracks that are not from a device (a canvas given to useTrack) have no id and stay.

@@ -1,6 +1,6 @@
 import type { CallStats } from './call-stats.js';
 import type { PeerState } from './call-state.js';
-import { IceRecovery } from './ice-recovery.js';
+import { IceRecovery, type RecoveryHost } from './ice-recovery.js';
 import { isPolite, Negotiation } from './negotiation.js';
 import { withStartBitrate } from './start-bitrate.js';
 import { createDataChannel } from '../data/wire.js';
@@ -13,8 +13,8 @@ export const STATS_INTERVAL_MS = 2_000;
 /** What a peer link needs of its call: a narrow view of the service. */
 export interface LinkHost {
   /** Our call tag (random per call, kept across hub reconnects) and hub connection id. */
-  readonly tag: string;
-  readonly connectionId: string | null;
+  tag(): string;
+  connectionId(): string | null;
   /**
    * A connection with our media on it, for a call we place (`offering`) or answer: at once if one is
    * ready, so that the link's first step starts in the same task; else a promise of one.
@@ -25,7 +25,7 @@ export interface LinkHost {
   /** The connection is done with: our media leaves it. */
   detachMedia(pc: RTCPeerConnection): void;
   /** The bitrate a new connection's video starts at, in kbit/s (withStartBitrate). */
-  readonly startKbps: number;
+  startKbps(): number;
   /** Something the call shows of this peer changed: its state, id, stream or stats. */
   linkChanged(link: PeerLink, what: 'state' | 'id' | 'stream' | 'stats'): void;
   /** The link failed; its connection is closed. */
@@ -50,7 +50,7 @@ export interface LinkDriver {
  * by both engines), the recovery of its path, its remote stream and its quality. The call holds one link
  * per peer; nothing here knows how many there are.
  */
-export class PeerLink {
+export class PeerLink implements RecoveryHost {
   /** The peer's hub connection id: the peer id of `peers` and of every event. */
   id: string;
   /** The peer's call tag, once one of its signals said it (kit peers do; the seed's pages do not). */
@@ -99,7 +99,7 @@ export class PeerLink {
 
   /** Who our signals to this peer are from and for. */
   get address(): SignalAddress {
-    return { from: this.#host.connectionId ?? undefined, tag: this.#host.tag, to: this.tag ?? (this.id || undefined) };
+    return { from: this.#host.connectionId() ?? undefined, tag: this.#host.tag(), to: this.tag ?? (this.id || undefined) };
   }
 
   /** Makes our offer; resolves with it to send, or null if it is not our turn. */
@@ -174,7 +174,7 @@ export class PeerLink {
   fail(error: RtcError): void {
     if (this.#closed) return;
     this.close();
-    this.#setState('failed');
+    this.setState('failed');
     this.#host.linkFailed(this, error);
   }
 
@@ -192,9 +192,9 @@ export class PeerLink {
   #setUp(pc: RTCPeerConnection): void {
     this.#negotiation = new Negotiation(
       pc,
-      (remote) => isPolite(this.#host.tag, this.tag, this.#pc?.localDescription?.sdp, remote.sdp),
+      (remote) => isPolite(this.#host.tag(), this.tag, this.#pc?.localDescription?.sdp, remote.sdp),
       (cause) => this.fail(toRtcError(cause, 'negotiation-failed', 'Our description could not be applied')),
-      (sdp) => withStartBitrate(sdp, this.#host.startKbps),
+      (sdp) => withStartBitrate(sdp, this.#host.startKbps()),
       () => this.#fresh(),
     );
     this.#use(pc);
@@ -227,19 +227,7 @@ export class PeerLink {
   /** Takes `pc` as the link's connection: its events, and the recovery of its path. */
   #use(pc: RTCPeerConnection): void {
     this.#pc = pc;
-    const link = this;
-    this.#recovery = new IceRecovery(
-      {
-        get state() {
-          return link.state;
-        },
-        setState: (next) => this.#setState(next),
-        fail: (error) => this.fail(error),
-        rtcConfiguration: () => this.#host.rtcConfiguration(true),
-        renegotiate: () => void this.#driver.offer(this),
-      },
-      pc,
-    );
+    this.#recovery = new IceRecovery(this, pc);
     pc.onnegotiationneeded = () => this.#driver.offer(this);
     pc.onicecandidate = ({ candidate }) => {
       if (candidate) this.#driver.candidate(this, candidate);
@@ -288,7 +276,20 @@ export class PeerLink {
     return this.#closed ? null : description;
   }
 
-  #setState(next: PeerState): void {
+  // ----- What ICE recovery uses of the link (RecoveryHost) ------------------------------------------
+
+  /** The configuration for an ICE restart, with freshly fetched ICE servers. */
+  rtcConfiguration(): Promise<RTCConfiguration> {
+    return this.#host.rtcConfiguration(true);
+  }
+
+  /** Makes and sends an offer now, if the connection is stable (an ICE restart's). */
+  renegotiate(): void {
+    this.#driver.offer(this);
+  }
+
+  /** Moves the link to `next`: its stats follow, and the call hears of it. */
+  setState(next: PeerState): void {
     if (this.state === next) return;
     this.state = next;
     this.#setStatsTimer(next === 'connected');

@@ -3,7 +3,7 @@ import type { CallStats } from './call-stats.js';
 import type { CallEngine, CallVariant, EngineHost, VariantVideos } from './engines/call-engine.js';
 import { AsyncEngine } from './engines/async-engine.js';
 import type { SelectedCandidatePair } from './candidate-pair.js';
-import { LocalMedia, type LocalMediaChange } from './local-media.js';
+import { LocalMedia, mediaSwitching, type LocalMediaChange } from './local-media.js';
 import { PeerLink, type LinkHost } from './peer-link.js';
 import { SpareConnections } from './spare-connections.js';
 import type { CurrentInvitation, Invitations } from '../invitations/invitations.js';
@@ -153,6 +153,9 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     () => this.config.media,
   );
 
+  /** Announces a problem as an `error` event, without a change of state. */
+  readonly #report = (error: RtcError): void => void this.emit('error', { error });
+
   /** What each peer link may use of this call. */
   readonly #linkHost: LinkHost;
   /** The peers' `rtc-kit` data channels: names, mute state, chat and files. */
@@ -171,18 +174,11 @@ export class RtcService extends CountingEventTarget implements ChatHost {
   constructor(config: Partial<RtcServiceConfig> = {}) {
     super();
     this.configure(config);
-    const service = this;
     this.#linkHost = {
-      get tag() {
-        return service.#tag;
-      },
-      get connectionId() {
-        return service.#signaling?.connectionId ?? null;
-      },
+      tag: () => this.#tag,
+      connectionId: () => this.#signaling?.connectionId ?? null,
       // Fast, but within the budget: the congestion control takes over from there.
-      get startKbps() {
-        return Math.min(START_KBPS, Math.floor(service.config.maxBitrate / 1000));
-      },
+      startKbps: () => Math.min(START_KBPS, Math.floor(this.config.maxBitrate / 1000)),
       connection: (offering) => this.#connection(offering),
       rtcConfiguration: (fresh) => this.#rtcConfiguration(fresh),
       detachMedia: (pc) => this.#media.detach(pc),
@@ -199,7 +195,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
       linkFailed: (link, error) => {
         // One peer failing ends only its own link; the call fails when no peer is left to talk to.
         if (this.#links.every((l) => l.state === 'failed')) this.fail(error);
-        else this.emit('error', { error });
+        else this.#report(error);
       },
     };
   }
@@ -222,11 +218,11 @@ export class RtcService extends CountingEventTarget implements ChatHost {
   configure(config: Partial<RtcServiceConfig>): void {
     const before = this.config;
     this.config = { ...before, ...stripUndefined(config) };
-    const { iceServers, iceServersUrl, iceTransportPolicy } = this.config;
-    if (this.config.maxBitrate !== before.maxBitrate) this.#shareBitrate();
-    if (this.config.displayName !== before.displayName) this.#data.presenceChanged();
+    const changed = (key: keyof RtcServiceConfig) => this.config[key] !== before[key];
+    if (changed('maxBitrate')) this.#shareBitrate();
+    if (changed('displayName')) this.#data.presenceChanged();
     // Once started, new ICE settings apply to the next connection; a spare made with the old ones is no use.
-    if (this.#iceServers && (iceServers !== before.iceServers || iceServersUrl !== before.iceServersUrl || iceTransportPolicy !== before.iceTransportPolicy)) {
+    if (this.#iceServers && (['iceServers', 'iceServersUrl', 'iceTransportPolicy'] as const).some(changed)) {
       this.#loadIceServers();
       const spares = this.#spares.size;
       this.#spares.drop();
@@ -240,9 +236,23 @@ export class RtcService extends CountingEventTarget implements ChatHost {
    */
   #loadIceServers(): void {
     const { iceServers, iceServersUrl } = this.config;
-    const loaded = (this.#iceServers =
-      iceServersUrl || iceServers ? loadIceConfig().then(async (m) => (iceServersUrl ? m.fetchIceServers(iceServersUrl, await this.#token()) : m.validateIceServers(iceServers))) : Promise.resolve([]));
+    const loaded = (this.#iceServers = iceServersUrl
+      ? this.#fetchIceServers(iceServersUrl)
+      : iceServers
+        ? loadIceConfig().then((m) => m.validateIceServers(iceServers))
+        : Promise.resolve([]));
     loaded.catch(() => {});
+  }
+
+  /** Fetches `{ iceServers }` from `url` (the chunk asks for the access token). */
+  #fetchIceServers(url: string): Promise<RTCIceServer[]> {
+    return loadIceConfig().then((m) => m.fetchIceServers(url, this.#tokens()));
+  }
+
+  /** Where the access token comes from, for the hub and its other routes (/ice-servers); null for an open hub. */
+  #tokens(): AccessTokenFactory | null {
+    const { tokenUrl, accessTokenFactory } = this.config;
+    return accessTokens(tokenUrl, accessTokenFactory);
   }
 
   // ----- The call ----------------------------------------------------------------------------------
@@ -292,7 +302,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
       this.#signaling = null;
     }
     // The call is over for this side now; telling the hub is network work that may take a moment.
-    if (this.#state !== 'ended' && canTransition(this.#state, 'ended')) this.#setState('ended');
+    if (canTransition(this.#state, 'ended')) this.#setState('ended');
     if (signaling) {
       await signaling.leave(this.config.channel).catch(() => {});
       if (!reachable) await signaling.stop().catch(() => {});
@@ -344,7 +354,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
   fail(error: RtcError): void {
     this.#closeLinks();
     this.#setState('failed', error);
-    this.emit('error', { error });
+    this.#report(error);
   }
 
   /** One entry per remote peer of the call. */
@@ -433,15 +443,18 @@ export class RtcService extends CountingEventTarget implements ChatHost {
    * A failure is announced as an `rtc-error`, and the call goes on with the device it had.
    */
   async selectDevice(kind: MediaDeviceKind, deviceId: string): Promise<void> {
-    await this.#media.select(kind, deviceId).catch((error: RtcError) => {
-      this.emit('error', { error });
-      throw error;
-    });
+    const media = this.#media;
+    await mediaSwitching()
+      .then((m) => m.select(media, kind, deviceId))
+      .catch((error: RtcError) => {
+        this.#report(error);
+        throw error;
+      });
   }
 
   /** Puts `track` in place of the local track of its kind, on the call too (a processed camera, a canvas). */
-  useTrack(track: MediaStreamTrack): Promise<void> {
-    return this.#media.useTrack(track);
+  async useTrack(track: MediaStreamTrack): Promise<void> {
+    return (await mediaSwitching()).useTrack(this.#media, track);
   }
 
   /**
@@ -451,7 +464,8 @@ export class RtcService extends CountingEventTarget implements ChatHost {
    * (receive-only), the screen is added as a track, and perfect negotiation renegotiates.
    */
   async shareScreen(stream?: MediaStream): Promise<void> {
-    await this.#media.shareScreen(stream ?? (await navigator.mediaDevices.getDisplayMedia({ video: true })));
+    const screen = stream ?? (await navigator.mediaDevices.getDisplayMedia({ video: true }));
+    await (await mediaSwitching()).shareScreen(this.#media, screen);
   }
 
   /** Stops screen sharing and sends the camera again. Harmless when not sharing. */
@@ -475,7 +489,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
       this.#makeSpares();
       // Without a camera or microphone the call still joins and receives (receive-only). The reason is an
       // rtc-error, and stays in the error part until the next change of state.
-      if (problem) this.emit('error', { error: problem });
+      if (problem) this.#report(problem);
     } catch (cause) {
       const error = toRtcError(cause, 'signaling-unavailable', 'The call could not start');
       // Nothing to show the camera for: its light goes off.
@@ -485,33 +499,17 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     }
   }
 
-  /** The engine of the configured variant, loaded if the variant changed. */
+  /**
+   * The engine of the configured variant, loaded if the variant changed. A chunk that fails to load is an
+   * error the page sees, not a silent hang.
+   */
   async #useEngine(): Promise<CallEngine> {
     const variant = this.config.variant;
     if (this.#engineVariant !== variant) {
-      this.#engine = await this.#loadEngine(variant);
+      this.#engine = new (await ENGINES[variant]())(this);
       this.#engineVariant = variant;
     }
     return this.#engine!;
-  }
-
-  /** The variant's engine; a chunk that fails to load is an error the page sees, not a silent hang. */
-  async #loadEngine(variant: CallVariant): Promise<CallEngine> {
-    const Engine = await ENGINES[variant]();
-    const service = this;
-    return new Engine({
-      get channel() {
-        return service.config.channel;
-      },
-      get videos() {
-        return service.config.videos;
-      },
-      invoke: (method, ...args) => {
-        const signaling = this.#signaling;
-        if (!signaling) return Promise.reject(new RtcError('signaling-unavailable', 'The call is not connected to the hub.'));
-        return signaling.invoke(method, ...args);
-      },
-    });
   }
 
   async #join(signaling: HubClient, channel: string): Promise<void> {
@@ -529,15 +527,8 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     this.#matchReconnectedPeers();
   }
 
-  /** An access token for the hub's other routes (/ice-servers), where the call has a source of them. */
-  async #token(): Promise<string | null> {
-    const { tokenUrl, accessTokenFactory } = this.config;
-    return (await accessTokens(tokenUrl, accessTokenFactory)?.()) ?? null;
-  }
-
   #connectSignaling(hubUrl: string): HubClient {
-    const { tokenUrl, accessTokenFactory } = this.config;
-    const signaling = (this.#signaling = new HubClient({ url: hubUrl, accessTokenFactory: accessTokens(tokenUrl, accessTokenFactory) }));
+    const signaling = (this.#signaling = new HubClient({ url: hubUrl, accessTokenFactory: this.#tokens() }));
     const onState = (event: Event) => {
       const { state } = event as SignalingStateEvent;
       // A reconnect gives us a new connection id, and after a hub restart every peer has one too.
@@ -548,7 +539,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
       const { channel, members } = event as RejoinEvent;
       if (channel === this.config.channel) this.#updateMembers(members);
     };
-    const onRefused = (event: Event) => this.emit('error', { error: (event as UnauthorizedEvent).error });
+    const onRefused = (event: Event) => this.#report((event as UnauthorizedEvent).error);
     signaling.addEventListener('signalingstate', onState);
     signaling.addEventListener('rejoin', onRejoin);
     signaling.addEventListener('unauthorized', onRefused);
@@ -577,7 +568,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     try {
       signal = decodeSignal(type, payload);
     } catch (cause) {
-      this.emit('error', { error: toRtcError(cause, 'negotiation-failed', 'A signal from a peer could not be read') });
+      this.#report(toRtcError(cause, 'negotiation-failed', 'A signal from a peer could not be read'));
       return;
     }
     // Everyone in the channel hears every signal; this one is for somebody else.
@@ -726,6 +717,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     return Promise.resolve(spare).then((pc) => pc ?? this.#newConnection(offering));
   }
 
+  /** A new connection with our tracks on it (LocalMedia.attach says what an offering side adds without any). */
   async #newConnection(offering: boolean): Promise<RTCPeerConnection> {
     const pc = new RTCPeerConnection(await this.#rtcConfiguration());
     this.#media.attach(pc, offering);
@@ -747,12 +739,12 @@ export class RtcService extends CountingEventTarget implements ChatHost {
   /** The configuration for a connection; `fresh` fetches the ICE servers again, for an ICE restart's new TURN credentials. */
   async #rtcConfiguration(fresh = false): Promise<RTCConfiguration> {
     const { iceServersUrl, iceTransportPolicy } = this.config;
-    const servers = fresh && iceServersUrl ? loadIceConfig().then(async (m) => m.fetchIceServers(iceServersUrl, await this.#token())) : this.#iceServers;
+    const servers = fresh && iceServersUrl ? this.#fetchIceServers(iceServersUrl) : this.#iceServers;
     return { iceServers: await (servers ?? []), iceTransportPolicy };
   }
 
   #mediaChanged(change: LocalMediaChange): void {
-    if (change instanceof RtcError) return void this.emit('error', { error: change });
+    if (change instanceof RtcError) return this.#report(change);
     if (change === 'localstream') {
       this.#engine?.local(this.#media.stream);
       this.emit('localstream', { stream: this.#media.stream });
@@ -761,8 +753,6 @@ export class RtcService extends CountingEventTarget implements ChatHost {
       this.emit('mediachange', null);
     }
   }
-
-  readonly #report = (error: RtcError) => this.emit('error', { error });
 
   /** Peers came, went or changed. */
   #changed(): void {

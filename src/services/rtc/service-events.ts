@@ -52,12 +52,19 @@ export class RtcServiceEvent<K extends keyof RtcServiceEventMap> extends Event {
 
 export type RtcServiceListener<K extends keyof RtcServiceEventMap> = (event: RtcServiceEvent<K>) => void;
 
+/** In the minified bundles: a plain EventTarget, whose `listenerCount()` is always 0. */
+class UncountedEventTarget extends EventTarget {
+  listenerCount(_type?: string): number {
+    return 0;
+  }
+}
+
 /**
- * An EventTarget that counts its listeners, so a test can prove an element left none behind
- * (the weak-events advice of the seed, done the web way). The counting is dev-only: in the minified
- * bundles `listenerCount()` is always 0.
+ * In dev mode: an EventTarget that counts its listeners, so a test can prove an element left none behind
+ * (the weak-events advice of the seed, done the web way). The minified bundles, built with dev mode off,
+ * leave this class out, with its overrides of addEventListener and removeEventListener.
  */
-export class CountingEventTarget extends EventTarget {
+class CountedEventTarget extends UncountedEventTarget {
   readonly #counts = new Map<string, Set<EventListenerOrEventListenerObject>>();
 
   override addEventListener(
@@ -66,7 +73,7 @@ export class CountingEventTarget extends EventTarget {
     options?: AddEventListenerOptions | boolean,
   ): void {
     super.addEventListener(type, listener, options);
-    if (!DEV_MODE || !listener) return;
+    if (!listener) return;
     let set = this.#counts.get(type);
     if (!set) this.#counts.set(type, (set = new Set()));
     set.add(listener);
@@ -78,17 +85,20 @@ export class CountingEventTarget extends EventTarget {
     options?: EventListenerOptions | boolean,
   ): void {
     super.removeEventListener(type, listener, options);
-    if (DEV_MODE && listener) this.#counts.get(type)?.delete(listener);
+    if (listener) this.#counts.get(type)?.delete(listener);
   }
 
   /** Listeners for `type`, or for every type when none is given. */
-  listenerCount(type?: string): number {
+  override listenerCount(type?: string): number {
     if (type !== undefined) return this.#counts.get(type)?.size ?? 0;
     let total = 0;
     for (const set of this.#counts.values()) total += set.size;
     return total;
   }
+}
 
+/** The service's EventTarget: typed `listen()` and `emit()`, and `listenerCount()` (dev mode only). */
+export class CountingEventTarget extends (DEV_MODE ? CountedEventTarget : UncountedEventTarget) {
   /** Typed `addEventListener` that returns its own undo. */
   listen<K extends keyof RtcServiceEventMap>(type: K, listener: RtcServiceListener<K>): () => void {
     const handler = listener as unknown as EventListener;

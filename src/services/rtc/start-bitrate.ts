@@ -6,18 +6,14 @@
  * reads; other browsers ignore it. Measured on loopback: the first frame about 15-25% sooner at 2000.
  */
 export function withStartBitrate(sdp: string, kbps: number): string {
-  const [head, ...sections] = sdp.split(/(?=\r\nm=)/);
-  return [
-    head,
-    ...sections.map((section) => {
-      if (!section.startsWith('\r\nm=video')) return section;
-      for (const [, pt] of section.matchAll(/\r\na=rtpmap:(\d+) (?:VP8|VP9|H264|AV1)\/90000/g)) {
-        const fmtp = new RegExp(`(\\r\\na=fmtp:${pt} [^\\r]*)`);
-        section = fmtp.test(section)
-          ? section.replace(fmtp, `$1;x-google-start-bitrate=${kbps}`)
-          : section.replace(new RegExp(`(\\r\\na=rtpmap:${pt} [^\\r]*)`), `$1\r\na=fmtp:${pt} x-google-start-bitrate=${kbps}`);
-      }
-      return section;
-    }),
-  ].join('');
+  const param = `x-google-start-bitrate=${kbps}`;
+  const types = (pattern: RegExp) => new Set(Array.from(sdp.matchAll(pattern), (match) => match[1]));
+  // The payload types of the video codecs, and those that have an fmtp line. A payload type means one
+  // codec in every section of a bundle, so they are read from the whole description.
+  const video = types(/^a=rtpmap:(\d+) (?:VP8|VP9|H264|AV1)\/90000/gm);
+  const withFmtp = types(/^a=fmtp:(\d+) /gm);
+  // A video codec's fmtp line gets the parameter; a video codec without one gets one after its rtpmap.
+  return sdp.replace(/^a=(rtpmap|fmtp):(\d+) [^\r\n]*/gm, (line, kind: string, type: string) =>
+    !video.has(type) ? line : kind === 'fmtp' ? `${line};${param}` : withFmtp.has(type) ? line : `${line}\r\na=fmtp:${type} ${param}`,
+  );
 }

@@ -22,28 +22,17 @@ export interface HubClientOptions {
   accessTokenFactory?: AccessTokenFactory | null;
 }
 
-export class SignalingStateEvent extends Event {
-  constructor(readonly state: SignalingState) {
-    super('signalingstate');
-  }
-}
+/** `signalingstate`: the client's `state` changed. */
+export type SignalingStateEvent = Event & { readonly state: SignalingState };
 
-/** After a reconnect: the client is in `channel` again, with these others already in it (null: the hub does not say). */
-export class RejoinEvent extends Event {
-  constructor(
-    readonly channel: string,
-    readonly members: string[] | null,
-  ) {
-    super('rejoin');
-  }
-}
+/** `rejoin`, after a reconnect: the client is in `channel` again, with these others already in it (null: the hub does not say). */
+export type RejoinEvent = Event & { readonly channel: string; readonly members: string[] | null };
 
-/** A reconnect found the access token refused, or none could be had. */
-export class UnauthorizedEvent extends Event {
-  constructor(readonly error: RtcError) {
-    super('unauthorized');
-  }
-}
+/** `unauthorized`: a reconnect found the access token refused, or none could be had. */
+export type UnauthorizedEvent = Event & { readonly error: RtcError };
+
+/** An event of the hub client, with what it says as its own fields. */
+const hubClientEvent = <T extends object>(type: string, fields: T): Event & T => Object.assign(new Event(type), fields);
 
 /**
  * The seed's MessageHub over `@microsoft/signalr`, with automatic reconnect (retryDelay) and
@@ -77,7 +66,7 @@ export class HubClient extends EventTarget {
       .withAutomaticReconnect({
         nextRetryDelayInMilliseconds: (context) => {
           const refused = this.#refusal(context.retryReason);
-          if (refused) this.dispatchEvent(new UnauthorizedEvent(refused));
+          if (refused) this.dispatchEvent(hubClientEvent('unauthorized', { error: refused }));
           return retryDelay(context);
         },
       })
@@ -88,7 +77,7 @@ export class HubClient extends EventTarget {
     this.#connection.onreconnected(async () => {
       for (const channel of this.#channels) {
         const members = await this.#connection.invoke(HubMethod.Join, channel).then(memberList, () => null);
-        this.dispatchEvent(new RejoinEvent(channel, members));
+        this.dispatchEvent(hubClientEvent('rejoin', { channel, members }));
       }
       this.#setState('connected');
     });
@@ -196,7 +185,7 @@ export class HubClient extends EventTarget {
   #setState(state: SignalingState): void {
     if (this.state === state) return;
     this.state = state;
-    this.dispatchEvent(new SignalingStateEvent(state));
+    this.dispatchEvent(hubClientEvent('signalingstate', { state }));
   }
 }
 

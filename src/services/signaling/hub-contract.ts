@@ -1,37 +1,24 @@
 // The seed's MessageHub, as the client sees it (product.md section 3). The server's
 // server/src/hubs/message-hub.ts implements the same names; these strings are the wire contract.
 
-/** Client-to-server methods. */
-export const HubMethod = {
-  Join: 'Join',
-  Leave: 'Leave',
-  SignalWebRtc: 'SignalWebRtc',
-  Offer: 'Offer',
-  Answer: 'Answer',
-  Candidate: 'Candidate',
-  /** `(userId, channel, info)` returns the invitation id (product.md section 9). */
-  Invite: 'Invite',
-  /** `(invitationId, answer)`: `accept`, `decline` or `busy`. */
-  AnswerInvitation: 'AnswerInvitation',
-  /** `(invitationId)`. */
-  CancelInvitation: 'CancelInvitation',
-} as const;
+/** `{ Name: 'Name', ... }`: each hub name under its own name, as the code uses them. */
+const named = <T extends string>(...names: T[]) => Object.fromEntries(names.map((name) => [name, name])) as { readonly [K in T]: K };
 
-/** Server-to-client events. */
-export const HubEvent = {
-  Join: 'Join',
-  Leave: 'Leave',
-  SignalWebRtc: 'SignalWebRtc',
-  ReceiveOffer: 'ReceiveOffer',
-  ReceiveAnswer: 'ReceiveAnswer',
-  ReceiveCandidate: 'ReceiveCandidate',
-  /** `(invitationId, fromUserId, fromName, channel, info)`. */
-  Invitation: 'Invitation',
-  /** `(invitationId, answer)`, to the caller: `accept`, `decline`, `busy`, `timeout` or `unavailable`. */
-  InvitationAnswered: 'InvitationAnswered',
-  /** `(invitationId, reason)`, to the invited user's connections: `answered-elsewhere`, `cancelled` or `timeout`. */
-  InvitationClosed: 'InvitationClosed',
-} as const;
+/**
+ * Client-to-server methods.
+ * - `Invite(userId, channel, info)` returns the invitation id (product.md section 9).
+ * - `AnswerInvitation(invitationId, answer)`: `accept`, `decline` or `busy`.
+ * - `CancelInvitation(invitationId)`.
+ */
+export const HubMethod = named('Join', 'Leave', 'SignalWebRtc', 'Offer', 'Answer', 'Candidate', 'Invite', 'AnswerInvitation', 'CancelInvitation');
+
+/**
+ * Server-to-client events.
+ * - `Invitation(invitationId, fromUserId, fromName, channel, info)`.
+ * - `InvitationAnswered(invitationId, answer)`, to the caller: `accept`, `decline`, `busy`, `timeout` or `unavailable`.
+ * - `InvitationClosed(invitationId, reason)`, to the invited user's connections: `answered-elsewhere`, `cancelled` or `timeout`.
+ */
+export const HubEvent = named('Join', 'Leave', 'SignalWebRtc', 'ReceiveOffer', 'ReceiveAnswer', 'ReceiveCandidate', 'Invitation', 'InvitationAnswered', 'InvitationClosed');
 
 /** The `type` argument of `SignalWebRtc`. */
 export type SignalType = 'offer' | 'answer' | 'candidate';

@@ -1,6 +1,6 @@
 import { encodeSignal, HubMethod, type Signal, type SignalType } from '../../signaling/hub-contract.js';
 import type { PeerLink } from '../peer-link.js';
-import type { CallEngine, EngineHost } from './call-engine.js';
+import { sendSignal, type CallEngine, type EngineHost } from './call-engine.js';
 
 /**
  * The `async` variant: the seed's `Rtc.razor` with its `WebRtcService`, written with async/await. It
@@ -45,6 +45,6 @@ export class AsyncEngine implements CallEngine {
   local(): void {}
 
   async #send(link: PeerLink, type: SignalType, body: RTCSessionDescriptionInit | RTCIceCandidate): Promise<void> {
-    await this.#host.invoke(HubMethod.SignalWebRtc, this.#host.channel, type, encodeSignal(body, link.address));
+    await sendSignal(this.#host, HubMethod.SignalWebRtc, type, encodeSignal(body, link.address));
   }
 }

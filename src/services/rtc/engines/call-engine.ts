@@ -1,3 +1,5 @@
+import type { HubClient } from '../../signaling/hub-client.js';
+import { RtcError } from '../rtc-error.js';
 import type { Signal } from '../../signaling/hub-contract.js';
 import type { LinkDriver, PeerLink } from '../peer-link.js';
 
@@ -10,12 +12,16 @@ export interface VariantVideos {
   remote(peerId: string): HTMLVideoElement | null;
 }
 
-/** What an engine may use of its call: the hub link for the call's channel, and the element's videos. */
+/** What an engine may use of its call (the service itself): the hub link, the channel, and the element's videos. */
 export interface EngineHost {
-  readonly channel: string;
-  /** Calls a hub method on the call's hub link. */
-  invoke(method: string, ...args: unknown[]): Promise<unknown>;
-  readonly videos: VariantVideos | null;
+  readonly config: { readonly channel: string; readonly videos: VariantVideos | null };
+  /** The call's hub link; null once the call let it go. */
+  readonly signaling: HubClient | null;
+}
+
+/** Sends a signal of the call's channel with a hub method; rejects with `signaling-unavailable` without a hub link. */
+export function sendSignal(host: EngineHost, method: string, ...args: unknown[]): Promise<unknown> {
+  return host.signaling?.invoke(method, host.config.channel, ...args) ?? Promise.reject(new RtcError('signaling-unavailable', 'The call is not connected to the hub.'));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { encodeSignal, HubMethod, type Signal } from '../../signaling/hub-contract.js';
 import type { PeerLink } from '../peer-link.js';
-import type { CallEngine, EngineHost } from './call-engine.js';
+import { sendSignal, type CallEngine, type EngineHost } from './call-engine.js';
 
 /**
  * The `then` variant: the seed's `Index.razor` with its `Index.razor.js`, written as promise chains. It
@@ -34,17 +34,17 @@ export class ThenEngine implements CallEngine {
   }
 
   track(link: PeerLink, stream: MediaStream | null): void {
-    const video = this.#host.videos?.remote(link.id);
+    const video = this.#host.config.videos?.remote(link.id);
     if (video) video.srcObject = stream;
     link.setStream(stream);
   }
 
   local(stream: MediaStream | null): void {
-    const video = this.#host.videos?.local();
+    const video = this.#host.config.videos?.local();
     if (video) video.srcObject = stream;
   }
 
   #send(method: string, link: PeerLink, body: RTCSessionDescriptionInit | RTCIceCandidate): Promise<unknown> {
-    return this.#host.invoke(method, this.#host.channel, encodeSignal(body, link.address));
+    return sendSignal(this.#host, method, encodeSignal(body, link.address));
   }
 }
