@@ -12,14 +12,15 @@ export class CallTraffic {
   constructor(private readonly data: CallData) {
     const { host } = data;
     this.files = new FileTransfers({
-      maxFileSize: host.maxFileSize(),
+      // The call's `max-file-size` as it is now, whenever an offer is checked or a file sent.
+      get maxFileSize() {
+        return host.maxFileSize();
+      },
       onprogress: ({ id, name, size, sent, from, received }) => host.announce('fileprogress', from === undefined ? { id, name, size, sent } : { id, name, size, from, received }),
       onfile: (file) => host.announce('file', file),
       onerror: ({ id, peerId, error }) => host.announce('error', { error: error as RtcError, fileId: id, peerId: peerId ?? undefined }),
       onchat: (link, { text, at }) => host.announce('message', { from: link.id, name: link.peer?.name ?? null, text, at }),
     });
-    // The call's `max-file-size` as it is now, whenever an offer is checked or a file sent.
-    Object.defineProperty(this.files.options, 'maxFileSize', { get: () => host.maxFileSize() });
   }
 
   /** Takes over a link's chat and file traffic. */

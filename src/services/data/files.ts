@@ -11,7 +11,7 @@
 // - The sender offers the file to every link, and sends chunks only to those that accept: a receiver
 //   checks the size against its own maxFileSize before any chunk is sent.
 // - The sender reads the Blob once, 1 MiB at a time, and sends each chunk to every accepting link. It
-//   never queues more than highWaterMark bytes in one channel (bufferedAmountLowThreshold).
+//   never queues more than HIGH_WATER_MARK (file-send.ts) bytes in one channel (bufferedAmountLowThreshold).
 // - The checksum (SHA-256 over 1 MiB blocks, file-hash.ts) goes in a trailer (file-end), computed while
 //   sending: a header would need the whole file read once before the first byte is sent, and read again
 //   to send it. The receiver holds every chunk until the trailer anyway, because it hands over nothing
@@ -28,15 +28,6 @@ import type { WireMessage } from './wire.js';
 
 /** The most a receiver accepts by default: 100 MB (100 × 2^20 bytes). */
 export const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
-/**
- * Bytes of file per chunk: 64 KiB. With its 5-byte header a frame stays within every browser's SCTP
- * message size (Chromium and Safari 256 KiB, Firefox 1 GiB).
- */
-export const DEFAULT_CHUNK_SIZE = 65536;
-/** The most bytes one channel's send queue holds from a file: 1 MiB. */
-export const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
-/** How long a receiver has to accept or refuse an offer. */
-export const DEFAULT_ANSWER_TIMEOUT_MS = 30_000;
 
 /** A transfer's progress: `sent` on the sender (bytes handed to every channel), `received` and `from` on a receiver. */
 export interface FileProgress {
@@ -67,14 +58,11 @@ export interface FileFailure {
 }
 
 export interface FileTransferOptions {
-  /** The largest file this side sends or accepts, in bytes. Default 100 MB. */
+  /**
+   * The largest file this side sends or accepts, in bytes; read at every send and offer, so a getter
+   * follows a setting that changes. Default 100 MB.
+   */
   maxFileSize?: number;
-  /** Bytes of file per chunk frame (the frame adds a 5-byte header). Default 64 KiB. */
-  chunkSize?: number;
-  /** The most bytes of a file queued in one channel at once. Default 1 MiB. */
-  highWaterMark?: number;
-  /** Milliseconds a receiver has to answer an offer. Default 30 s. */
-  answerTimeout?: number;
   onprogress?(progress: FileProgress): void;
   onfile?(file: ReceivedFile): void;
   onerror?(failure: FileFailure): void;
@@ -109,25 +97,19 @@ class LinkFiles implements Traffic {
 
 /** Every file transfer of one call, to and from all of its peers. */
 export class FileTransfers {
-  readonly options: Required<Omit<FileTransferOptions, 'onprogress' | 'onfile' | 'onerror' | 'onchat'>> & FileTransferOptions;
   readonly #links = new Map<DataLink, LinkFiles>();
   readonly #outgoing = new Map<string, Outgoing>();
   /** Transfer numbers for chunk headers: one per send, the same on every link of that send. */
   #next = 1;
 
-  constructor(options: FileTransferOptions = {}) {
-    this.options = {
-      maxFileSize: DEFAULT_MAX_FILE_SIZE,
-      chunkSize: DEFAULT_CHUNK_SIZE,
-      highWaterMark: DEFAULT_HIGH_WATER_MARK,
-      answerTimeout: DEFAULT_ANSWER_TIMEOUT_MS,
-      ...options,
-    };
-    const { maxFileSize, chunkSize, highWaterMark, answerTimeout } = this.options;
-    for (const [name, value] of Object.entries({ maxFileSize, chunkSize, highWaterMark, answerTimeout })) {
-      if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`FileTransfers: ${name} must be a whole number of at least 0, not ${String(value)}.`);
-    }
-    if (chunkSize < 1 || chunkSize + 5 > highWaterMark) throw new TypeError(`FileTransfers: chunkSize must be at least 1 and leave room for its 5-byte header within highWaterMark (${highWaterMark}), not ${chunkSize}.`);
+  constructor(readonly options: FileTransferOptions = {}) {
+    const max = this.maxFileSize;
+    if (!Number.isSafeInteger(max) || max < 0) throw new TypeError(`FileTransfers: maxFileSize must be a whole number of at least 0, not ${String(max)}.`);
+  }
+
+  /** The largest file sent or accepted now. */
+  get maxFileSize(): number {
+    return this.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   }
 
   /** Takes over `link`'s traffic: files, and chat for `onchat`. Idempotent. */
@@ -236,7 +218,7 @@ export class FileTransfers {
       files.link.send('file-cancel', { id, reason: 'error' });
       return this.failed({ id, peerId: from, error: receiveError('insecure', name, who(files.link)) });
     }
-    const { maxFileSize } = this.options;
+    const { maxFileSize } = this;
     if ((size as number) > maxFileSize) {
       files.link.send('file-cancel', { id, reason: 'too-large' });
       this.failed({ id, peerId: from, error: receiveError('too-large', name, who(files.link), maxFileSize) });
