@@ -49,11 +49,8 @@ export default {
   unauthorized: 'No has iniciado sesión o tu sesión caducó.',
   'channel-full': 'Esta llamada está completa.',
   'ice-failed': 'No se encontró una ruta de red hacia los demás.',
-  'peer-left': 'La otra persona salió.',
   'bad-ice-config': 'La llamada está mal configurada (servidores ICE).',
   'negotiation-failed': 'No se pudo establecer la llamada.',
   'load-failed': 'No se pudo cargar una parte de la pantalla de llamada.',
   'invalid-state': 'Eso no se puede hacer ahora.',
-  'message-too-large': 'El mensaje es demasiado largo: como máximo 16 KB.',
-  'file-failed': 'No se pudo enviar o recibir el archivo.',
 } satisfies Strings;

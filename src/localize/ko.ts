@@ -49,11 +49,8 @@ export default {
   unauthorized: '로그인하지 않았거나 로그인이 만료되었습니다.',
   'channel-full': '이 통화는 인원이 가득 찼습니다.',
   'ice-failed': '다른 참가자에게 연결할 네트워크 경로를 찾지 못했습니다.',
-  'peer-left': '상대방이 나갔습니다.',
   'bad-ice-config': '통화 설정(ICE 서버)이 잘못되었습니다.',
   'negotiation-failed': '통화를 설정할 수 없습니다.',
   'load-failed': '통화 화면의 일부를 불러오지 못했습니다.',
   'invalid-state': '지금은 할 수 없습니다.',
-  'message-too-large': '메시지가 너무 깁니다. 최대 16KB까지 보낼 수 있습니다.',
-  'file-failed': '파일을 보내거나 받지 못했습니다.',
 } satisfies Strings;
