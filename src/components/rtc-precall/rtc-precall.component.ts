@@ -9,7 +9,7 @@ import { mediaError } from '../../services/rtc/media-errors.js';
 import { deviceSelects } from '../call-screen/device-menu.js';
 import { HEARD, LevelMeter, playTone } from './audio-check.js';
 import { checkNetwork } from './network-check.js';
-import { precallStrings, type PrecallStrings } from './precall-strings.js';
+import { precallStrings, type MediaReason, type PrecallStrings } from './precall-strings.js';
 import { styles } from './rtc-precall.styles.js';
 
 /** The device checks, named as the call screen names the devices, and the network checks, in the order shown. */
@@ -140,7 +140,8 @@ export default class RtcPrecall extends RtcElement {
 
   protected override render() {
     const l = this.#l;
-    const t = (key: keyof PrecallStrings) => this.strings?.[key] ?? precallStrings[l.lang][key];
+    // The precall's table, then the call screen's (the media reasons, but in English).
+    const t = (key: keyof PrecallStrings) => this.strings?.[key] ?? (precallStrings[l.lang] as Partial<PrecallStrings>)[key] ?? l.t(key as MediaReason);
     const r = this.result;
     const row = (check: string, label: string, { status, reason }: PrecallCheck) =>
       html`<li part="result" data-check=${check} data-status=${status}>
