@@ -146,7 +146,7 @@ export class Outgoing {
 
   #reportError(peerId: string | null, error: RtcError): void {
     this.#error ??= error;
-    this.transfers.failed({ id: this.id, peerId, error });
+    this.transfers.options.onerror?.({ id: this.id, peerId, error });
   }
 
   #report(sent: number): void {
@@ -154,7 +154,7 @@ export class Outgoing {
     const percent = size ? Math.floor((sent * 100) / size) : 100;
     if (percent === this.#percent) return;
     this.#percent = percent;
-    this.transfers.progress({ id: this.id, name: this.#name, size, sent });
+    this.transfers.options.onprogress?.({ id: this.id, name: this.#name, size, sent });
   }
 
   #set(link: DataLink, state: TargetState): void {

@@ -77,22 +77,10 @@ export interface FileSend {
   done: Promise<void>;
 }
 
-/** What FileTransfers keeps per link: the link's incoming transfers by number, and by id. */
-class LinkFiles implements Traffic {
-  readonly incoming = new Map<number, Incoming>();
-
-  constructor(
-    private readonly transfers: FileTransfers,
-    readonly link: DataLink,
-  ) {}
-
-  receive(data: WireMessage | ArrayBuffer): void {
-    this.transfers.receive(this, data);
-  }
-
-  closed(): void {
-    this.transfers.closed(this);
-  }
+/** What FileTransfers keeps per link, and hands the link as its traffic: the link's incoming transfers by number. */
+interface LinkFiles extends Traffic {
+  readonly link: DataLink;
+  readonly incoming: Map<number, Incoming>;
 }
 
 /** Every file transfer of one call, to and from all of its peers. */
@@ -115,7 +103,7 @@ export class FileTransfers {
   /** Takes over `link`'s traffic: files, and chat for `onchat`. Idempotent. */
   attach(link: DataLink): void {
     if (this.#links.has(link)) return;
-    const files = new LinkFiles(this, link);
+    const files: LinkFiles = { link, incoming: new Map(), receive: (data) => this.#receive(files, data), closed: () => this.#closed(files) };
     this.#links.set(link, files);
     link.attach(files);
   }
@@ -146,8 +134,8 @@ export class FileTransfers {
     }
   }
 
-  /** @internal A message or chunk from a link. */
-  receive(files: LinkFiles, data: WireMessage | ArrayBuffer): void {
+  /** A message or chunk from a link. */
+  #receive(files: LinkFiles, data: WireMessage | ArrayBuffer): void {
     if (data instanceof ArrayBuffer) {
       const incoming = Incoming.chunk(files.incoming, data);
       if (incoming?.failed) this.#dropIncoming(files, incoming, incoming.failed, true);
@@ -188,21 +176,11 @@ export class FileTransfers {
     }
   }
 
-  /** @internal The link closed: every transfer on it failed. */
-  closed(files: LinkFiles): void {
+  /** The link closed: every transfer on it failed. */
+  #closed(files: LinkFiles): void {
     this.#links.delete(files.link);
     for (const incoming of [...files.incoming.values()]) this.#dropIncoming(files, incoming, 'left', false);
     for (const outgoing of [...this.#outgoing.values()]) outgoing.fail(files.link, 'left', false);
-  }
-
-  /** @internal For Outgoing: a progress report. */
-  progress(progress: FileProgress): void {
-    this.options.onprogress?.(progress);
-  }
-
-  /** @internal For Outgoing: a failure report. */
-  failed(failure: FileFailure): void {
-    this.options.onerror?.(failure);
   }
 
   #offered(files: LinkFiles, offer: WireMessage): void {
@@ -216,16 +194,16 @@ export class FileTransfers {
     const from = files.link.id;
     if (!canHash()) {
       files.link.send('file-cancel', { id, reason: 'error' });
-      return this.failed({ id, peerId: from, error: receiveError('insecure', name, who(files.link)) });
+      return this.options.onerror?.({ id, peerId: from, error: receiveError('insecure', name, who(files.link)) });
     }
     const { maxFileSize } = this;
     if ((size as number) > maxFileSize) {
       files.link.send('file-cancel', { id, reason: 'too-large' });
-      this.failed({ id, peerId: from, error: receiveError('too-large', name, who(files.link), maxFileSize) });
+      this.options.onerror?.({ id, peerId: from, error: receiveError('too-large', name, who(files.link), maxFileSize) });
       return;
     }
     const incoming = new Incoming(id, n as number, name, size as number, type, (received) =>
-      this.progress({ id, name, size: size as number, from: files.link.id, received }),
+      this.options.onprogress?.({ id, name, size: size as number, from: files.link.id, received }),
     );
     files.incoming.set(incoming.n, incoming);
     files.link.send('file-accept', { id });
@@ -239,7 +217,7 @@ export class FileTransfers {
     if (tell) files.link.send('file-cancel', { id: incoming.id, reason });
     // A cancel we asked for reads as ours; any other as the sender's doing or the file's fault.
     const local = tell && reason === 'cancelled';
-    this.failed({ id: incoming.id, peerId: files.link.id, error: receiveError(reason, incoming.name, local ? null : who(files.link)) });
+    this.options.onerror?.({ id: incoming.id, peerId: files.link.id, error: receiveError(reason, incoming.name, local ? null : who(files.link)) });
   }
 }
 
