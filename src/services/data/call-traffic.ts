@@ -1,7 +1,7 @@
 // Chat and files for a whole call: the entry of the data chunk, loaded at the first message or file,
 // sent or received (CallData.traffic()). Everything goes to every peer with the `rtc-kit` channel.
 import type { CallData } from './call-data.js';
-import { checkChat, sendChat } from './chat.js';
+import { sendChat } from './chat.js';
 import { FileTransfers } from './files.js';
 
 /** The call's file transfers (attach and cancel are FileTransfers'), and its chat; each reported as the call's events. */
@@ -25,8 +25,7 @@ export class CallTraffic extends FileTransfers {
 
   /** Sends a chat message to every peer; throws `message-too-large` before sending to any. */
   sendMessage(text: string): void {
-    checkChat(text);
-    for (const link of this.#data.links) sendChat(link, text);
+    sendChat(this.#data.links, text);
   }
 
   /** Sends a file to every peer; resolves with its id once every peer verified it. */
