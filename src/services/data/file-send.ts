@@ -10,7 +10,7 @@ import type { FileTransfers } from './files.js';
  * Bytes of file per chunk: 64 KiB. With its 5-byte header a frame stays within every browser's SCTP
  * message size (Chromium and Safari 256 KiB, Firefox 1 GiB).
  */
-const CHUNK_SIZE = 65536;
+export const CHUNK_SIZE = 65536;
 /** The most bytes one channel's send queue holds from a file: 1 MiB. */
 export const HIGH_WATER_MARK = 1024 * 1024;
 /** How long a receiver has to accept or refuse an offer. */
