@@ -56,10 +56,18 @@ export const en = {
 };
 
 /**
- * A string table: every key of the English one, and the words for every error code. A new error code
- * fails the type check of each language until it is written there.
+ * The error codes no table has words for, because no table's words for them would ever show:
+ * `peer-left` is raised nowhere, and `message-too-large` and `file-failed` never fail a call (the call
+ * screen shows only the error that failed the call, or the camera's at start); `<rtc-chat>` shows
+ * them as their message.
  */
-export type Strings = { [K in keyof typeof en]: string } & Record<RtcErrorCode, string>;
+type UnshownErrorCode = 'peer-left' | 'message-too-large' | 'file-failed';
+
+/**
+ * A string table: every key of the English one, and the words for every error code the call screen
+ * can show. A new error code fails the type check of each language until it is written there.
+ */
+export type Strings = { [K in keyof typeof en]: string } & Record<Exclude<RtcErrorCode, UnshownErrorCode>, string>;
 
 /** The languages built in. English is in the initial bundle; the others are chunks. */
 export type Language = 'en' | 'ko' | 'es' | 'ar';

@@ -37,7 +37,7 @@ describe('src/index.ts in Node', () => {
     const { DataLink } = await import('../../src/services/data/data-link.js');
     const { FileTransfers } = await import('../../src/services/data/files.js');
     assert.equal(typeof DataLink, 'function');
-    assert.equal(new FileTransfers().options.maxFileSize, 100 * 1024 * 1024);
+    assert.equal(new FileTransfers().maxFileSize, 100 * 1024 * 1024);
   });
 
   it('constructs an RtcService, idle and without an error', async () => {

@@ -5,12 +5,13 @@
 //
 //   kit(bytes)    FileTransfers.send() of a Blob; done when the receiver verified its SHA-256 (file-done).
 //   bare(bytes)   the same Blob, read in the same segments and sent in frames of the same size with the same
-//                 backpressure bound (DEFAULT_HIGH_WATER_MARK), with no checksum, no header and no copy kept;
+//                 backpressure bound (HIGH_WATER_MARK), with no checksum, no header and no copy kept;
 //                 done when the receiver has counted every byte and said so.
 // Both report the time and the sender's JS heap growth (performance.memory, precise with
 // --enable-precise-memory-info): its peak during the send over the heap just before it (after a GC).
 import { DataLink } from '../../../src/services/data/data-link.ts';
-import { DEFAULT_CHUNK_SIZE, DEFAULT_HIGH_WATER_MARK, FileTransfers } from '../../../src/services/data/files.ts';
+import { CHUNK_SIZE, HIGH_WATER_MARK } from '../../../src/services/data/file-send.ts';
+import { FileTransfers } from '../../../src/services/data/files.ts';
 import { createDataChannel } from '../../../src/services/data/wire.ts';
 
 const pcs = {};
@@ -79,7 +80,7 @@ window.ready = async () => {
   // One random megabyte, repeated: the file is a Blob of copies, never all in the heap.
   block = new Uint8Array(1024 * 1024);
   for (let i = 0; i < block.length; i += 65536) crypto.getRandomValues(block.subarray(i, i + 65536));
-  return { chunk: DEFAULT_CHUNK_SIZE, highWaterMark: DEFAULT_HIGH_WATER_MARK, preciseMemory: !!performance.memory };
+  return { chunk: CHUNK_SIZE, highWaterMark: HIGH_WATER_MARK, preciseMemory: !!performance.memory };
 };
 
 const heap = () => performance.memory?.usedJSHeapSize ?? 0;
@@ -117,8 +118,8 @@ window.takeKitFile = () => {
 window.bare = (megabytes) => {
   const file = new Blob(Array.from({ length: megabytes }, () => block));
   const channel = channels.bare;
-  const frame = DEFAULT_CHUNK_SIZE;
-  const high = DEFAULT_HIGH_WATER_MARK;
+  const frame = CHUNK_SIZE;
+  const high = HIGH_WATER_MARK;
   return measure(async () => {
     const done = new Promise((resolve) => channel.addEventListener('message', resolve, { once: true }));
     channel.send(String(file.size));

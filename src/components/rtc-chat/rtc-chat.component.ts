@@ -1,7 +1,7 @@
 import { ContextConsumer } from '@lit/context';
 import { html, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { EventListenersController } from '../../controllers/event-listeners-controller.js';
+import { ServiceSubscriptionController } from '../../controllers/service-subscription-controller.js';
 import { RtcElement } from '../../internal/rtc-element.js';
 import type { ChatHost, ChatHostEventMap } from '../../services/data/chat-host.js';
 import { rtcServiceContext } from '../../services/rtc/context.js';
@@ -125,11 +125,11 @@ export default class RtcChat extends RtcElement {
   readonly #shown = new WeakSet<object>();
   #keys = 0;
 
-  private readonly listeners = new EventListenersController(this, {
-    message: (event) => this.#onMessage((event as CustomEvent<Detail<'message'>>).detail),
-    fileprogress: (event) => this.#onProgress((event as CustomEvent<Detail<'fileprogress'>>).detail),
-    file: (event) => this.#onFile((event as CustomEvent<Detail<'file'>>).detail),
-    error: (event) => this.#onError((event as CustomEvent<Detail<'error'>>).detail),
+  readonly #subscription = new ServiceSubscriptionController(this, {
+    message: ({ detail }) => this.#onMessage(detail),
+    fileprogress: ({ detail }) => this.#onProgress(detail),
+    file: ({ detail }) => this.#onFile(detail),
+    error: ({ detail }) => this.#onError(detail),
   });
 
   override connectedCallback(): void {
@@ -166,7 +166,7 @@ export default class RtcChat extends RtcElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('service')) this.listeners.setTarget(this.service);
+    if (changed.has('service')) this.#subscription.setService(this.service);
   }
 
   protected override updated(changed: PropertyValues): void {

@@ -1,6 +1,8 @@
 // The words of <rtc-precall>, in every built-in language. They are in the precall's chunk, not in the
 // initial bundle: only pages that show the check load them. The device names (Camera, Microphone,
-// Speaker) are the call screen's. `strings` on the element overrides any entry.
+// Speaker) are the call screen's, and so are the words for why the camera or microphone did not open,
+// but in English (the call screen's English for those is the RtcError's message, which the precall does
+// not have). `strings` on the element overrides any entry.
 import type { PrecallReason } from '../../events/rtc-precall-result.js';
 import type { Language } from '../../localize/strings.js';
 
@@ -40,7 +42,10 @@ const en = {
 
 export type PrecallStrings = { [K in keyof typeof en]: string };
 
-export const precallStrings: Record<Language, PrecallStrings> = {
+/** The reasons the camera or microphone did not open: error codes, which the call screen's tables say in every language but English. */
+export type MediaReason = 'media-permission-denied' | 'media-device-not-found' | 'media-device-busy' | 'media-failed';
+
+export const precallStrings: { en: PrecallStrings } & Record<Exclude<Language, 'en'>, Omit<PrecallStrings, MediaReason>> = {
   en,
   ko: {
     check: '장치 확인하기',
@@ -59,10 +64,6 @@ export const precallStrings: Record<Language, PrecallStrings> = {
     ok: '정상',
     failed: '문제 있음',
     skipped: '확인 안 함',
-    'media-permission-denied': '접근이 차단되었습니다. 브라우저에서 카메라와 마이크를 허용한 뒤 다시 확인하세요.',
-    'media-device-not-found': '장치를 찾을 수 없습니다. 장치를 연결한 뒤 다시 확인하세요.',
-    'media-device-busy': '다른 앱이 사용 중입니다. 그 앱을 닫은 뒤 다시 확인하세요.',
-    'media-failed': '장치를 시작할 수 없습니다. 다시 연결하거나 브라우저를 다시 시작하세요.',
     silent: '소리가 들어오지 않습니다. 말을 해 보거나 다른 마이크를 고르세요.',
     'not-confirmed': '테스트 소리를 재생해 스피커를 확인하세요.',
     'not-heard': '음량을 높이거나 다른 스피커를 고른 뒤 다시 재생하세요.',
@@ -91,10 +92,6 @@ export const precallStrings: Record<Language, PrecallStrings> = {
     ok: 'Funciona',
     failed: 'Problema',
     skipped: 'Sin comprobar',
-    'media-permission-denied': 'El acceso está bloqueado. Permite la cámara y el micrófono en el navegador y vuelve a comprobar.',
-    'media-device-not-found': 'No se encontró ninguno. Conecta uno y vuelve a comprobar.',
-    'media-device-busy': 'Otra aplicación lo está usando. Ciérrala y vuelve a comprobar.',
-    'media-failed': 'No se pudo iniciar. Vuelve a conectarlo o reinicia el navegador.',
     silent: 'No entra ningún sonido. Di algo o elige otro micrófono.',
     'not-confirmed': 'Reproduce el sonido de prueba para comprobar el altavoz.',
     'not-heard': 'Sube el volumen o elige otro altavoz y vuelve a reproducirlo.',
@@ -123,10 +120,6 @@ export const precallStrings: Record<Language, PrecallStrings> = {
     ok: 'يعمل',
     failed: 'مشكلة',
     skipped: 'لم يُفحص',
-    'media-permission-denied': 'الوصول محظور. اسمح بالكاميرا والميكروفون في المتصفح ثم افحص مرة أخرى.',
-    'media-device-not-found': 'لم يُعثر على أي جهاز. صِل جهازًا ثم افحص مرة أخرى.',
-    'media-device-busy': 'تطبيق آخر يستخدمه. أغلق ذلك التطبيق ثم افحص مرة أخرى.',
-    'media-failed': 'تعذر تشغيله. أعد توصيله أو أعد تشغيل المتصفح.',
     silent: 'لا يصل أي صوت. تحدّث أو اختر ميكروفونًا آخر.',
     'not-confirmed': 'شغّل الصوت التجريبي لفحص مكبر الصوت.',
     'not-heard': 'ارفع مستوى الصوت أو اختر مكبر صوت آخر ثم شغّله مرة أخرى.',

@@ -9,9 +9,12 @@ import { mediaError } from '../../services/rtc/media-errors.js';
 import { deviceSelects } from '../call-screen/device-menu.js';
 import { HEARD, LevelMeter, playTone } from './audio-check.js';
 import { checkNetwork } from './network-check.js';
-import { precallStrings, type PrecallStrings } from './precall-strings.js';
+import { precallStrings, type MediaReason, type PrecallStrings } from './precall-strings.js';
 import { styles } from './rtc-precall.styles.js';
 
+/** The device checks, named as the call screen names the devices, and the network checks, in the order shown. */
+const DEVICES = ['camera', 'microphone', 'speaker'] as const;
+const NETWORK = ['host', 'srflx', 'relay'] as const;
 /** How long the microphone has to hear something before it counts as silent. */
 const LISTEN_MS = 5_000;
 /** How often the level is read: a little less than the meter's window, so no short sound is missed. */
@@ -96,8 +99,8 @@ export default class RtcPrecall extends RtcElement {
   #stream = new MediaStream();
   #meter: LevelMeter | null = null;
   #meterTimer: ReturnType<typeof setInterval> | null = null;
-  /** When the microphone last heard something, for the check that waits for it. */
-  #heard = 0;
+  /** Ends the check's wait for sound: true once the microphone hears something. */
+  #onSound: ((heard: boolean) => void) | null = null;
   #devices: MediaDeviceInfo[] = [];
   /** The devices picked here, by kind ('' is the default). */
   #chosen: Record<string, string> = {};
@@ -137,7 +140,8 @@ export default class RtcPrecall extends RtcElement {
 
   protected override render() {
     const l = this.#l;
-    const t = (key: keyof PrecallStrings) => this.strings?.[key] ?? precallStrings[l.lang][key];
+    // The precall's table, then the call screen's (the media reasons, but in English).
+    const t = (key: keyof PrecallStrings) => this.strings?.[key] ?? (precallStrings[l.lang] as Partial<PrecallStrings>)[key] ?? l.t(key as MediaReason);
     const r = this.result;
     const row = (check: string, label: string, { status, reason }: PrecallCheck) =>
       html`<li part="result" data-check=${check} data-status=${status}>
@@ -164,8 +168,7 @@ export default class RtcPrecall extends RtcElement {
         <div aria-live="polite">
           ${r
             ? html`<ul part="results" aria-label=${t('results')}>
-                ${row('camera', l.t('camera'), r.camera)} ${row('microphone', l.t('microphone'), r.microphone)} ${row('speaker', l.t('speaker'), r.speaker)}
-                ${row('host', t('host'), r.network.host)} ${row('srflx', t('srflx'), r.network.srflx)} ${row('relay', t('relay'), r.network.relay)}
+                ${DEVICES.map((check) => row(check, l.t(check), r[check]))} ${NETWORK.map((check) => row(check, t(check), r.network[check]))}
               </ul>`
             : nothing}
         </div>
@@ -235,12 +238,11 @@ export default class RtcPrecall extends RtcElement {
     if (this.#meterTimer) clearInterval(this.#meterTimer);
     this.#meter = stream ? new LevelMeter(stream) : null;
     this.#meterTimer = null;
-    this.#heard = 0;
-    if (!this.#meter) return;
+    if (!this.#meter) return this.#onSound?.(false);
     const meter = this.#meter;
     this.#meterTimer = setInterval(() => {
       const level = meter.level();
-      if (level > HEARD) this.#heard = Date.now();
+      if (level > HEARD) this.#onSound?.(true);
       const bar = this.renderRoot.querySelector<HTMLElement>('.meter');
       const percent = Math.min(100, Math.round(level * 300));
       bar?.setAttribute('aria-valuenow', String(percent));
@@ -248,17 +250,15 @@ export default class RtcPrecall extends RtcElement {
     }, READ_MS);
   }
 
-  /** Resolves true once the microphone hears something, or false after LISTEN_MS of silence. */
+  /** Resolves true once the microphone hears something, or false after LISTEN_MS of silence or once it is off. */
   #hears(): Promise<boolean> {
-    const since = Date.now();
     return new Promise((resolve) => {
-      const poll = setInterval(() => {
-        const heard = this.#heard >= since;
-        if (heard || Date.now() - since > LISTEN_MS || !this.#meter) {
-          clearInterval(poll);
-          resolve(heard);
-        }
-      }, READ_MS);
+      const silence = setTimeout(() => this.#onSound?.(false), LISTEN_MS);
+      this.#onSound = (heard) => {
+        clearTimeout(silence);
+        this.#onSound = null;
+        resolve(heard);
+      };
     });
   }
 

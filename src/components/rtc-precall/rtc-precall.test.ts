@@ -171,6 +171,40 @@ describe('<rtc-precall>', function () {
     await expect(el).to.be.accessible();
   });
 
+  it('a denied camera and microphone: failed with what to do, in English its own words, else the call screen\'s', async () => {
+    // A real denial by the browser: the frame's permissions policy forbids camera and microphone.
+    const frame = document.createElement('iframe');
+    frame.setAttribute('allow', "camera 'none'; microphone 'none'");
+    frame.srcdoc = `<!doctype html><script type="module">import '/src/index.ts';</script>`;
+    // Added once the frame has loaded: a preview <video> would hold its load event back.
+    const loaded = new Promise<void>((resolve) => frame.addEventListener('load', () => resolve(), { once: true }));
+    document.body.append(frame);
+    try {
+      await loaded;
+      const win = frame.contentWindow as Window & typeof globalThis;
+      await win.customElements.whenDefined('rtc-precall');
+      win.document.body.innerHTML = '<rtc-precall></rtc-precall><div lang="es"><rtc-precall></rtc-precall></div>';
+      const [english, spanish] = [...win.document.querySelectorAll<RtcPrecall>('rtc-precall')] as [RtcPrecall, RtcPrecall];
+      await until(() => part(spanish, 'check-button')?.textContent?.trim() === 'Comprobar mis dispositivos', 'the Spanish strings');
+      for (const el of [english, spanish]) {
+        const result = await el.check();
+        await settle(el);
+        expect([result.camera, result.microphone]).to.deep.equal([
+          { status: 'failed', reason: 'media-permission-denied' },
+          { status: 'failed', reason: 'media-permission-denied' },
+        ]);
+      }
+      expect(rows(english).camera).to.deep.equal(['failed', 'Problem', 'Access is blocked. Allow the camera and microphone in the browser, then check again.']);
+      expect(rows(spanish).microphone).to.deep.equal([
+        'failed',
+        'Problema',
+        'Se denegó el acceso a la cámara o al micrófono. Permítelo en el navegador y vuelve a intentarlo.',
+      ]);
+    } finally {
+      frame.remove();
+    }
+  });
+
   it('removed, it turns the camera and microphone off', async () => {
     const el = await fixture<RtcPrecall>(html`<rtc-precall></rtc-precall>`);
     await runCheck(el);

@@ -12,18 +12,13 @@ export interface ChatMessage {
   at: number;
 }
 
-/** Throws an RtcError `message-too-large` if `text` is over 16 KB of UTF-8. */
-export function checkChat(text: string): void {
+/** Sends a chat message on every one of `links`; throws an RtcError `message-too-large` if `text` is over 16 KB of UTF-8, and sends nothing then. */
+export function sendChat(links: readonly DataLink[], text: string): void {
   const bytes = utf8Length(text);
   if (bytes > MAX_CHAT_BYTES) {
     throw new RtcError('message-too-large', `A chat message can be at most 16 KB (${MAX_CHAT_BYTES} bytes of UTF-8); this one is ${bytes} bytes.`);
   }
-}
-
-/** Sends a chat message on one link; throws `message-too-large` (checkChat) and sends nothing then. */
-export function sendChat(link: DataLink, text: string): void {
-  checkChat(text);
-  link.send('chat', { text });
+  for (const link of links) link.send('chat', { text });
 }
 
 /** A peer's chat message, checked; null if it is not one or is over the limit. */

@@ -64,7 +64,7 @@ describe('DataLink', () => {
     // Made before open: it holds the chat until the channel opens, after its hello.
     const early = new DataLink(channels[0], { ...options('early'), onpresence: () => {}, ontraffic: () => {} });
     expect(channels[0].readyState).to.equal('connecting');
-    sendChat(early, 'sent before open');
+    sendChat([early], 'sent before open');
     await opened(channels[1]);
     // Made after open: it says hello at once.
     new DataLink(channels[1], options('late'));
@@ -80,7 +80,7 @@ describe('DataLink', () => {
     const message = (from: string, i: number) => `${from} #${i}: ${texts[i % texts.length]}`;
     // Every peer sends to every other at the same time, interleaved.
     for (let i = 0; i < count; i++) {
-      for (const peer of mesh.values()) for (const link of peer.links.values()) sendChat(link, message(peer.name, i));
+      for (const peer of mesh.values()) for (const link of peer.links.values()) sendChat([link], message(peer.name, i));
     }
     for (const peer of mesh.values()) {
       await peer.chats.until((items) => items.length === count * 2, `${peer.name} gets every message`);
@@ -103,17 +103,17 @@ describe('DataLink', () => {
     const over = exact + 'b';
     expect(utf8(over)).to.equal(16385);
 
-    sendChat(link, exact);
+    sendChat([link], exact);
     let error: unknown = null;
     try {
-      sendChat(link, over);
+      sendChat([link], over);
     } catch (caught) {
       error = caught;
     }
     expect(error).to.be.instanceOf(RtcError);
     expect((error as RtcError).code).to.equal('message-too-large');
     expect((error as RtcError).message).to.equal('A chat message can be at most 16 KB (16384 bytes of UTF-8); this one is 16385 bytes.');
-    sendChat(link, 'after');
+    sendChat([link], 'after');
     const bo = mesh.get('bo')!;
     await bo.chats.until((items) => items.length === 2, 'bo gets the two messages that were sent');
     expect(bo.chats.items.map((item) => item.text)).to.deep.equal([exact, 'after']);
@@ -140,7 +140,7 @@ describe('DataLink', () => {
       channel.send(`{"v":1,"t":"chat","text":"${'x'.repeat(MAX_CHAT_BYTES + 1)}"}`);
       channel.send('{"v":3,"t":"chat","text":"from a newer peer","reactions":["👍"],"thread":7}');
       channel.send('{"v":3,"t":"presence","name":{"first":"x"},"audioMuted":"yes","videoMuted":true,"handRaised":true}');
-      sendChat(ana.links.get('bo')!, 'last');
+      sendChat([ana.links.get('bo')!], 'last');
       await bo.chats.until((items) => items.some((item) => item.text === 'last'), 'the last message');
     } finally {
       window.removeEventListener('error', onError);
@@ -164,8 +164,8 @@ describe('DataLink', () => {
       presence: () => bo.presence,
       ontraffic: (link) => link.attach({ receive: (data) => heard.push(readChat(data as never)!), closed: () => {} }),
     });
-    sendChat(ana.links.get('bo')!, 'one');
-    sendChat(ana.links.get('bo')!, 'two');
+    sendChat([ana.links.get('bo')!], 'one');
+    sendChat([ana.links.get('bo')!], 'two');
     await heard.until((items) => items.length === 2, 'the second link hears');
     expect(heard.items.map((item) => item.text)).to.deep.equal(['one', 'two']);
     expect(bo.chats.items).to.deep.equal([]);

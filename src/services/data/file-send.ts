@@ -6,6 +6,16 @@ import { chunkFrame, HEADER_BYTES } from './file-frames.js';
 import { BlockHash, canHash, HASH_BLOCK } from './file-hash.js';
 import type { FileTransfers } from './files.js';
 
+/**
+ * Bytes of file per chunk: 64 KiB. With its 5-byte header a frame stays within every browser's SCTP
+ * message size (Chromium and Safari 256 KiB, Firefox 1 GiB).
+ */
+export const CHUNK_SIZE = 65536;
+/** The most bytes one channel's send queue holds from a file: 1 MiB. */
+export const HIGH_WATER_MARK = 1024 * 1024;
+/** How long a receiver has to accept or refuse an offer. */
+const ANSWER_TIMEOUT_MS = 30_000;
+
 /** offered -> accepted -> ended (trailer sent) -> done (verified), or failed from any of them. */
 type TargetState = 'offered' | 'accepted' | 'ended' | 'done' | 'failed';
 
@@ -34,7 +44,7 @@ export class Outgoing {
     const { id, file } = this;
     const name = this.#name;
     const { size } = file;
-    const { maxFileSize, answerTimeout, chunkSize, highWaterMark } = this.transfers.options;
+    const { maxFileSize } = this.transfers;
     this.#report(0);
     if (size > maxFileSize) {
       // Nothing was offered yet, so there is no one to tell.
@@ -52,15 +62,14 @@ export class Outgoing {
     }
     const timer = setTimeout(() => {
       for (const [link, state] of this.#targets) if (state === 'offered') this.fail(link, 'no-answer', true);
-    }, answerTimeout);
+    }, ANSWER_TIMEOUT_MS);
     await this.#until(() => !this.#count('offered'));
     clearTimeout(timer);
 
     const hash = new BlockHash();
-    const payload = chunkSize;
     // One frame for the whole file: send() copies what it is given before it returns, so the frame can
     // take the next chunk at once. A new frame per chunk would make the whole file garbage, 64 KiB at a time.
-    const frame = chunkFrame(this.n, payload);
+    const frame = chunkFrame(this.n, CHUNK_SIZE);
     for (let offset = 0; offset < size && this.#count('accepted'); ) {
       let segment: Uint8Array<ArrayBuffer>;
       try {
@@ -71,15 +80,15 @@ export class Outgoing {
         break;
       }
       hash.add(segment);
-      for (let at = 0; at < segment.length && this.#count('accepted'); at += payload) {
-        const bytes = segment.subarray(at, at + payload);
+      for (let at = 0; at < segment.length && this.#count('accepted'); at += CHUNK_SIZE) {
+        const bytes = segment.subarray(at, at + CHUNK_SIZE);
         frame.set(bytes, HEADER_BYTES);
-        const chunk = bytes.length === payload ? frame : frame.subarray(0, HEADER_BYTES + bytes.length);
+        const chunk = bytes.length === CHUNK_SIZE ? frame : frame.subarray(0, HEADER_BYTES + bytes.length);
         for (const link of this.#targets.keys()) {
           if (this.#targets.get(link) !== 'accepted') continue;
           try {
             // Only await when the queue is full: a promise per chunk would cost throughput for nothing.
-            for (let wait; (wait = room(link.channel, chunk.byteLength, highWaterMark)); ) await wait;
+            for (let wait; (wait = room(link.channel, chunk.byteLength, HIGH_WATER_MARK)); ) await wait;
           } catch {
             this.fail(link, 'left', false);
             continue;
@@ -137,7 +146,7 @@ export class Outgoing {
 
   #reportError(peerId: string | null, error: RtcError): void {
     this.#error ??= error;
-    this.transfers.failed({ id: this.id, peerId, error });
+    this.transfers.options.onerror?.({ id: this.id, peerId, error });
   }
 
   #report(sent: number): void {
@@ -145,7 +154,7 @@ export class Outgoing {
     const percent = size ? Math.floor((sent * 100) / size) : 100;
     if (percent === this.#percent) return;
     this.#percent = percent;
-    this.transfers.progress({ id: this.id, name: this.#name, size, sent });
+    this.transfers.options.onprogress?.({ id: this.id, name: this.#name, size, sent });
   }
 
   #set(link: DataLink, state: TargetState): void {

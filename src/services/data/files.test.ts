@@ -3,7 +3,8 @@
 import { expect } from '@open-wc/testing';
 import { closeMesh, dataMesh, randomBlob, sha256Hex, type MeshPeer } from '../../../test/helpers/data-mesh.js';
 import { BlockHash, HASH_BLOCK } from './file-hash.js';
-import { DEFAULT_HIGH_WATER_MARK, type FileSend } from './files.js';
+import { HIGH_WATER_MARK } from './file-send.js';
+import type { FileSend } from './files.js';
 
 const MB = 1024 * 1024;
 let mesh: Map<string, MeshPeer> | null = null;
@@ -80,8 +81,8 @@ describe('file transfer', () => {
     expect(bo.received.items).to.have.length(1);
     expect(bo.received.items[0].blob.size).to.equal(200 * MB);
     expect(watched.frames).to.equal((200 * MB) / 65536);
-    expect(watched.maxBuffered, 'the queue never passed the bound').to.be.at.most(DEFAULT_HIGH_WATER_MARK);
-    expect(watched.maxBuffered, 'and the sender did fill it: backpressure was exercised').to.be.above(DEFAULT_HIGH_WATER_MARK / 2);
+    expect(watched.maxBuffered, 'the queue never passed the bound').to.be.at.most(HIGH_WATER_MARK);
+    expect(watched.maxBuffered, 'and the sender did fill it: backpressure was exercised').to.be.above(HIGH_WATER_MARK / 2);
     // The receiver's copy is whole: spot-check its first, a middle and its last megabyte against the source.
     const blob = bo.received.items[0].blob;
     for (const at of [0, 117 * MB, 199 * MB]) expect(await sha256Hex(blob.slice(at, at + MB))).to.equal(await sha256Hex(block));

@@ -11,7 +11,7 @@
 // - The sender offers the file to every link, and sends chunks only to those that accept: a receiver
 //   checks the size against its own maxFileSize before any chunk is sent.
 // - The sender reads the Blob once, 1 MiB at a time, and sends each chunk to every accepting link. It
-//   never queues more than highWaterMark bytes in one channel (bufferedAmountLowThreshold).
+//   never queues more than HIGH_WATER_MARK (file-send.ts) bytes in one channel (bufferedAmountLowThreshold).
 // - The checksum (SHA-256 over 1 MiB blocks, file-hash.ts) goes in a trailer (file-end), computed while
 //   sending: a header would need the whole file read once before the first byte is sent, and read again
 //   to send it. The receiver holds every chunk until the trailer anyway, because it hands over nothing
@@ -28,15 +28,6 @@ import type { WireMessage } from './wire.js';
 
 /** The most a receiver accepts by default: 100 MB (100 × 2^20 bytes). */
 export const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
-/**
- * Bytes of file per chunk: 64 KiB. With its 5-byte header a frame stays within every browser's SCTP
- * message size (Chromium and Safari 256 KiB, Firefox 1 GiB).
- */
-export const DEFAULT_CHUNK_SIZE = 65536;
-/** The most bytes one channel's send queue holds from a file: 1 MiB. */
-export const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
-/** How long a receiver has to accept or refuse an offer. */
-export const DEFAULT_ANSWER_TIMEOUT_MS = 30_000;
 
 /** A transfer's progress: `sent` on the sender (bytes handed to every channel), `received` and `from` on a receiver. */
 export interface FileProgress {
@@ -67,14 +58,11 @@ export interface FileFailure {
 }
 
 export interface FileTransferOptions {
-  /** The largest file this side sends or accepts, in bytes. Default 100 MB. */
+  /**
+   * The largest file this side sends or accepts, in bytes; read at every send and offer, so a getter
+   * follows a setting that changes. Default 100 MB.
+   */
   maxFileSize?: number;
-  /** Bytes of file per chunk frame (the frame adds a 5-byte header). Default 64 KiB. */
-  chunkSize?: number;
-  /** The most bytes of a file queued in one channel at once. Default 1 MiB. */
-  highWaterMark?: number;
-  /** Milliseconds a receiver has to answer an offer. Default 30 s. */
-  answerTimeout?: number;
   onprogress?(progress: FileProgress): void;
   onfile?(file: ReceivedFile): void;
   onerror?(failure: FileFailure): void;
@@ -89,51 +77,33 @@ export interface FileSend {
   done: Promise<void>;
 }
 
-/** What FileTransfers keeps per link: the link's incoming transfers by number, and by id. */
-class LinkFiles implements Traffic {
-  readonly incoming = new Map<number, Incoming>();
-
-  constructor(
-    private readonly transfers: FileTransfers,
-    readonly link: DataLink,
-  ) {}
-
-  receive(data: WireMessage | ArrayBuffer): void {
-    this.transfers.receive(this, data);
-  }
-
-  closed(): void {
-    this.transfers.closed(this);
-  }
+/** What FileTransfers keeps per link, and hands the link as its traffic: the link's incoming transfers by number. */
+interface LinkFiles extends Traffic {
+  readonly link: DataLink;
+  readonly incoming: Map<number, Incoming>;
 }
 
 /** Every file transfer of one call, to and from all of its peers. */
 export class FileTransfers {
-  readonly options: Required<Omit<FileTransferOptions, 'onprogress' | 'onfile' | 'onerror' | 'onchat'>> & FileTransferOptions;
   readonly #links = new Map<DataLink, LinkFiles>();
   readonly #outgoing = new Map<string, Outgoing>();
   /** Transfer numbers for chunk headers: one per send, the same on every link of that send. */
   #next = 1;
 
-  constructor(options: FileTransferOptions = {}) {
-    this.options = {
-      maxFileSize: DEFAULT_MAX_FILE_SIZE,
-      chunkSize: DEFAULT_CHUNK_SIZE,
-      highWaterMark: DEFAULT_HIGH_WATER_MARK,
-      answerTimeout: DEFAULT_ANSWER_TIMEOUT_MS,
-      ...options,
-    };
-    const { maxFileSize, chunkSize, highWaterMark, answerTimeout } = this.options;
-    for (const [name, value] of Object.entries({ maxFileSize, chunkSize, highWaterMark, answerTimeout })) {
-      if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`FileTransfers: ${name} must be a whole number of at least 0, not ${String(value)}.`);
-    }
-    if (chunkSize < 1 || chunkSize + 5 > highWaterMark) throw new TypeError(`FileTransfers: chunkSize must be at least 1 and leave room for its 5-byte header within highWaterMark (${highWaterMark}), not ${chunkSize}.`);
+  constructor(readonly options: FileTransferOptions = {}) {
+    const max = this.maxFileSize;
+    if (!Number.isSafeInteger(max) || max < 0) throw new TypeError(`FileTransfers: maxFileSize must be a whole number of at least 0, not ${String(max)}.`);
+  }
+
+  /** The largest file sent or accepted now. */
+  get maxFileSize(): number {
+    return this.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   }
 
   /** Takes over `link`'s traffic: files, and chat for `onchat`. Idempotent. */
   attach(link: DataLink): void {
     if (this.#links.has(link)) return;
-    const files = new LinkFiles(this, link);
+    const files: LinkFiles = { link, incoming: new Map(), receive: (data) => this.#receive(files, data), closed: () => this.#closed(files) };
     this.#links.set(link, files);
     link.attach(files);
   }
@@ -164,8 +134,8 @@ export class FileTransfers {
     }
   }
 
-  /** @internal A message or chunk from a link. */
-  receive(files: LinkFiles, data: WireMessage | ArrayBuffer): void {
+  /** A message or chunk from a link. */
+  #receive(files: LinkFiles, data: WireMessage | ArrayBuffer): void {
     if (data instanceof ArrayBuffer) {
       const incoming = Incoming.chunk(files.incoming, data);
       if (incoming?.failed) this.#dropIncoming(files, incoming, incoming.failed, true);
@@ -206,21 +176,11 @@ export class FileTransfers {
     }
   }
 
-  /** @internal The link closed: every transfer on it failed. */
-  closed(files: LinkFiles): void {
+  /** The link closed: every transfer on it failed. */
+  #closed(files: LinkFiles): void {
     this.#links.delete(files.link);
     for (const incoming of [...files.incoming.values()]) this.#dropIncoming(files, incoming, 'left', false);
     for (const outgoing of [...this.#outgoing.values()]) outgoing.fail(files.link, 'left', false);
-  }
-
-  /** @internal For Outgoing: a progress report. */
-  progress(progress: FileProgress): void {
-    this.options.onprogress?.(progress);
-  }
-
-  /** @internal For Outgoing: a failure report. */
-  failed(failure: FileFailure): void {
-    this.options.onerror?.(failure);
   }
 
   #offered(files: LinkFiles, offer: WireMessage): void {
@@ -234,16 +194,16 @@ export class FileTransfers {
     const from = files.link.id;
     if (!canHash()) {
       files.link.send('file-cancel', { id, reason: 'error' });
-      return this.failed({ id, peerId: from, error: receiveError('insecure', name, who(files.link)) });
+      return this.options.onerror?.({ id, peerId: from, error: receiveError('insecure', name, who(files.link)) });
     }
-    const { maxFileSize } = this.options;
+    const { maxFileSize } = this;
     if ((size as number) > maxFileSize) {
       files.link.send('file-cancel', { id, reason: 'too-large' });
-      this.failed({ id, peerId: from, error: receiveError('too-large', name, who(files.link), maxFileSize) });
+      this.options.onerror?.({ id, peerId: from, error: receiveError('too-large', name, who(files.link), maxFileSize) });
       return;
     }
     const incoming = new Incoming(id, n as number, name, size as number, type, (received) =>
-      this.progress({ id, name, size: size as number, from: files.link.id, received }),
+      this.options.onprogress?.({ id, name, size: size as number, from: files.link.id, received }),
     );
     files.incoming.set(incoming.n, incoming);
     files.link.send('file-accept', { id });
@@ -257,7 +217,7 @@ export class FileTransfers {
     if (tell) files.link.send('file-cancel', { id: incoming.id, reason });
     // A cancel we asked for reads as ours; any other as the sender's doing or the file's fault.
     const local = tell && reason === 'cancelled';
-    this.failed({ id: incoming.id, peerId: files.link.id, error: receiveError(reason, incoming.name, local ? null : who(files.link)) });
+    this.options.onerror?.({ id: incoming.id, peerId: files.link.id, error: receiveError(reason, incoming.name, local ? null : who(files.link)) });
   }
 }
 

@@ -2,6 +2,7 @@ import type { CallState } from '../rtc/call-state.js';
 import { RtcError } from '../rtc/rtc-error.js';
 import type { RtcService } from '../rtc/rtc-service.js';
 import type { InvitationEndReason, RtcServiceEventMap } from '../rtc/service-events.js';
+import type { HubClient } from '../signaling/hub-client.js';
 import { HubEvent, HubMethod } from '../signaling/hub-contract.js';
 
 /** The invitation a call is ringing with, or being rung with (contract section 9). */
@@ -18,50 +19,15 @@ export interface CurrentInvitation {
   readonly channel: string;
 }
 
-/** What the invitations need of their call: a narrow view of the service. */
-export interface InvitationHost {
-  readonly state: CallState;
-  moveTo(state: CallState): void;
-  /** The hub link, connected (without joining a channel). */
-  hub(): Promise<{ invoke(method: string, ...args: unknown[]): Promise<unknown> }>;
-  /** Joins `channel` and calls whoever is in it: the accepted invitation's call. */
-  enter(channel: string): Promise<void>;
-  /** Announces an event; false if the page called preventDefault(). */
-  announce<K extends 'invitation' | 'invitationend'>(type: K, detail: RtcServiceEventMap[K]): boolean;
-  /** The invitation changed: the element renders again. */
-  changed(): void;
-  /** A failure the page should hear of. */
-  failed(error: RtcError): void;
-}
+type Emit = <K extends keyof RtcServiceEventMap>(type: K, detail: RtcServiceEventMap[K]) => boolean;
 
 /**
  * The invitations of `service`, which hands over what only it may do: move its own state, and announce
- * its events. The rest goes through its public API. (Made here, in the chunk, so that the initial bundle
- * carries only this call.)
+ * its events (false if the page called preventDefault()). The rest goes through its public API. (Made
+ * here, in the chunk, so that the initial bundle carries only this call.)
  */
-export function invitationsOf(
-  service: RtcService,
-  moveTo: (state: CallState) => void,
-  emit: <K extends keyof RtcServiceEventMap>(type: K, detail: RtcServiceEventMap[K]) => boolean,
-): Invitations {
-  return new Invitations({
-    get state() {
-      return service.state;
-    },
-    moveTo,
-    hub: async () => {
-      await service.connect();
-      return service.signaling!;
-    },
-    enter: async (channel) => {
-      service.configure({ channel });
-      await service.start();
-      await service.call();
-    },
-    announce: emit,
-    changed: () => emit('mediachange', null),
-    failed: (error) => emit('error', { error }),
-  });
+export function invitationsOf(service: RtcService, moveTo: (state: CallState) => void, emit: Emit): Invitations {
+  return new Invitations(service, moveTo, emit);
 }
 
 /** An `info` of the caller's own: JSON text, at most 1 KB on the hub's side. */
@@ -76,31 +42,34 @@ export class Invitations {
   current: CurrentInvitation | null = null;
   /** Answers that came for an id before `Invite` returned it, by id. */
   readonly #early = new Map<string, string>();
-  readonly #host: InvitationHost;
+  readonly #service: RtcService;
+  readonly #moveTo: (state: CallState) => void;
+  readonly #emit: Emit;
 
-  constructor(host: InvitationHost) {
-    this.#host = host;
+  constructor(service: RtcService, moveTo: (state: CallState) => void, emit: Emit) {
+    this.#service = service;
+    this.#moveTo = moveTo;
+    this.#emit = emit;
   }
 
   /** Rings `userId`; resolves with the invitation's id once the hub has it. The answer comes as events. */
   async invite(userId: string, info?: unknown): Promise<string> {
-    const host = this.#host;
     if (this.current) throw new RtcError('invalid-state', 'An invitation is already ringing; cancel() it first.');
     const text = JSON.stringify(info ?? null);
     if (new TextEncoder().encode(text).length > MAX_INFO_BYTES) throw new RtcError('invalid-state', `The invitation's info is longer than ${MAX_INFO_BYTES} bytes of JSON.`);
-    const hub = await host.hub();
+    const hub = await this.#hub();
     const channel = `call-${crypto.randomUUID()}`;
     this.#set({ id: null, direction: 'outgoing', from: userId, name: null, info: info ?? null, channel });
     // The Invite goes out first: `calling` redraws the screen and starts the ring tone, which should not
     // stand between the click and the callee's phone.
     const inviting = hub.invoke(HubMethod.Invite, userId, channel, text);
-    host.moveTo('calling');
+    this.#moveTo('calling');
     let id: string;
     try {
       id = String(await inviting);
     } catch (cause) {
       this.#set(null);
-      host.moveTo('ended');
+      this.#moveTo('ended');
       throw cause;
     }
     const now = this.current as CurrentInvitation | null;
@@ -132,24 +101,23 @@ export class Invitations {
 
   /** `Invitation(id, from, name, channel, info)`, to every connection of the invited user. */
   async incoming(id: string, from: string, name: string | null, channel: string, infoText: string): Promise<void> {
-    const host = this.#host;
     let info: unknown = infoText;
     try {
       info = JSON.parse(infoText);
     } catch {
       // Not JSON (a client of another kind): handed on as the text it is.
     }
-    const atRest = !this.current && !['connecting', 'connected', 'reconnecting', 'calling', 'ringing'].includes(host.state);
+    const atRest = !this.current && !['connecting', 'connected', 'reconnecting', 'calling', 'ringing'].includes(this.#service.state);
     // The page may take it over (preventDefault); else a busy side says so, and a free one rings.
-    const handled = !host.announce('invitation', { invitationId: id, from, name, info });
+    const handled = !this.#emit('invitation', { invitationId: id, from, name, info });
     if (!atRest && !handled) {
       await this.#answer(id, 'busy');
-      host.announce('invitationend', { invitationId: id, reason: 'busy' });
+      this.#emit('invitationend', { invitationId: id, reason: 'busy' });
       return;
     }
     if (this.current) return; // the page takes this one over, beside the one already ringing
     this.#set({ id, direction: 'incoming', from, name, info, channel });
-    if (atRest) host.moveTo('ringing');
+    if (atRest) this.#moveTo('ringing');
   }
 
   /** `InvitationClosed(id, reason)`, to the invited user: answered elsewhere, cancelled, or timed out. */
@@ -174,7 +142,7 @@ export class Invitations {
     const current = this.current;
     if (current?.direction !== 'outgoing') return;
     this.#end('cancelled');
-    if (current.id !== null) await (await this.#host.hub()).invoke(HubMethod.CancelInvitation, current.id);
+    if (current.id !== null) await (await this.#hub()).invoke(HubMethod.CancelInvitation, current.id);
   }
 
   #incoming(): CurrentInvitation {
@@ -184,11 +152,25 @@ export class Invitations {
   }
 
   async #answer(id: string, answer: 'accept' | 'decline' | 'busy'): Promise<void> {
-    await (await this.#host.hub()).invoke(HubMethod.AnswerInvitation, id, answer);
+    await (await this.#hub()).invoke(HubMethod.AnswerInvitation, id, answer);
   }
 
+  /** The hub link, connected (without joining a channel). */
+  async #hub(): Promise<HubClient> {
+    await this.#service.connect();
+    return this.#service.signaling!;
+  }
+
+  /** Joins the accepted invitation's fresh channel and calls whoever is in it; a failure is the call's rtc-error. */
   async #enter(channel: string): Promise<void> {
-    await this.#host.enter(channel).catch((error: RtcError) => this.#host.failed(error));
+    const service = this.#service;
+    try {
+      service.configure({ channel });
+      await service.start();
+      await service.call();
+    } catch (error) {
+      this.#emit('error', { error: error as RtcError });
+    }
   }
 
   /** The invitation is over: said once, and the call leaves `calling` or `ringing`. */
@@ -196,13 +178,14 @@ export class Invitations {
     const current = this.current;
     if (!current) return;
     this.#set(null);
-    const { state } = this.#host;
-    if ((state === 'calling' || state === 'ringing') && reason !== 'accept') this.#host.moveTo('ended');
-    this.#host.announce('invitationend', { invitationId: current.id ?? '', reason });
+    const { state } = this.#service;
+    if ((state === 'calling' || state === 'ringing') && reason !== 'accept') this.#moveTo('ended');
+    this.#emit('invitationend', { invitationId: current.id ?? '', reason });
   }
 
   #set(current: CurrentInvitation | null): void {
     this.current = current;
-    this.#host.changed();
+    // The element renders again.
+    this.#emit('mediachange', null);
   }
 }
