@@ -5,6 +5,8 @@
 // after rollup by `npm run build`.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { transform as esbuildTransform } from 'esbuild';
+import MagicString from 'magic-string';
 import esbuild from 'rollup-plugin-esbuild';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -62,16 +64,48 @@ const minify = () =>
   });
 
 /**
- * Drops the indentation after each newline in the elements' sources, which terser keeps inside template
- * literals: Lit's html`` and css`` templates are written indented for people, and every byte of them is
- * shipped. A newline stays a newline, so whitespace in the markup and the styles still means the same.
+ * Lit's css`` and html`` templates in the elements' sources are written for people, indented, and every
+ * byte of them is shipped. In the browser bundles:
+ * - a css`` template goes through esbuild's CSS minifier (the esbuild that compiles the TypeScript):
+ *   whitespace and comments go, and values are written short (`0.5rem` is `.5rem`) with the same
+ *   meaning. Only a template without `${}` holes: its text is then the whole style sheet. A warning of
+ *   the minifier fails the build.
+ * - in an html`` template, the indentation after each newline goes. A newline stays a newline, so
+ *   whitespace in the markup means the same as before.
+ * It runs on the JavaScript that the esbuild plugin made of the TypeScript.
  */
-function dropTemplateIndentation() {
+function minifyTemplates() {
+  const template = (raw) => raw.replace(/[\\`]|\$\{/g, (c) => '\\' + c);
   return {
-    name: 'drop-template-indentation',
-    transform(code, id) {
+    name: 'minify-templates',
+    async transform(code, id) {
       if (!/[\\/]src[\\/]components[\\/].*\.ts$/.test(id)) return null;
-      return { code: code.replace(/\n[ \t]+/g, '\n'), map: null };
+      const edits = [];
+      const walk = (node) => {
+        if (!node || typeof node.type !== 'string') return;
+        if (node.type === 'TaggedTemplateExpression' && node.tag.type === 'Identifier') {
+          const { quasis } = node.quasi;
+          if (node.tag.name === 'css' && quasis.length === 1) edits.push({ quasi: quasis[0], css: true });
+          if (node.tag.name === 'html') for (const quasi of quasis) edits.push({ quasi, css: false });
+        }
+        for (const value of Object.values(node)) {
+          if (Array.isArray(value)) value.forEach(walk);
+          else if (value && typeof value === 'object') walk(value);
+        }
+      };
+      walk(this.parse(code));
+      if (!edits.length) return null;
+      const out = new MagicString(code);
+      for (const { quasi, css } of edits) {
+        let text;
+        if (css) {
+          const result = await esbuildTransform(quasi.value.cooked, { loader: 'css', minify: true, target: 'esnext', sourcefile: id });
+          if (result.warnings.length) throw new Error(`minify-templates: ${id}: ${result.warnings.map((w) => w.text).join('; ')}`);
+          text = template(result.code.trim());
+        } else text = quasi.value.raw.replace(/\n[ \t]+/g, '\n');
+        if (text !== quasi.value.raw) out.overwrite(quasi.start, quasi.end, text);
+      }
+      return { code: out.toString(), map: out.generateMap({ hires: true, source: id, includeContent: true }) };
     },
   };
 }
@@ -462,8 +496,8 @@ const browserPlugins = () => [
   signalrForBrowsers(),
   signalrUnusedParts(),
   lazyFallbackTransports(),
-  dropTemplateIndentation(),
   esbuild({ target: 'es2022', tsconfig: 'tsconfig.json', define: { __RTC_DEV__: 'false' } }),
+  minifyTemplates(),
 ];
 
 /** @type {import('rollup').RollupOptions} */
