@@ -176,53 +176,6 @@ function signalrForBrowsers() {
 }
 
 /**
- * @microsoft/signalr's fallback transports (Server-Sent Events and Long Polling), for the few networks
- * where WebSockets do not get through, load as chunks when the client first picks one: a page whose
- * WebSocket connects never downloads them (contract section 12). HttpConnection constructs a transport,
- * sets its `onreceive` and `onclose`, then awaits `connect()`; the stand-in loads the real transport in
- * `connect()`, hands it the handlers, and passes every later call on. `instanceof` still works, since
- * HttpConnection compares against the stand-in class it imported. Both stand-ins share one base class.
- */
-function lazyFallbackTransports() {
-  const prefix = '\0lazy-transport:';
-  const base = '\0lazy-transport-base';
-  const names = ['LongPollingTransport', 'ServerSentEventsTransport'];
-  return {
-    name: 'lazy-fallback-transports',
-    async resolveId(source, importer) {
-      if (source === base) return base;
-      const name = source.replace(/^\.\//, '').replace(/\.js$/, '');
-      if (!names.includes(name) || !importer?.replace(/\\/g, '/').endsWith('@microsoft/signalr/dist/esm/HttpConnection.js')) return null;
-      const real = await this.resolve(source, importer, { skipSelf: true });
-      return `${prefix}${name}:${real.id}`;
-    },
-    load(id) {
-      if (id === base) {
-        return `
-          export class LazyTransport {
-            constructor(...args) { this._args = args; this._inner = null; this.onreceive = null; this.onclose = null; }
-            async connect(url, format) {
-              const inner = (this._inner ??= new (await this.load())(...this._args));
-              inner.onreceive = (data) => this.onreceive?.(data);
-              inner.onclose = (error) => this.onclose?.(error);
-              return inner.connect(url, format);
-            }
-            send(data) { return this._inner.send(data); }
-            stop() { return this._inner ? this._inner.stop() : Promise.resolve(); }
-          }`;
-      }
-      if (!id.startsWith(prefix)) return null;
-      const [name, ...path] = id.slice(prefix.length).split(':');
-      return `
-        import { LazyTransport } from ${JSON.stringify(base)};
-        export class ${name} extends LazyTransport {
-          load() { return import(${JSON.stringify(path.join(':'))}).then((m) => m.${name}); }
-        }`;
-    },
-  };
-}
-
-/**
  * Parts of @microsoft/signalr that rtc-kit's hub client (src/services/signaling/hub-client.ts) can never
  * run in a browser, cut at build time. Terser cannot find them: class methods are never tree-shaken, and a
  * branch taken only for an option rtc-kit never sets looks live to it. What the client does, and why each
@@ -232,14 +185,14 @@ function lazyFallbackTransports() {
  *   client-to-server stream code go;
  * - it logs at `LogLevel.None` (and signalrForBrowsers drops every log call), so the logger is the
  *   NullLogger, and ConsoleLogger with its level names and the enums' number-to-name maps go;
- * - it calls `withUrl` once, with an options object, before `build`, and `withAutomaticReconnect` once,
- *   with its own policy object: the checks for other calls and DefaultReconnectPolicy go;
- * - it never calls `withHubProtocol`, `withServerTimeout`, `withKeepAliveInterval` nor uses `baseUrl`;
- *   the protocol is JSON, so every message is a string: the ArrayBuffer branches of the handshake, the
- *   message buffer, the send queue, fetch and the WebSocket go;
- * - its options have a transport bit mask (not a transport object), no `skipNegotiation`, no
- *   `withCredentials` and no `httpClient`; in a browser DefaultHttpClient only wraps FetchHttpClient
- *   with the same checks, so HttpConnection builds FetchHttpClient itself;
+ * - it makes its HubConnection with `HubConnection.create` (no HubConnectionBuilder), over its own
+ *   HubSocket, with the JSON protocol, its own retry policy and the default timeouts, and never uses
+ *   `baseUrl`; the protocol is JSON, so every message is a string: the ArrayBuffer branches of the
+ *   handshake, the message buffer, the send queue, fetch and the WebSocket go;
+ * - HubSocket hands a start to SignalR's HttpConnection (in a chunk) only for the fallback transports,
+ *   with a transport bit mask (not a transport object), no `skipNegotiation`, no `withCredentials` and
+ *   no `httpClient`; in a browser DefaultHttpClient only wraps FetchHttpClient with the same checks, so
+ *   HttpConnection builds FetchHttpClient itself;
  * - it runs in a page (see `isBrowser`), never in Node or React Native: the Platform tests and the user
  *   agent's OS and runtime version go;
  * - the error classes' `this.__proto__ = new.target.prototype` is for ES5 targets; a native class already
@@ -250,10 +203,10 @@ function lazyFallbackTransports() {
  * - the page-freeze listener only logged, and logging is gone;
  * - the hub is rtc-kit's or the seed's ASP.NET Core hub, never the old ASP.NET SignalR, so the check and
  *   its long message for that server go (such a server would fail with "None of the transports ...");
- * - it asks for all three transports, so none the client knows is ever disabled; it passes an absolute
- *   URL, so none needs resolving with an <a>; and SignalR's own requests always have a method and a URL;
- * - the argument checks (`Arg`) of the builder's withUrl(), HttpConnection and the transports guard
- *   against callers other than SignalR's own code and the hub client, which always pass them.
+ * - it passes an absolute URL, so none needs resolving with an <a>; and SignalR's own requests always
+ *   have a method and a URL;
+ * - the argument checks (`Arg`) of HubConnection, HttpConnection and the transports guard against
+ *   callers other than SignalR's own code and the hub client, which always pass them.
  * Each cut names the text it expects and how many times (or the class members to drop); if a SignalR
  * upgrade changes that text, the build fails here instead of shipping a half-patched file. Then read the
  * new source again before changing a pattern. test/bundle-reconnect.test.ts runs the reconnect paths of
@@ -298,11 +251,10 @@ async function sendMessage(logger, transportName, httpClient, url, content, opti
         ],
         ['const promiseQueue = this._sendWithProtocol(invocationDescriptor)', 'this._sendWithProtocol(invocationDescriptor)'],
         ['            this._launchStreams(streams, promiseQueue);\n', ''],
-        // Only HubConnectionBuilder.build() makes one, and it always passes all three.
+        // Only the hub client makes one, and it always passes all three.
         ['        Arg.isRequired(connection, "connection");\n        Arg.isRequired(logger, "logger");\n        Arg.isRequired(protocol, "protocol");\n', ''],
         isBrowser(2),
-        // The builder never sets a server timeout, a keep-alive interval or a buffer size (the methods
-        // that would are cut below, and withStatefulReconnect() gets no options): the defaults.
+        // The hub client never passes a server timeout, a keep-alive interval or a buffer size: the defaults.
         ['serverTimeoutInMilliseconds !== null && serverTimeoutInMilliseconds !== void 0 ? serverTimeoutInMilliseconds : DEFAULT_TIMEOUT_IN_MS', 'DEFAULT_TIMEOUT_IN_MS'],
         ['keepAliveIntervalInMilliseconds !== null && keepAliveIntervalInMilliseconds !== void 0 ? keepAliveIntervalInMilliseconds : DEFAULT_PING_INTERVAL_IN_MS', 'DEFAULT_PING_INTERVAL_IN_MS'],
         ['statefulReconnectBufferSize !== null && statefulReconnectBufferSize !== void 0 ? statefulReconnectBufferSize : DEFAULT_STATEFUL_RECONNECT_BUFFER_SIZE', 'DEFAULT_STATEFUL_RECONNECT_BUFFER_SIZE'],
@@ -326,36 +278,9 @@ async function sendMessage(logger, transportName, httpClient, url, content, opti
         ],
       ],
     },
-    HubConnectionBuilder: {
-      edits: [
-        // The kit's own policy object, never a list of delays nor nothing; and only once.
-        ['if (!retryDelaysOrReconnectPolicy) {', never],
-        ['else if (Array.isArray(retryDelaysOrReconnectPolicy)) {', 'else ' + never],
-        ['if (this.reconnectPolicy) {', never],
-        // withUrl() gets an options object and the hub client's absolute URL, and is called before build().
-        ['if (typeof transportTypeOrOptions === "object") {', 'if (true) {'],
-        ['        Arg.isRequired(url, "url");\n        Arg.isNotEmpty(url, "url");\n', ''],
-        ['if (!this.url) {', never],
-        ['this._statefulReconnectBufferSize = options === null || options === void 0 ? void 0 : options.bufferSize;', ''],
-        // Log level names, for configureLogging("info") and the like, which the client never calls.
-        // (parseLogLevel, its only reader, is unused once configureLogging is cut below.)
-        [/const LogLevelNameMapping = \{[^}]*\};\n/g, ''],
-      ],
-      classes: [
-        [
-          'HubConnectionBuilder',
-          ['withHubProtocol', 'withServerTimeout', 'withKeepAliveInterval', 'configureLogging'],
-          // LogLevel.None: a logger that logs nothing. HttpConnection gets it too (build() passes it on).
-          `configureLogging() {
-            this.logger = NullLogger.instance;
-            return this;
-          }`,
-        ],
-      ],
-    },
     HttpConnection: {
       edits: [
-        // The builder always hands over its NullLogger, and the URL it was given; HubConnection starts it
+        // HubSocket always hands over the NullLogger, and the URL it was given; HubConnection starts it
         // with the protocol's transfer format.
         ['this._logger = createLogger(options.logger);', 'this._logger = options.logger;'],
         ['        Arg.isRequired(url, "url");\n', ''],
@@ -370,8 +295,6 @@ async function sendMessage(logger, transportName, httpClient, url, content, opti
         ['if (this._isITransport(requestedTransport)) {', never],
         // Never the old ASP.NET SignalR server.
         ['if (negotiateResponse.ProtocolVersion) {', never],
-        // The client asks for all three transports, so every transport the client knows is enabled.
-        ['if (transportMatches(requestedTransport, transport)) {', 'if (true) {'],
         // The hub client hands over an absolute URL (resolved against the page's), so no <a> is needed to resolve it.
         ['if (url.lastIndexOf("https://", 0) === 0 || url.lastIndexOf("http://", 0) === 0) {', 'if (true) {'],
         // JSON protocol: everything sent is a string.
@@ -445,7 +368,6 @@ async function sendMessage(logger, transportName, httpClient, url, content, opti
   return {
     name: 'signalr-unused-parts',
     transform(code, id) {
-      // Not the stand-ins of lazyFallbackTransports, whose ids end with the real file's path.
       const file = id.startsWith('\0') ? null : id.match(esm)?.[1];
       const cut = cuts[file];
       if (!cut) return null;
@@ -495,7 +417,6 @@ const browserPlugins = () => [
   nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
   signalrForBrowsers(),
   signalrUnusedParts(),
-  lazyFallbackTransports(),
   esbuild({ target: 'es2022', tsconfig: 'tsconfig.json', define: { __RTC_DEV__: 'false' } }),
   minifyTemplates(),
 ];

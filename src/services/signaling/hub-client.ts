@@ -1,14 +1,15 @@
-import {
-  HttpTransportType,
-  HubConnectionBuilder,
-  HubConnectionState,
-  LogLevel,
-  type HubConnection,
-} from '@microsoft/signalr';
+import { HubConnection, HubConnectionState, JsonHubProtocol, NullLogger, type IRetryPolicy, type IHubProtocol, type ILogger } from '@microsoft/signalr';
 import { RtcError, toRtcError } from '../rtc/rtc-error.js';
 import { HubMethod } from './hub-contract.js';
 import type { AccessTokenFactory } from './access-token.js';
 import { retryDelay } from './retry-policy.js';
+import { HubSocket, type HubTransport } from './hub-socket.js';
+
+/**
+ * HubConnection's factory, which HubConnectionBuilder.build() calls with its HttpConnection. It is left
+ * out of the package's types; it has had this name and these first four parameters since @microsoft/signalr 3.
+ */
+type HubConnectionFactory = { create(connection: HubTransport, logger: ILogger, protocol: IHubProtocol, reconnectPolicy: IRetryPolicy): HubConnection };
 
 /** How the signaling link is doing, as `rtc-signaling-state` reports it. */
 export type SignalingState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
@@ -58,21 +59,20 @@ export class HubClient extends EventTarget {
     super();
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     const factory = options.accessTokenFactory;
-    this.#connection = new HubConnectionBuilder()
-      .withUrl(resolveUrl(options.url), {
-        transport: HttpTransportType.WebSockets | HttpTransportType.LongPolling | HttpTransportType.ServerSentEvents,
-        accessTokenFactory: factory ? () => this.#token(factory) : undefined,
-      })
-      .withAutomaticReconnect({
+    // SignalR's HubConnection (protocol, automatic and stateful reconnect) over rtc-kit's HubSocket
+    // (WebSockets first, SignalR's own fallback transports as a chunk): see hub-socket.ts for why.
+    this.#connection = (HubConnection as unknown as HubConnectionFactory).create(
+      new HubSocket(resolveUrl(options.url), factory ? () => this.#token(factory) : undefined),
+      NullLogger.instance,
+      new JsonHubProtocol(),
+      {
         nextRetryDelayInMilliseconds: (context) => {
           const refused = this.#refusal(context.retryReason);
           if (refused) this.dispatchEvent(hubClientEvent('unauthorized', { error: refused }));
           return retryDelay(context);
         },
-      })
-      .withStatefulReconnect()
-      .configureLogging(LogLevel.None)
-      .build();
+      },
+    );
     this.#connection.onreconnecting(() => this.#setState('reconnecting'));
     this.#connection.onreconnected(async () => {
       for (const channel of this.#channels) {
