@@ -23,7 +23,7 @@ async function buildFloor(dir) {
     const outputs = { es: join(dir, 'floor.js'), iife: join(dir, 'floor.iife.js') };
     for (const config of [module, script]) {
       const bundle = await rollup({ ...config, input: join(root, 'bench/size/floor-entry.js') });
-      // The floor's fallback transports are chunks too, as in rtc-kit.js; only the entry file is counted.
+      // Only the entry file is counted: a chunk would be one that page loads on first use.
       const { dir: _folder, entryFileNames, chunkFileNames, ...options } = config.output;
       const where = config.output.dir ? { dir, entryFileNames: 'floor.js', chunkFileNames: 'floor-[name]-[hash].js' } : { file: outputs.iife };
       await bundle.write({ ...options, ...where, name: config.output.name ?? 'Floor', sourcemap: false });

@@ -92,7 +92,7 @@ export class HubSocket implements HubTransport {
       if (this.#socket) {
         if (this.#stopped) {
           this.#quiet()?.close();
-          throw new Error('The connection was stopped before it started.');
+          throw stoppedEarly();
         }
         this.#connectionId = negotiation.connectionId;
         this.features.reconnect = negotiation.useStatefulReconnect === true;
@@ -106,7 +106,7 @@ export class HubSocket implements HubTransport {
   /** Hands this start to SignalR's HttpConnection, loaded on first use; it negotiates again (as it does per transport). */
   async #startFallback(transferFormat: TransferFormat, transport: HttpTransportType | undefined): Promise<void> {
     const { HttpConnection } = await chunk('the fallback transports', import('@microsoft/signalr/dist/esm/HttpConnection.js'));
-    if (this.#stopped) throw new Error('The connection was stopped before it started.');
+    if (this.#stopped) throw stoppedEarly();
     const fallback = new HttpConnection(this.baseUrl, { transport, accessTokenFactory: this.accessTokenFactory, logger: NullLogger.instance }) as unknown as HubTransport;
     // One features object: HubConnection reads and sets it on this connection.
     (fallback as { features: object }).features = this.features;
@@ -130,7 +130,7 @@ export class HubSocket implements HubTransport {
         credentials: 'include',
       });
       // SignalR's own words (HttpError), which callers read for the status code.
-      if (!response.ok) throw new Error(`Error: ${response.statusText}: Status code '${response.status}'${response.status === 404 ? ' Either this is not a SignalR endpoint or there is a proxy blocking the connection.' : ''}`);
+      if (!response.ok) throw new Error(`Error: ${response.statusText}: Status code '${response.status}'`);
       negotiation = await response.json();
     } catch (cause) {
       throw new Error(`Failed to complete negotiation with the server: ${(cause as Error).message.startsWith('Error: ') ? (cause as Error).message : cause}`, { cause });
@@ -142,7 +142,7 @@ export class HubSocket implements HubTransport {
   /** Opens a socket on the connection, with a fresh access token; rejects if it closes before it opens. */
   async #open(): Promise<WebSocket> {
     const token = await this.accessTokenFactory?.();
-    if (this.#stopped) throw new Error('The connection was stopped before it started.');
+    if (this.#stopped) throw stoppedEarly();
     const socket = (this.#opening = new WebSocket(this.#socketUrl.replace(/^http/, 'ws') + (token ? `&access_token=${encodeURIComponent(token)}` : '')));
     return new Promise<WebSocket>((resolve, reject) => {
       socket.onmessage = (event) => this.onreceive?.(event.data);
@@ -210,3 +210,6 @@ export class HubSocket implements HubTransport {
     this.onclose?.((this.#stopError as Error | undefined) ?? error);
   }
 }
+
+/** A start that stop() cut short rejects with this, as HttpConnection's does. */
+const stoppedEarly = () => new Error('The connection was stopped before it started.');
