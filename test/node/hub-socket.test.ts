@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { WebSocket as NodeWebSocket } from 'ws';
-import { createHubServer, Hub, silentLogger, type HubServer, type HubServerOptions } from '../../server/src/index.js';
+import { createHubServer, Hub, MessageHub, silentLogger, type HubServer, type HubServerOptions } from '../../server/src/index.js';
 import { HubClient } from '../../src/services/signaling/hub-client.js';
 import { HubSocket } from '../../src/services/signaling/hub-socket.js';
 import type { RtcError } from '../../src/services/rtc/rtc-error.js';
@@ -43,8 +43,8 @@ after(async () => {
 });
 
 /** A hub, with every negotiate request and the server side of every WebSocket upgrade it receives. */
-async function start(options: HubServerOptions = {}) {
-  const server = await createHubServer({ port: 0, logger: silentLogger, maxInvocationsPerSecond: 0, ...options }, RecordingHub);
+async function start(options: HubServerOptions = {}, hub: typeof RecordingHub | typeof MessageHub = RecordingHub) {
+  const server = await createHubServer({ port: 0, logger: silentLogger, maxInvocationsPerSecond: 0, ...options }, hub);
   servers.push(server);
   const negotiates: IncomingMessage[] = [];
   const upgrades: { url: URL; socket: Duplex }[] = [];
@@ -119,6 +119,22 @@ describe('HubSocket: the hub link over a WebSocket of its own', () => {
     assert.equal(hub.connectionId, id);
     assert.deepEqual(states, ['connecting', 'connected']);
     await hub.stop();
+  });
+
+  it('a cut socket on a hub without stateful reconnect: the link says reconnecting, comes back on a new connection, and joins its channel again', async () => {
+    const { upgrades, url } = await start({ allowStatefulReconnects: false }, MessageHub);
+    const { hub, states } = client(url);
+    await hub.connect();
+    await hub.join('room');
+    const id = hub.connectionId;
+    const rejoined = new Promise((resolve) => hub.addEventListener('rejoin', (event) => resolve((event as Event & { channel: string }).channel), { once: true }));
+    upgrades[0]!.socket.destroy();
+    assert.equal(await rejoined, 'room');
+    await waitFor(() => hub.state === 'connected', 'connected again');
+    assert.notEqual(hub.connectionId, id);
+    assert.deepEqual(states, ['connecting', 'connected', 'reconnecting', 'connected']);
+    await hub.stop();
+    assert.equal(hub.state, 'disconnected');
   });
 
   it('where no WebSocket opens, the start goes to SignalR fallback transports (loaded then), and the link works', async () => {

@@ -61,6 +61,8 @@ export class HubSocket implements HubTransport {
   /** Whether a start completed and its `onclose` is still owed. */
   #started = false;
   #stopped = false;
+  /** Counts starts: a stateful reconnect that outlives its start (stopped, then started again) is dropped. */
+  #run = 0;
   #stopError: unknown;
 
   constructor(
@@ -76,6 +78,7 @@ export class HubSocket implements HubTransport {
     this.#fallback = null;
     this.#stopped = false;
     this.#stopError = undefined;
+    this.#run++;
     return (this.#starting = this.#start(transferFormat));
   }
 
@@ -159,21 +162,23 @@ export class HubSocket implements HubTransport {
     if (this.#socket !== socket) return;
     this.#socket = null;
     const error = event.wasClean && event.code === 1000 ? undefined : new Error(`WebSocket closed with status code: ${event.code} (${event.reason || 'no reason given'}).`);
+    const run = this.#run;
     if (this.features.reconnect) {
       try {
         this.features.disconnected();
         const again = await this.#open();
-        if (this.#stopped) again.close();
-        else {
+        if (!this.#stopped && run === this.#run) {
           this.#socket = again;
           await this.features.resend();
           return;
         }
+        again.close();
       } catch {
         // Not back: the link is lost, as below.
       }
     }
-    this.#closed(error);
+    // Unless the connection was stopped and started again meanwhile: that start is not ours to end.
+    if (run === this.#run) this.#closed(error);
   }
 
   send(data: string | ArrayBuffer): Promise<void> {
