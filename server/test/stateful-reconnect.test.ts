@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { after, describe, it } from 'node:test';
-import { createHubServer, Hub, MessageHub, silentLogger, type HubServer, type HubServerOptions, type Logger } from '../src/index.js';
+import { createHubServer, MessageHub, silentLogger, type HubServer, type HubServerOptions, type Logger } from '../src/index.js';
+import { RecordingHub as BaseRecordingHub } from './helpers/recording-hub.js';
 import { RawSocket, handshakeRequest, http, isPing, negotiate, record, wsUrl, type Negotiated } from './helpers/raw.js';
 
 const STATEFUL_QUERY = '?negotiateVersion=1&useStatefulReconnect=true';
@@ -17,20 +18,8 @@ const CLOSED_WITH_ERROR = '{"type":7,"error":"Connection closed with an error.",
 const connected: string[] = [];
 const disconnected: string[] = [];
 
-/** Records what each connection sends it, in the connection's own items: they live as long as the connection. */
-class RecordingHub extends Hub {
-  static override readonly methods = { Record: ['number'], Received: [] } as const;
-
-  Record(n: number): void {
-    let list = this.context.items.get('received') as number[] | undefined;
-    if (!list) this.context.items.set('received', (list = []));
-    list.push(n);
-  }
-
-  Received(): number[] {
-    return (this.context.items.get('received') as number[] | undefined) ?? [];
-  }
-
+/** The recording hub (Record, Received), which also notes every connection that starts and ends. */
+class RecordingHub extends BaseRecordingHub {
   override onConnected(): void {
     connected.push(this.context.connectionId);
   }

@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { WebSocket as NodeWebSocket } from 'ws';
-import { createHubServer, Hub, MessageHub, silentLogger, type HubServer, type HubServerOptions } from '../../server/src/index.js';
+import { createHubServer, MessageHub, silentLogger, type HubServer, type HubServerOptions } from '../../server/src/index.js';
+import { RecordingHub } from '../../server/test/helpers/recording-hub.js';
 import { HubClient } from '../../src/services/signaling/hub-client.js';
 import { HubSocket } from '../../src/services/signaling/hub-socket.js';
 import type { RtcError } from '../../src/services/rtc/rtc-error.js';
@@ -21,21 +22,6 @@ class BrowserWebSocket extends NodeWebSocket {
   }
 }
 (globalThis as { WebSocket?: unknown }).WebSocket = BrowserWebSocket;
-
-/** Keeps what each connection sends it, in order, for the test to ask back. */
-class RecordingHub extends Hub {
-  static override readonly methods = { Record: ['number'], Received: [] } as const;
-
-  Record(n: number): void {
-    let list = this.context.items.get('received') as number[] | undefined;
-    if (!list) this.context.items.set('received', (list = []));
-    list.push(n);
-  }
-
-  Received(): number[] {
-    return (this.context.items.get('received') as number[] | undefined) ?? [];
-  }
-}
 
 const servers: HubServer[] = [];
 after(async () => {
