@@ -25,8 +25,8 @@ export async function run({ quick = false } = {}) {
   const shares = cpu.rendererShares ?? [];
   return {
     runs,
-    setupMs: setup.map(round),
-    floorMs: floor.map(round),
+    setupMs: setup.map((ms) => round(ms)),
+    floorMs: floor.map((ms) => round(ms)),
     cpu,
     rows: [
       { metric: `4th joins a 3-person call: call() to frames from all 3 (ms, median of ${runs})`, value: kit, baseline: `floor ${base}`, ratio, target: `<= ${TARGET_RATIO}`, ok: ratio <= TARGET_RATIO },
