@@ -3,7 +3,8 @@
 // own: the `ws` package's stands in for the browser's (the same onopen/onmessage/onclose interface). The
 // browser side, the bundles with WebSockets and with each fallback, is in test/bundle-module.test.ts.
 import assert from 'node:assert/strict';
-import type { IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
 import { after, describe, it } from 'node:test';
@@ -140,6 +141,7 @@ describe('HubSocket: the hub link over a WebSocket of its own', () => {
       await hub.connect();
       assert.ok(hub.connectionId);
       assert.equal(negotiates.length, 2, 'ours, then the fallback negotiates again, as SignalR does per transport');
+      assert.equal(new URL(negotiates[1]!.url!, 'http://localhost').searchParams.get('useStatefulReconnect'), 'true', 'the fallback asks for stateful reconnect too');
       assert.equal(upgrades.length, 1, 'the one failed WebSocket try, none more');
       await hub.invoke('Record', 7);
       assert.deepEqual(await hub.invoke('Received'), [7]);
@@ -175,6 +177,73 @@ describe('HubSocket: the hub link over a WebSocket of its own', () => {
     await socket.stop();
     assert.equal(closes.length, 1);
     await assert.rejects(socket.send('x'), /not in the OPEN state/);
+  });
+
+  it('a hub that takes negotiate and never answers: stop() ends the start at once, and connect() gives up at its timeout', async () => {
+    // A server that reads each request and never answers it, as behind a stalled proxy.
+    const stalled = createServer(() => {});
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}/messagehub`;
+    try {
+      const socket = new HubSocket(url, undefined);
+      const started = socket.start(1);
+      // The request is out, and waits.
+      await new Promise((resolve) => stalled.once('request', resolve));
+      await socket.stop();
+      await assert.rejects(started, /stopped before it started/);
+
+      const hub = new HubClient({ url, connectTimeoutMs: 300 });
+      const error = (await hub.connect().then(() => null, (e: RtcError) => e)) as RtcError | null;
+      assert.equal(error?.code, 'signaling-unavailable');
+      assert.equal(hub.state, 'disconnected');
+    } finally {
+      stalled.closeAllConnections();
+      stalled.close();
+    }
+  });
+
+  it('what Long Polling said of itself (inherent keep-alive) does not outlive its start: a later start on a WebSocket has HubConnection ping again', async () => {
+    const { url } = await start();
+    const saved = globalThis.WebSocket;
+    // No EventSource either (SignalR's Node branch would load the `eventsource` package): Long Polling.
+    const nodeRequire = createRequire(import.meta.url);
+    (globalThis as { require?: unknown }).require = (id: string) => (id === 'eventsource' ? null : nodeRequire(id));
+    (globalThis as { WebSocket?: unknown }).WebSocket = class extends BrowserWebSocket {
+      constructor(address: string) {
+        super(address.replace(/\/messagehub/, '/no-such-path'));
+      }
+    };
+    const socket = new HubSocket(url, undefined);
+    try {
+      await socket.start(1);
+      assert.equal(socket.features.inherentKeepAlive, true, 'Long Polling carries its own keep-alive');
+      await socket.stop();
+    } finally {
+      (globalThis as { WebSocket?: unknown }).WebSocket = saved;
+      delete (globalThis as { require?: unknown }).require;
+    }
+    await socket.start(1);
+    assert.equal(socket.features.inherentKeepAlive, undefined);
+    await socket.stop();
+  });
+
+  it('a message HubConnection cannot take ends the connection with that error (onclose), as SignalR’s WebSocket transport does', async () => {
+    const { url } = await start();
+    const socket = new HubSocket(url, undefined);
+    const bad = new Error('a frame it cannot read');
+    socket.onreceive = () => {
+      throw bad;
+    };
+    const closes: (Error | undefined)[] = [];
+    socket.onclose = (error) => closes.push(error);
+    await socket.start(1);
+    // The hub answers the handshake: the first message in, which the receiver throws on.
+    await socket.send('{"protocol":"json","version":1}\x1e');
+    await waitFor(() => closes.length > 0, 'onclose');
+    assert.deepEqual(closes, [bad]);
+    assert.equal(socket.connectionId, undefined);
+    await socket.stop();
+    assert.equal(closes.length, 1);
   });
 
   it('a hub that refuses the token (401 on negotiate): connect() fails with unauthorized', async () => {

@@ -64,6 +64,8 @@ export class HubSocket implements HubTransport {
   /** Counts starts: a stateful reconnect that outlives its start (stopped, then started again) is dropped. */
   #run = 0;
   #stopError: unknown;
+  /** Aborts this start's negotiate request: on stop(), or when the hub does not answer in time. */
+  #abort = new AbortController();
 
   constructor(
     public baseUrl: string,
@@ -79,6 +81,11 @@ export class HubSocket implements HubTransport {
     this.#stopped = false;
     this.#stopError = undefined;
     this.#run++;
+    this.#abort = new AbortController();
+    // What an earlier start's transport said of itself is not this start's: Long Polling's keep-alive
+    // (HubConnection sends no pings over it) would otherwise outlive it on a WebSocket.
+    delete this.features.inherentKeepAlive;
+    delete this.features.reconnect;
     return (this.#starting = this.#start(transferFormat));
   }
 
@@ -88,7 +95,7 @@ export class HubSocket implements HubTransport {
     if (offered && !negotiation.url) {
       this.#socketUrl = `${this.baseUrl}${this.baseUrl.includes('?') ? '&' : '?'}id=${negotiation.negotiateVersion! >= 1 ? negotiation.connectionToken : negotiation.connectionId}`;
       try {
-        this.#socket = await this.#open();
+        this.#socket = await this.#open(this.#socketUrl, this.#run);
       } catch (cause) {
         if (this.#stopped) throw cause;
       }
@@ -110,7 +117,10 @@ export class HubSocket implements HubTransport {
   async #startFallback(transferFormat: TransferFormat, transport: HttpTransportType | undefined): Promise<void> {
     const { HttpConnection } = await chunk('the fallback transports', import('@microsoft/signalr/dist/esm/HttpConnection.js'));
     if (this.#stopped) throw stoppedEarly();
-    const fallback = new HttpConnection(this.baseUrl, { transport, accessTokenFactory: this.accessTokenFactory, logger: NullLogger.instance }) as unknown as HubTransport;
+    // Stateful reconnect asked for as here (a WebSocket after a redirect may have it), as SignalR's
+    // withStatefulReconnect() sets it.
+    const options = { transport, accessTokenFactory: this.accessTokenFactory, logger: NullLogger.instance, _useStatefulReconnect: true };
+    const fallback = new HttpConnection(this.baseUrl, options) as unknown as HubTransport;
     // One features object: HubConnection reads and sets it on this connection.
     (fallback as { features: object }).features = this.features;
     fallback.onreceive = (data) => this.onreceive?.(data);
@@ -125,36 +135,62 @@ export class HubSocket implements HubTransport {
     url.searchParams.set('negotiateVersion', '1');
     url.searchParams.set('useStatefulReconnect', 'true');
     let negotiation: Negotiation;
+    const abort = this.#abort;
+    // A hub that takes the request and never answers must not hold the start (and the stop() that
+    // waits for it) for good: SignalR's own HTTP client gives up after the same time.
+    const timer = setTimeout(() => abort.abort(new Error('A timeout occurred.')), NEGOTIATE_TIMEOUT_MS);
     try {
       const token = await this.accessTokenFactory?.();
       const response = await fetch(url, {
         method: 'POST',
         headers: token ? { Authorization: `Bearer ${token}`, 'X-Requested-With': 'XMLHttpRequest' } : { 'X-Requested-With': 'XMLHttpRequest' },
         credentials: 'include',
+        signal: abort.signal,
       });
-      // SignalR's own words (HttpError), which callers read for the status code.
-      if (!response.ok) throw new Error(`Error: ${response.statusText}: Status code '${response.status}'`);
+      // SignalR's own words (HttpError: the hub's short answer, else the status text), which callers
+      // read for the status code. A long answer (a proxy's error page) is left out.
+      if (response.status !== 200) {
+        const text = await response.text().catch(() => '');
+        throw new Error(`Error: ${(text.length <= 200 && text.trim()) || response.statusText}: Status code '${response.status}'`);
+      }
       negotiation = await response.json();
     } catch (cause) {
-      throw new Error(`Failed to complete negotiation with the server: ${(cause as Error).message.startsWith('Error: ') ? (cause as Error).message : cause}`, { cause });
+      if (this.#stopped) throw stoppedEarly();
+      const message = cause instanceof Error ? (cause.message.startsWith('Error: ') ? cause.message : String(cause)) : String(cause);
+      throw new Error(`Failed to complete negotiation with the server: ${message}`, { cause });
+    } finally {
+      clearTimeout(timer);
     }
     if (negotiation.error) throw new Error(negotiation.error);
     return negotiation;
   }
 
-  /** Opens a socket on the connection, with a fresh access token; rejects if it closes before it opens. */
-  async #open(): Promise<WebSocket> {
+  /**
+   * Opens a socket on the connection at `url`, with a fresh access token, for start number `run`;
+   * rejects if it closes before it opens, or if that start is over by the time the token comes.
+   */
+  async #open(url: string, run: number): Promise<WebSocket> {
     const token = await this.accessTokenFactory?.();
-    if (this.#stopped) throw stoppedEarly();
-    const socket = (this.#opening = new WebSocket(this.#socketUrl.replace(/^http/, 'ws') + (token ? `&access_token=${encodeURIComponent(token)}` : '')));
+    if (this.#stopped || run !== this.#run) throw stoppedEarly();
+    const socket = (this.#opening = new WebSocket(url.replace(/^http/, 'ws') + (token ? `&access_token=${encodeURIComponent(token)}` : '')));
     return new Promise<WebSocket>((resolve, reject) => {
-      socket.onmessage = (event) => this.onreceive?.(event.data);
+      socket.onmessage = (event) => {
+        // A message HubConnection cannot take (a malformed frame, a failed handshake) ends the connection
+        // with that error, as SignalR's own WebSocket transport does; the link then reconnects.
+        try {
+          this.onreceive?.(event.data);
+        } catch (error) {
+          if (this.#socket === socket) this.#closed(error as Error);
+        }
+      };
       socket.onopen = () => {
         socket.onclose = (event) => void this.#dropped(socket, event);
         resolve(socket);
       };
       socket.onclose = (event) => reject(new Error(`WebSocket failed to connect (status code ${event.code}).`));
-    }).finally(() => (this.#opening = null));
+    }).finally(() => {
+      if (this.#opening === socket) this.#opening = null;
+    });
   }
 
   /** The socket closed by itself: open it again if the hub keeps our place (stateful reconnect), else the link is lost. */
@@ -166,7 +202,7 @@ export class HubSocket implements HubTransport {
     if (this.features.reconnect) {
       try {
         this.features.disconnected();
-        const again = await this.#open();
+        const again = await this.#open(this.#socketUrl, run);
         if (!this.#stopped && run === this.#run) {
           this.#socket = again;
           await this.features.resend();
@@ -192,6 +228,7 @@ export class HubSocket implements HubTransport {
     if (this.#fallback) return this.#fallback.stop(error);
     this.#stopped = true;
     this.#stopError ??= error;
+    this.#abort.abort();
     this.#opening?.close();
     await this.#starting?.catch(() => {});
     this.#quiet()?.close();
@@ -215,6 +252,9 @@ export class HubSocket implements HubTransport {
     this.onclose?.((this.#stopError as Error | undefined) ?? error);
   }
 }
+
+/** How long a negotiate request may take: SignalR's HttpConnection's default request timeout. */
+const NEGOTIATE_TIMEOUT_MS = 100_000;
 
 /** A start that stop() cut short rejects with this, as HttpConnection's does. */
 const stoppedEarly = () => new Error('The connection was stopped before it started.');
