@@ -133,6 +133,35 @@ describe('group calls, four people in four browser contexts', function () {
     await expectMesh(people, ids);
   });
 
+  it('a member in a call keeps a connection ready for each member not in the call: made when they join the channel, answered on, and none for nobody', async () => {
+    // Every RTCPeerConnection made in this page, where only the first person lives.
+    const made: RTCPeerConnection[] = [];
+    const Original = window.RTCPeerConnection;
+    window.RTCPeerConnection = class extends Original {
+      constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+        super(...args);
+        made.push(this);
+      }
+    };
+    try {
+      const channel = newChannel('spares');
+      const [first, second, third] = people as [Person, Person, Person];
+      const ids = [await first.join(channel), await second.join(channel)];
+      await first.call();
+      await expectMesh([first, second], ids);
+      // Linked with everyone in the channel: no connection is kept for nobody.
+      const inCall = made.length;
+      ids.push(await third.join(channel));
+      await until(() => made.length > inCall, 'a connection made for the member who joined');
+      await third.call();
+      await expectMesh([first, second, third], ids);
+      // Their offer was answered on it, and with everyone linked again, none more was made.
+      expect(made.length).to.equal(inCall + 1);
+    } finally {
+      window.RTCPeerConnection = Original;
+    }
+  });
+
   it('one hangs up: the other three go on, each told rtc-peer-leave', async () => {
     const ids = await joinAll(people, newChannel('leave'));
     await people[1]!.call();

@@ -725,15 +725,19 @@ export class RtcService extends CountingEventTarget implements ChatHost {
   }
 
   /**
-   * Spares for the links to come (SpareConnections), only with media to put on them. While `ready`,
-   * one for each member a call would reach. In a call, one for whoever joins next, once every link has
-   * come together and the page is idle. No ICE candidate pool on them: a pooled candidate used by an
-   * offer that glare then rolls back left Chromium 156 gathering nothing, ever, on that connection.
+   * Spares for the links to come (SpareConnections), only with media to put on them: one for each member
+   * of the channel we have no link with, as only a member can call us or be called. While `ready`, at
+   * least one, for a member still to come. In a call, once no link is still connecting, so that a spare
+   * never competes with a call that is coming together; a member who joins the channel gets one then,
+   * before their offer can come (the hub relays their `Join` first). None is made for nobody: a page in a
+   * full call keeps none. No ICE candidate pool on them: a pooled candidate used by an offer that glare
+   * then rolls back left Chromium 156 gathering nothing, ever, on that connection.
    */
   #makeSpares(): void {
     if (!this.#media.stream) return;
-    if (this.#state === 'ready') this.#spares.fill(Math.min(Math.max(1, this.#members.size), MAX_SPARES));
-    else if (this.#state === 'connected' && !this.#links.some((link) => link.state === 'connecting')) this.#spares.fillWhenIdle(1);
+    const unlinked = [...this.#members].filter((id) => !this.#links.some((link) => link.id === id)).length;
+    if (this.#state === 'ready') this.#spares.fill(Math.min(Math.max(1, unlinked), MAX_SPARES));
+    else if (this.#state === 'connected' && !this.#links.some((link) => link.state === 'connecting')) this.#spares.fill(Math.min(unlinked, MAX_SPARES));
   }
 
   /** The configuration for a connection; `fresh` fetches the ICE servers again, for an ICE restart's new TURN credentials. */

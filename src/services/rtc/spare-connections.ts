@@ -4,9 +4,8 @@
  * link: before the first offer of a call we place, and before the answer to a peer who joins ours. A
  * spare moves that work to a moment when nobody waits for it.
  *
- * The call says how many it wants (`fill`): while `ready`, one for each member a call would reach; in a
- * call, one for whoever joins next, made when the page is idle so that it never competes with a call
- * that is still coming together.
+ * The call says how many it wants (`fill`): one for each member of the channel it has no link with yet
+ * (RtcService #makeSpares).
  */
 /** A spare connection: the promise of it, and the connection once made. */
 type Spare = { made: Promise<RTCPeerConnection>; pc?: RTCPeerConnection };
@@ -14,8 +13,6 @@ type Spare = { made: Promise<RTCPeerConnection>; pc?: RTCPeerConnection };
 export class SpareConnections {
   /** The spares in the order they were asked for; `pc` once made. */
   #spares: Spare[] = [];
-  /** Counts fills and drops: an idle-time fill asked for before the latest one is void. */
-  #round = 0;
 
   constructor(
     private readonly make: () => Promise<RTCPeerConnection>,
@@ -41,7 +38,6 @@ export class SpareConnections {
 
   /** Makes spares until there are `count`. */
   fill(count: number): void {
-    this.#round++;
     while (this.#spares.length < count) {
       const spare: Spare = { made: this.make() };
       spare.made.then((pc) => (spare.pc = pc), () => {});
@@ -49,19 +45,8 @@ export class SpareConnections {
     }
   }
 
-  /** As `fill`, once the page has a moment to spare (at the latest a second from now). */
-  fillWhenIdle(count: number): void {
-    if (this.#spares.length >= count) return;
-    const round = ++this.#round;
-    const fill = () => round === this.#round && this.fill(count);
-    // Safari has no requestIdleCallback: a second later, the call has come together or failed.
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(fill, { timeout: 1_000 });
-    else setTimeout(fill, 1_000);
-  }
-
   /** Closes every spare, and any still to be made. */
   drop(): void {
-    this.#round++;
     for (const spare of this.#spares.splice(0)) void spare.made.then(this.discard, () => {});
   }
 }
