@@ -81,6 +81,17 @@ describe('HubSocket: the hub link over a WebSocket of its own', () => {
     await hub.stop();
   });
 
+  it('keeps what the hub URL already says of negotiate (a version, no stateful reconnect), as SignalR does', async () => {
+    const { negotiates, url } = await start();
+    const socket = new HubSocket(`${url}?negotiateVersion=0&useStatefulReconnect=false`, undefined);
+    await socket.start(1);
+    const query = new URL(negotiates[0]!.url!, 'http://localhost').searchParams;
+    assert.deepEqual([query.getAll('negotiateVersion'), query.getAll('useStatefulReconnect')], [['0'], ['false']]);
+    assert.ok(socket.connectionId);
+    assert.equal(socket.features.reconnect, false);
+    await socket.stop();
+  });
+
   it('a socket cut in the middle of traffic comes back on the same connection (stateful reconnect): every message each way arrives once, in order, and the link never says reconnecting', async () => {
     const { server, upgrades, url } = await start();
     const { hub, states } = client(url);

@@ -132,8 +132,9 @@ export class HubSocket implements HubTransport {
   async #negotiate(): Promise<Negotiation> {
     const url = new URL(this.baseUrl);
     url.pathname += url.pathname.endsWith('/') ? 'negotiate' : '/negotiate';
-    url.searchParams.set('negotiateVersion', '1');
-    url.searchParams.set('useStatefulReconnect', 'true');
+    // As SignalR does: what the hub URL already says is kept.
+    if (!url.searchParams.has('negotiateVersion')) url.searchParams.set('negotiateVersion', '1');
+    if (!url.searchParams.has('useStatefulReconnect')) url.searchParams.set('useStatefulReconnect', 'true');
     let negotiation: Negotiation;
     const abort = this.#abort;
     // A hub that takes the request and never answers must not hold the start (and the stop() that
