@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { launchChromium, openPage } from '../lib/browser.mjs';
 import { root, startHub } from '../lib/common.mjs';
 
-const runs = Number(process.argv[2] ?? 9);
+const runs = Number(process.argv[2] ?? 15);
 const people = Number(process.argv[3] ?? 6);
 const CPU_WINDOW_MS = 5_000;
 
