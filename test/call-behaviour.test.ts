@@ -4,6 +4,7 @@ import { expect } from '@open-wc/testing';
 import '../src/index.js';
 import type { CallVariant } from '../src/index.js';
 import { cleanUpCalls, createCall, newChannel, recordEvents, remoteVideoOf, waitForFrames, waitForState } from './helpers/call-helpers.js';
+import { until } from './helpers/media-helpers.js';
 
 for (const variant of ['async', 'then'] as CallVariant[]) {
   describe(`<rtc-call variant="${variant}">`, () => {
@@ -80,6 +81,25 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
       await waitForState(b, 'ended', 5_000);
       expect(service.state).to.equal('ended');
       expect(track.readyState).to.equal('ended', 'the camera track is stopped');
+    });
+
+    it('removing an element whose call ended when its peer left frees its camera too', async () => {
+      const channel = newChannel(variant);
+      const a = createCall(variant, channel);
+      const b = createCall(variant, channel);
+      await a.start();
+      await b.start();
+      await a.call();
+      await waitForState(b, 'connected');
+      const service = b.service;
+      const track = service.localStream!.getVideoTracks()[0]!;
+      await a.hangup();
+      await waitForState(b, 'ended', 5_000);
+      // Still on the page, b keeps its camera, to answer whoever calls next.
+      expect(track.readyState).to.equal('live');
+      b.remove();
+      await until(() => track.readyState === 'ended', 'the camera track stopped', 5_000);
+      expect(service.localStream).to.equal(null);
     });
 
     it('moving the element within the page keeps its call', async () => {

@@ -263,7 +263,9 @@ export default class RtcCall extends RtcElement {
       if (this.isConnected) return;
       // The then variant puts streams straight into its own <video>s; a removed call lets them go.
       for (const video of this.renderRoot.querySelectorAll('video')) video.srcObject = null;
-      if (this.state !== 'idle' && this.state !== 'ended') void this.service.hangup();
+      // `ended` too: a call that ended because its peers left keeps its camera and hub link to answer the
+      // next offer, and only a hangup lets them go. (A hangup is harmless to repeat.)
+      if (this.state !== 'idle') void this.service.hangup();
     });
   }
 

@@ -650,8 +650,8 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     if (!signaling || peerId === signaling.connectionId || this.#members.has(peerId)) return;
     this.#members.add(peerId);
     this.emit('peerjoin', { peerId });
-    this.#makeSpares();
     this.#matchReconnectedPeers();
+    this.#makeSpares();
   }
 
   #onPeerLeave(peerId: string): void {
@@ -730,18 +730,21 @@ export class RtcService extends CountingEventTarget implements ChatHost {
   }
 
   /**
-   * Spares for the links to come (SpareConnections), only with media to put on them: one for each member
-   * of the channel we have no link with, as only a member can call us or be called. While `ready`, at
-   * least one, for a member still to come. In a call, once no link is still connecting, so that a spare
-   * never competes with a call that is coming together; a member who joins the channel gets one then,
-   * before their offer can come (the hub relays their `Join` first). None is made for nobody: a page in a
-   * full call keeps none. No ICE candidate pool on them: a pooled candidate used by an offer that glare
-   * then rolls back left Chromium 156 gathering nothing, ever, on that connection.
+   * Spares for the links to come (SpareConnections), only with media to put on them: at least one for
+   * each member of the channel we have no open link with, as only a member can call us or be called.
+   * Counted, not matched by id: after a hub restart the members have new ids and the links still the old
+   * ones until their signals say whose they are. While `ready` (or `ended` with the camera still open,
+   * which still answers), at least one, for a member still to come. While `connected`, once no link is
+   * still connecting, so that a spare never competes with a call coming together; a member who joins the
+   * channel gets one then, before their offer can come (the hub relays their `Join` first). A page
+   * linked with everyone makes none; one made for a member who then left stays until hangup. No ICE
+   * candidate pool on them: a pooled candidate used by an offer that glare then rolls back left Chromium
+   * 156 gathering nothing, ever, on that connection.
    */
   #makeSpares(): void {
     if (!this.#media.stream) return;
-    const unlinked = [...this.#members].filter((id) => !this.#links.some((link) => link.id === id)).length;
-    if (this.#state === 'ready') this.#spares.fill(Math.min(Math.max(1, unlinked), MAX_SPARES));
+    const unlinked = Math.max(0, this.#members.size - this.#links.filter((link) => !link.closed).length);
+    if (this.#state === 'ready' || this.#state === 'ended') this.#spares.fill(Math.min(Math.max(1, unlinked), MAX_SPARES));
     else if (this.#state === 'connected' && !this.#links.some((link) => link.state === 'connecting')) this.#spares.fill(Math.min(unlinked, MAX_SPARES));
   }
 
@@ -757,6 +760,8 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     if (change === 'localstream') {
       this.#engine?.local(this.#media.stream);
       this.emit('localstream', { stream: this.#media.stream });
+      // A call that had no camera or microphone may have one now: spares can carry it.
+      this.#makeSpares();
     } else {
       this.#data.presenceChanged();
       this.emit('mediachange', null);

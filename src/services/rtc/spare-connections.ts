@@ -4,8 +4,8 @@
  * link: before the first offer of a call we place, and before the answer to a peer who joins ours. A
  * spare moves that work to a moment when nobody waits for it.
  *
- * The call says how many it wants (`fill`): one for each member of the channel it has no link with yet
- * (RtcService #makeSpares).
+ * The call says how many it wants at least (`fill`, which never closes one): one for each member of the
+ * channel it has no link with yet (RtcService #makeSpares). `drop` closes them all.
  */
 /** A spare connection: the promise of it, and the connection once made. */
 type Spare = { made: Promise<RTCPeerConnection>; pc?: RTCPeerConnection };
@@ -36,7 +36,7 @@ export class SpareConnections {
     return next ? next.made.then((pc) => (pc.signalingState === 'closed' ? this.take() : pc), () => this.take()) : null;
   }
 
-  /** Makes spares until there are `count`. */
+  /** Makes spares until there are at least `count`. */
   fill(count: number): void {
     while (this.#spares.length < count) {
       const spare: Spare = { made: this.make() };
