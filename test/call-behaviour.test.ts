@@ -4,7 +4,7 @@ import { expect } from '@open-wc/testing';
 import '../src/index.js';
 import type { CallVariant } from '../src/index.js';
 import { cleanUpCalls, createCall, newChannel, recordEvents, remoteVideoOf, waitForFrames, waitForState } from './helpers/call-helpers.js';
-import { until } from './helpers/media-helpers.js';
+import { connectedPair, until } from './helpers/media-helpers.js';
 
 for (const variant of ['async', 'then'] as CallVariant[]) {
   describe(`<rtc-call variant="${variant}">`, () => {
@@ -84,13 +84,7 @@ for (const variant of ['async', 'then'] as CallVariant[]) {
     });
 
     it('removing an element whose call ended when its peer left frees its camera too', async () => {
-      const channel = newChannel(variant);
-      const a = createCall(variant, channel);
-      const b = createCall(variant, channel);
-      await a.start();
-      await b.start();
-      await a.call();
-      await waitForState(b, 'connected');
+      const [a, b] = await connectedPair(variant);
       const service = b.service;
       const track = service.localStream!.getVideoTracks()[0]!;
       await a.hangup();
