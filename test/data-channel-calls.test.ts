@@ -164,6 +164,62 @@ describe('the rtc-kit data channel in real calls', function () {
     });
   }
 
+  it('a group call: the channel comes after the media, one per pair, and what was sent before it arrives', async () => {
+    // Every description this page sets, by connection: whether it has an m=application section.
+    const described = new Map<RTCPeerConnection, string[]>();
+    const proto = RTCPeerConnection.prototype;
+    const { setLocalDescription, setRemoteDescription } = proto;
+    const note = (pc: RTCPeerConnection, side: string, d: { type?: RTCSdpType; sdp?: string } | undefined) => {
+      if (d?.type === 'offer' || d?.type === 'answer') described.set(pc, [...(described.get(pc) ?? []), `${side} ${d.type}${/^m=application /m.test(d.sdp ?? '') ? ' +channel' : ''}`]);
+    };
+    const recording = (original: (...args: never[]) => Promise<void>, side: string) =>
+      function (this: RTCPeerConnection, ...args: never[]) {
+        note(this, side, args[0]);
+        return original.apply(this, args);
+      };
+    proto.setLocalDescription = recording(setLocalDescription, 'local') as typeof setLocalDescription;
+    proto.setRemoteDescription = recording(setRemoteDescription, 'remote') as typeof setRemoteDescription;
+    try {
+      const channel = newChannel('dc-group');
+      const call = createMember(channel);
+      call.displayName = 'Ana';
+      const log = record(call);
+      await call.start();
+      const ids = [await joinRemote(pages[0]!, channel, { displayName: 'Bo' }), await joinRemote(pages[1]!, channel, { displayName: 'Chi' })];
+      // Sent as the first peer connects: no channel can exist yet (it comes once every link is up), so
+      // it waits for each peer's channel, and must still reach both.
+      let early = false;
+      call.addEventListener('rtc-peer-state', (e) => {
+        if (e.detail.state !== 'connected' || early) return;
+        early = true;
+        void call.sendMessage('sent before any channel');
+      });
+      await call.call();
+      await waitForPeers(call, 2, 20_000);
+      // Names go every way, over the three channels, Bo's and Chi's own included.
+      const names = (peers: Array<{ name: string | null }>) => peers.map((p) => p.name).sort().join(',');
+      await until(() => names(call.peers) === 'Bo,Chi', 'both names here', 15_000);
+      await until(async () => names(await remotePeers(pages[0]!)) === 'Ana,Chi', 'Ana and Chi at Bo', 15_000);
+      await until(async () => names(await remotePeers(pages[1]!)) === 'Ana,Bo', 'Ana and Bo at Chi', 15_000);
+      for (const page of pages) {
+        const seen = await untilRemote(page, (l) => l.messages!.length === 1, 'the early message');
+        expect(seen.messages!.map((m) => [m.name, m.text])).to.deep.equal([['Ana', 'sent before any channel']]);
+        expect(seen.errors).to.deep.equal([]);
+      }
+      // Here: each peer's connection first negotiated without the channel, then with it.
+      for (const peer of call.peers) {
+        const steps = described.get(peer.connection!) ?? [];
+        expect(steps.slice(0, 2), `the first offer and answer with ${peer.name}`).to.deep.equal(['local offer', 'remote answer']);
+        expect(steps.slice(2).some((step) => step.endsWith('+channel')), `a later step with ${peer.name}: ${steps.join('; ')}`).to.equal(true);
+      }
+      expect(ids).to.have.members(call.peers.map((p) => p.id));
+      expect(log.get('rtc-error')).to.deep.equal([]);
+    } finally {
+      proto.setLocalDescription = setLocalDescription;
+      proto.setRemoteDescription = setRemoteDescription;
+    }
+  });
+
   it('chat between three people: each sender\'s messages in order, Unicode intact, 16 KB at most with a clear error', async () => {
     const channel = newChannel('chat3');
     const call = createMember(channel);

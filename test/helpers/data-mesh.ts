@@ -138,7 +138,7 @@ export async function dataMesh(names: string[], fileOptions: Record<string, File
       peerB.links.set(a, link(peerB, a, channels[1]));
     }
   }
-  await Promise.all([...peers.values()].flatMap((peer) => [...peer.links.values()].map((each) => opened(each.channel))));
+  await Promise.all([...peers.values()].flatMap((peer) => [...peer.links.values()].map((each) => opened(each.channel!))));
   return peers;
 }
 

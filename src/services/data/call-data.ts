@@ -35,9 +35,17 @@ export class CallData {
     return [...this.#links.values()];
   }
 
-  /** A peer's `rtc-kit` channel was made; it says hello on open. */
-  add(peer: object, channel: RTCDataChannel, id: () => string): void {
+  /**
+   * A peer's `rtc-kit` channel was made (it says hello on open), or, with null, is to come after the
+   * media: what is sent to that peer meanwhile waits for it.
+   */
+  add(peer: object, channel: RTCDataChannel | null, id: () => string): void {
     const { host } = this;
+    const link = this.#links.get(peer);
+    if (link) {
+      if (channel) link.setChannel(channel);
+      return;
+    }
     this.#links.set(peer, new DataLink(channel, { id, presence: host.presence, onpresence: host.peersChanged, ontraffic: (link) => void this.traffic().then((t) => t.attach(link), () => {}) }));
   }
 

@@ -123,7 +123,7 @@ describe('DataLink', () => {
     mesh = await dataMesh(['ana', 'bo']);
     const [ana, bo] = [mesh.get('ana')!, mesh.get('bo')!];
     await bo.presences.until((items) => items.length === 1, 'hello');
-    const channel = ana.links.get('bo')!.channel;
+    const channel = ana.links.get('bo')!.channel!;
     const errors: string[] = [];
     const onError = (event: ErrorEvent) => errors.push(event.message);
     window.addEventListener('error', onError);

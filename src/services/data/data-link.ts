@@ -35,12 +35,14 @@ export interface DataLinkOptions {
 
 /**
  * One peer's `rtc-kit` data channel (format in wire.ts): hello and presence, and the hand-off of the
- * rest to the data chunk. Give it the channel open or not yet open; it says hello on open. It never
- * closes the channel: the peer connection's owner does, and calls `close()` here then.
+ * rest to the data chunk. Give it the channel open or not yet open, or none yet (in a group call the
+ * channel comes after the media: `setChannel` then); it says hello on open, and what is sent before
+ * waits for it. It never closes the channel: the peer connection's owner does, and calls `close()` here then.
  */
 export class DataLink {
   /** The peer's name and mute state; null until its hello. */
   peer: Presence | null = null;
+  #channel: RTCDataChannel | null = null;
   #traffic: Traffic | null = null;
   /** Traffic that came before the data chunk was attached. */
   #held: Array<WireMessage | ArrayBuffer> | null = null;
@@ -48,10 +50,22 @@ export class DataLink {
   #pending: string[] | null = [];
 
   constructor(
-    /** The `rtc-kit` channel. */
-    readonly channel: RTCDataChannel,
+    /** The `rtc-kit` channel, or null while it is still to be made. */
+    channel: RTCDataChannel | null,
     private readonly options: DataLinkOptions,
   ) {
+    if (channel) this.setChannel(channel);
+  }
+
+  /** The `rtc-kit` channel; null while it is still to be made. */
+  get channel(): RTCDataChannel | null {
+    return this.#channel;
+  }
+
+  /** The channel, made now. Once: a link has one channel for its life. */
+  setChannel(channel: RTCDataChannel): void {
+    if (this.#channel || !this.#pending) return;
+    this.#channel = channel;
     channel.binaryType = 'arraybuffer';
     for (const type of ['open', 'message', 'close']) channel.addEventListener(type, this);
     if (channel.readyState === 'open') this.#open();
@@ -70,7 +84,7 @@ export class DataLink {
   /** Sends a control message; before open it waits, after close it is dropped. */
   send(t: string, fields: object): void {
     const text = encode(t, fields);
-    if (this.channel.readyState === 'open') this.channel.send(text);
+    if (this.#channel?.readyState === 'open') this.#channel.send(text);
     else this.#pending?.push(text);
   }
 
@@ -85,7 +99,7 @@ export class DataLink {
   close(): void {
     if (!this.#pending) return;
     this.#pending = null;
-    for (const type of ['open', 'message', 'close']) this.channel.removeEventListener(type, this);
+    for (const type of ['open', 'message', 'close']) this.#channel?.removeEventListener(type, this);
     this.#traffic?.closed();
   }
 
@@ -98,7 +112,7 @@ export class DataLink {
 
   #open(): void {
     this.send('hello', this.options.presence());
-    for (const text of this.#pending?.splice(0) ?? []) this.channel.send(text);
+    for (const text of this.#pending?.splice(0) ?? []) this.#channel!.send(text);
   }
 
   #receive(data: string | ArrayBuffer): void {

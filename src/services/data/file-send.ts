@@ -56,8 +56,10 @@ export class Outgoing {
       throw this.#error;
     }
     for (const link of this.#targets.keys()) {
-      // A connection that is closing can answer nothing: its copy fails now, not after answerTimeout.
-      if (link.channel.readyState === 'closing' || link.channel.readyState === 'closed') this.fail(link, 'left', false);
+      // A connection that is closing can answer nothing: its copy fails now, not after answerTimeout. A
+      // channel still to be made (a group call's, after the media) takes the offer once open, as one opening does.
+      const state = link.channel?.readyState;
+      if (state === 'closing' || state === 'closed') this.fail(link, 'left', false);
       else link.send('file-offer', { id, n: this.n, name, size, type: file.type });
     }
     const timer = setTimeout(() => {
@@ -88,12 +90,13 @@ export class Outgoing {
           if (this.#targets.get(link) !== 'accepted') continue;
           try {
             // Only await when the queue is full: a promise per chunk would cost throughput for nothing.
-            for (let wait; (wait = room(link.channel, chunk.byteLength, HIGH_WATER_MARK)); ) await wait;
+            // Accepted: the peer answered on the channel, so there is one.
+            for (let wait; (wait = room(link.channel!, chunk.byteLength, HIGH_WATER_MARK)); ) await wait;
           } catch {
             this.fail(link, 'left', false);
             continue;
           }
-          if (this.#targets.get(link) === 'accepted') link.channel.send(chunk);
+          if (this.#targets.get(link) === 'accepted') link.channel!.send(chunk);
         }
       }
       offset += segment.length;

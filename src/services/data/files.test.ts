@@ -75,7 +75,7 @@ describe('file transfer', () => {
     // 200 copies of one random megabyte: the Blob holds 200 MB, the JS heap only the one.
     const block = randomBlob(MB);
     const file = new Blob(Array.from({ length: 200 }, () => block));
-    const watched = watchSends(link.channel);
+    const watched = watchSends(link.channel!);
     const send = ana.files.send(file, [link]);
     await send.done;
     expect(bo.received.items).to.have.length(1);
@@ -122,7 +122,7 @@ describe('file transfer', () => {
     this.timeout(60_000);
     mesh = await dataMesh(['ana', 'bo']);
     const [ana, bo] = [mesh.get('ana')!, mesh.get('bo')!];
-    const channel = ana.links.get('bo')!.channel;
+    const channel = ana.links.get('bo')!.channel!;
     // Flip one payload byte of the third chunk on its way out: what the sender hashed is not what arrives.
     const send = channel.send.bind(channel) as (data: string | ArrayBufferView<ArrayBuffer>) => void;
     let chunks = 0;
@@ -180,7 +180,7 @@ describe('file transfer', () => {
   it('a file sent to a connection that already closed fails at once for that peer', async () => {
     mesh = await dataMesh(['ana', 'bo']);
     const [ana, bo] = [mesh.get('ana')!, mesh.get('bo')!];
-    const channel = ana.links.get('bo')!.channel;
+    const channel = ana.links.get('bo')!.channel!;
     const closed = new Promise((resolve) => channel.addEventListener('close', resolve, { once: true }));
     bo.leave();
     await closed;
@@ -191,7 +191,7 @@ describe('file transfer', () => {
   it('a file over the receiver\'s limit is refused before any chunk is sent: file-failed on both sides', async () => {
     mesh = await dataMesh(['ana', 'bo'], { bo: { maxFileSize: MB } });
     const [ana, bo] = [mesh.get('ana')!, mesh.get('bo')!];
-    const watched = watchSends(ana.links.get('bo')!.channel);
+    const watched = watchSends(ana.links.get('bo')!.channel!);
     const transfer = ana.files.send(new File([randomBlob(MB + 1)], 'huge.zip'), [ana.links.get('bo')!]);
     expect(await outcome(transfer)).to.equal('file-failed: bo refused "huge.zip": it is over their file size limit.');
     expect(bo.errors.items.map(({ error }) => [error.code, error.message])).to.deep.equal([
@@ -209,7 +209,7 @@ describe('file transfer', () => {
   it('a file over the sender\'s own limit fails at once, and nothing is offered', async () => {
     mesh = await dataMesh(['ana', 'bo'], { ana: { maxFileSize: MB } });
     const [ana, bo] = [mesh.get('ana')!, mesh.get('bo')!];
-    const watched = watchSends(ana.links.get('bo')!.channel);
+    const watched = watchSends(ana.links.get('bo')!.channel!);
     const transfer = ana.files.send(new File([randomBlob(2 * MB)], 'huge.zip'), [ana.links.get('bo')!]);
     expect(await outcome(transfer)).to.equal('file-failed: "huge.zip" is 2.0 MB, over the 1.0 MB limit for files, so it was not sent.');
     expect(ana.errors.items.map(({ id, peerId }) => [id, peerId])).to.deep.equal([[transfer.id, null]]);

@@ -9,6 +9,11 @@ import type { Signal, SignalAddress } from '../signaling/hub-contract.js';
 
 /** How often a connected peer's quality is reported (`rtc-stats`). */
 export const STATS_INTERVAL_MS = 2_000;
+/**
+ * How long after a group call settles its data channels are added (PeerLink.settled): the first frames of
+ * the links that just connected are decoded and shown first, on the same busy threads.
+ */
+export const CHANNEL_AFTER_MEDIA_MS = 250;
 
 /** What a peer link needs of its call: a narrow view of the service. */
 export interface LinkHost {
@@ -30,8 +35,14 @@ export interface LinkHost {
   linkChanged(link: PeerLink, what: 'state' | 'id' | 'stream' | 'stats'): void;
   /** The link failed; its connection is closed. */
   linkFailed(link: PeerLink, error: RtcError): void;
-  /** The link's `rtc-kit` data channel was made (not yet open), or, with null, closed with the link. */
-  linkChannel(link: PeerLink, channel: RTCDataChannel | null): void;
+  /** Whether a link of the call is still connecting: a data channel added now would slow its setup (settled()). */
+  connecting(): boolean;
+  /**
+   * The link's `rtc-kit` data channel was made (not yet open); or it is `coming` after the media (a
+   * group call's: what is sent to the peer meanwhile waits for it); or, with null, it closed with the
+   * link, or will never come.
+   */
+  linkChannel(link: PeerLink, channel: RTCDataChannel | 'coming' | null): void;
 }
 
 /**
@@ -65,6 +76,9 @@ export class PeerLink implements RecoveryHost {
   #closed = false;
   /** The `rtc-kit` data channel, once made (data-channel.md: only where both sides have one). */
   #channel: RTCDataChannel | null = null;
+  /** The channel is to come after the media (a group call's), added once the call has settled (settled()). */
+  #channelDue = false;
+  #channelTimer: ReturnType<typeof setTimeout> | undefined;
   #statsTimer: ReturnType<typeof setInterval> | undefined;
   /** Set while the hub says the peer left and its packets are watched; cleared if it shows up again. */
   #gone: object | null = null;
@@ -78,6 +92,13 @@ export class PeerLink implements RecoveryHost {
     tag: string | null,
     /** Whether we place this call (and send the first offer), or answer it. */
     readonly offering: boolean,
+    /**
+     * Our first offer leaves the data channel for after the media: we call several people at once, or
+     * join a call of several. Each `m=application` section costs every description step of a setup
+     * that many links share, and the SCTP association starts as DTLS completes; about 30 ms of a fourth
+     * person's setup on a busy machine (docs/benchmarks.md). Names and chat come a moment later instead.
+     */
+    readonly channelAfterMedia = false,
   ) {
     this.#host = host;
     this.#driver = driver;
@@ -151,6 +172,28 @@ export class PeerLink implements RecoveryHost {
     return false;
   }
 
+  /**
+   * The call has settled: no link of it is still connecting. A channel left for after the media is
+   * added a moment later (CHANNEL_AFTER_MEDIA_MS), unless a link is connecting again by then (someone
+   * joined: the next settling tries again), by the impolite side of the pair: both sides know
+   * both call tags by now, so exactly one side adds it, and perfect negotiation carries it in one more
+   * offer and answer (the other side makes its own as it answers: #answering). A peer that names itself
+   * in no signal is one of the seed's pages, which open none: then it never comes.
+   */
+  settled(): void {
+    if (!this.#channelDue || this.#channelTimer || this.state !== 'connected') return;
+    if (!this.tag) {
+      this.#channelDue = false;
+      this.#host.linkChannel(this, null);
+      return;
+    }
+    if (isPolite(this.#host.tag(), this.tag)) return;
+    this.#channelTimer = setTimeout(() => {
+      this.#channelTimer = undefined;
+      if (this.#channelDue && this.#pc && this.state === 'connected' && !this.#host.connecting()) this.#openChannel(this.#pc);
+    }, CHANNEL_AFTER_MEDIA_MS);
+  }
+
   /** Ends the connection. Idempotent. */
   close(): void {
     if (this.#closed) return;
@@ -198,9 +241,13 @@ export class PeerLink implements RecoveryHost {
       () => this.#fresh(),
     );
     this.#use(pc);
-    // The offerer's first offer carries the data channel. The seed's pages open none: their offer has no
-    // m=application section, and answering one with a channel would need another round trip (#answering).
-    if (this.offering) this.#openChannel(pc);
+    // The offerer's first offer carries the data channel, except in a group call (channelAfterMedia). The
+    // seed's pages open none: their offer has no m=application section, and answering one with a channel
+    // would need another round trip (#answering).
+    if (this.offering) {
+      if (this.channelAfterMedia) this.#channelComing();
+      else this.#openChannel(pc);
+    }
   }
 
   /**
@@ -240,8 +287,11 @@ export class PeerLink implements RecoveryHost {
     this.#recovery?.dispose();
     this.#recovery = null;
     // pc.close() closes the channel without a `close` event: the call is told here.
-    if (this.#channel) this.#host.linkChannel(this, null);
+    if (this.#channel || this.#channelDue) this.#host.linkChannel(this, null);
     this.#channel = null;
+    this.#channelDue = false;
+    clearTimeout(this.#channelTimer);
+    this.#channelTimer = undefined;
     const pc = this.#pc;
     this.#pc = null;
     if (pc) {
@@ -254,14 +304,26 @@ export class PeerLink implements RecoveryHost {
   /**
    * The peer's offer is set and our answer is next. An offer with an m=application section comes from a
    * peer with the channel: ours is made now, between the two, so it rides on this answer with no
-   * renegotiation. An offer without one (the seed's pages) gets no channel.
+   * renegotiation. An offer without one from a kit peer (it names its call tag) is a group call's: the
+   * channel comes after the media (settled()). The seed's pages name none, and get no channel.
    */
   #answering(offer: RTCSessionDescriptionInit): void {
-    if (this.#pc && /^m=application /m.test(offer.sdp ?? '')) this.#openChannel(this.#pc);
+    if (!this.#pc) return;
+    if (/^m=application /m.test(offer.sdp ?? '')) this.#openChannel(this.#pc);
+    else if (this.tag && !this.#channel) this.#channelComing();
+  }
+
+  #channelComing(): void {
+    if (this.#channelDue) return;
+    this.#channelDue = true;
+    this.#host.linkChannel(this, 'coming');
   }
 
   #openChannel(pc: RTCPeerConnection): void {
     if (this.#channel) return;
+    this.#channelDue = false;
+    clearTimeout(this.#channelTimer);
+    this.#channelTimer = undefined;
     this.#channel = createDataChannel(pc);
     this.#host.linkChannel(this, this.#channel);
   }

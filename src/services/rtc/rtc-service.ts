@@ -196,7 +196,8 @@ export class RtcService extends CountingEventTarget implements ChatHost {
         }
         this.#changed();
       },
-      linkChannel: (link, channel) => (channel ? this.#data.add(link, channel, () => link.id) : this.#data.remove(link)),
+      linkChannel: (link, channel) => (channel ? this.#data.add(link, channel === 'coming' ? null : channel, () => link.id) : this.#data.remove(link)),
+      connecting: () => this.#links.some((link) => link.state === 'connecting'),
       linkFailed: (link, error) => {
         // One peer failing ends only its own link; the call fails when no peer is left to talk to.
         if (this.#links.every((l) => l.state === 'failed')) this.fail(error);
@@ -286,7 +287,9 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     const known = [...this.#members].filter((id) => !this.#linkFor({ from: id }));
     const targets = this.#membersListed || known.length || this.#links.length ? known : [''];
     if (targets.length === 0 && !inCall(this.#state)) return;
-    for (const id of targets) this.#connectTo(id, engine);
+    // Several people at once, or one more in a call of several: a group call's links (PeerLink.channelAfterMedia).
+    const group = targets.length + this.#links.filter((link) => !link.closed).length > 1;
+    for (const id of targets) this.#connectTo(id, engine, group);
     return this.#settled();
   }
 
@@ -610,9 +613,9 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     return !from && !tag && open.length === 1 ? open[0] : undefined;
   }
 
-  /** Places a call to one member: a link of ours, and our offer. */
-  #connectTo(id: string, engine: CallEngine): void {
-    void engine.offer(this.#addLink(id, null, true));
+  /** Places a call to one member: a link of ours, and our offer; `group` if it is one of several links. */
+  #connectTo(id: string, engine: CallEngine, group: boolean): void {
+    void engine.offer(this.#addLink(id, null, true, group));
   }
 
   /**
@@ -626,7 +629,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     const me = this.#signaling?.connectionId ?? '';
     const engine = this.#engine!;
     const offer = (id: string) => {
-      if (inCall(this.#state) && this.#members.has(id) && !this.#linkFor({ from: id })) this.#connectTo(id, engine);
+      if (inCall(this.#state) && this.#members.has(id) && !this.#linkFor({ from: id })) this.#connectTo(id, engine, true);
     };
     for (const id of this.#members) {
       if (id === caller.id) continue;
@@ -635,8 +638,8 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     }
   }
 
-  #addLink(id: string, tag: string | null, offering: boolean): PeerLink {
-    const link = new PeerLink(this.#linkHost, this.#engine!, id, tag, offering);
+  #addLink(id: string, tag: string | null, offering: boolean, group = false): PeerLink {
+    const link = new PeerLink(this.#linkHost, this.#engine!, id, tag, offering, group);
     // A new call starts from the links that are still on; failed and ended ones are done.
     if (!inCall(this.#state)) this.#closeLinks();
     this.#links.push(link);
@@ -710,6 +713,8 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     if (next === 'failed') return; // linkFailed reports it, with the reason
     this.#setState(next);
     this.#makeSpares();
+    // Settled: what a group call's links left for after the media comes now (PeerLink.settled).
+    if (!this.#linkHost.connecting()) for (const link of this.#links) link.settled();
   }
 
   /**
@@ -745,7 +750,7 @@ export class RtcService extends CountingEventTarget implements ChatHost {
     if (!this.#media.stream) return;
     const unlinked = Math.max(0, this.#members.size - this.#links.filter((link) => !link.closed).length);
     if (this.#state === 'ready' || this.#state === 'ended') this.#spares.fill(Math.min(Math.max(1, unlinked), MAX_SPARES));
-    else if (this.#state === 'connected' && !this.#links.some((link) => link.state === 'connecting')) this.#spares.fill(Math.min(unlinked, MAX_SPARES));
+    else if (this.#state === 'connected' && !this.#linkHost.connecting()) this.#spares.fill(Math.min(unlinked, MAX_SPARES));
   }
 
   /** The configuration for a connection; `fresh` fetches the ICE servers again, for an ICE restart's new TURN credentials. */
