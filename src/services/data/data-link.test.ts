@@ -73,6 +73,27 @@ describe('DataLink', () => {
     expect((heard.items[1] as ChatMessage).text).to.equal('sent before open');
   });
 
+  it('made before its channel exists (a group call\'s), keeps what is sent and sends it after the hello once given the channel', async () => {
+    const { pcs: pair, channels } = await channelPair();
+    pcs.push(...pair);
+    const heard = new Log<Presence | ChatMessage>();
+    const chats = (link: DataLink) => link.attach({ receive: (data) => heard.push(readChat(data as never)!), closed: () => {} });
+    const coming = new DataLink(null, { id: () => 'coming', presence: () => ({ name: 'coming', audioMuted: true, videoMuted: false }) });
+    expect(coming.channel).to.equal(null);
+    sendChat([coming], 'first');
+    coming.sendPresence();
+    sendChat([coming], 'second');
+    new DataLink(channels[1], { id: () => 'far', presence: () => ({ name: 'far', audioMuted: false, videoMuted: false }), onpresence: heard.push, ontraffic: chats });
+    coming.setChannel(channels[0]);
+    expect(coming.channel).to.equal(channels[0]);
+    await heard.until((items) => items.length === 4, 'hello, chat, presence and chat');
+    const presence = { name: 'coming', audioMuted: true, videoMuted: false };
+    expect(heard.items.map((item) => ('text' in item ? item.text : item))).to.deep.equal([presence, 'first', presence, 'second']);
+    // One channel for a link's life: a second is not taken.
+    coming.setChannel(channels[1]);
+    expect(coming.channel).to.equal(channels[0]);
+  });
+
   it('carries chat between three peers, each sender\'s messages in order, Korean, Arabic and emoji intact', async () => {
     mesh = await dataMesh(['ana', 'bo', 'chi']);
     const texts = ['안녕하세요, 반갑습니다', 'مرحبا بكم في المكالمة', '👋🏽 family: 👨‍👩‍👧‍👦, flag: 🇰🇷', 'plain ascii', 'mixed 한국어 العربية 🎉'];
